@@ -1,0 +1,37 @@
+# One command for each job; each creates .venv and installs what it needs on a fresh machine.
+#   make run    the main job: the FC handler invoked locally on events/timer.json, against the
+#               built-in emulated cloud seeded with the sample account (no credentials needed)
+#   make test   lint, the Python 3.10 floor check, and the whole test suite (what CI runs)
+#   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: venv run test lint bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "cis216 needs Python >= 3.10" or 0)'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: venv
+	$(BIN)/cis216 invoke events/timer.json
+
+lint: venv
+	$(BIN)/ruff check lib handler tests bench
+	$(BIN)/vermin --target=3.10- --violations --no-tips --eval-annotations --backport typing_extensions lib handler bench
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build lib/*.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,315 @@
+"""The inventory snapshot: what the cloud answered, verbatim, parsed into typed models.
+
+A snapshot is recorded once (by the collector, or by hand) and evaluated offline. The raw API
+shapes are kept (`raw`) so that the `powerpipe` profile can reproduce exactly what Steampipe's
+tables would hold, while the typed fields give the strict profile a normalised view.
+
+Parsing is strict about structure (a trail without `Name`, a region id that is not one, a wrong
+version) and tolerant of real-world variants (`status` vs `state`, any case, `store` vs
+`logStore`, missing optional fields, extra fields the API may add).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SNAPSHOT_VERSION = 1
+
+# Region ids end up in hostnames (`actiontrail.<region>.aliyuncs.com`): accept only their real shape.
+REGION_ID = re.compile(r"^[a-z]{2,}(?:-[a-z0-9]+){1,4}$")
+ACCOUNT_ID = re.compile(r"^[0-9]{5,20}$")
+# SLS naming rules: project 3-63 of [a-z0-9-], logstore 2-63 of [a-z0-9_-], both start/end alnum.
+PROJECT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+LOGSTORE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,61}[a-z0-9]$")
+# Steampipe extracts these with `substring(... from '<regex>')`: same regexes, same first match.
+ARN_REGION = re.compile(r"acs:log:([^:]+):")
+ARN_PROJECT = re.compile(r"project/([^/]+)")
+
+
+class InventoryError(ValueError):
+    """A snapshot that cannot be evaluated; the message names the path of the bad field."""
+
+
+def is_region_id(value: str) -> bool:
+    return bool(REGION_ID.match(value))
+
+
+def _blank_to_none(value: Any) -> Any:
+    # Steampipe turns an empty string into NULL; so do we, so both profiles see the same thing.
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+class _Raw(BaseModel):
+    """Base for API objects: keeps unknown fields (the API grows) and the verbatim input."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
+
+    raw: Dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_raw(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"expected an object, got {type(data).__name__}")
+        return {**data, "raw": dict(data)}
+
+
+class Trail(_Raw):
+    """One item of a DescribeTrails `TrailList` (PascalCase, as the API gives it)."""
+
+    name: str = Field(alias="Name", min_length=1)
+    status: Optional[str] = Field(default=None, alias="Status")
+    home_region: Optional[str] = Field(default=None, alias="HomeRegion")
+    trail_region: Optional[str] = Field(default=None, alias="TrailRegion")
+    region: Optional[str] = Field(default=None, alias="Region")
+    event_rw: Optional[str] = Field(default=None, alias="EventRW")
+    sls_project_arn: Optional[str] = Field(default=None, alias="SlsProjectArn")
+    sls_write_role_arn: Optional[str] = Field(default=None, alias="SlsWriteRoleArn")
+    oss_bucket_name: Optional[str] = Field(default=None, alias="OssBucketName")
+    is_organization_trail: Optional[bool] = Field(default=None, alias="IsOrganizationTrail")
+    organization_id: Optional[str] = Field(default=None, alias="OrganizationId")
+    is_shadow_trail: Optional[bool] = Field(default=None, alias="IsShadowTrail")
+
+    @field_validator(
+        "status", "home_region", "trail_region", "region", "event_rw", "sls_project_arn",
+        "sls_write_role_arn", "oss_bucket_name", "organization_id", mode="before",
+    )
+    @classmethod
+    def _empty_is_null(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+    @property
+    def sls_region(self) -> Optional[str]:
+        """The region in `SlsProjectArn` (`acs:log:<region>:<uid>:project/<name>`), as Steampipe reads it."""
+        match = ARN_REGION.search(self.sls_project_arn or "")
+        return match.group(1) if match else None
+
+    @property
+    def sls_project(self) -> Optional[str]:
+        match = ARN_PROJECT.search(self.sls_project_arn or "")
+        return match.group(1) if match else None
+
+    @property
+    def logstore(self) -> str:
+        """ActionTrail delivers a trail's events into logstore `actiontrail_<trail name>`."""
+        return f"actiontrail_{self.name}"
+
+
+class AlertQuery(_Raw):
+    """One entry of an alert's `configuration.queryList` (Alert 2.0; legacy 1.0 says `logStore`)."""
+
+    query: Optional[str] = None
+    store: Optional[str] = None
+    store_type: Optional[str] = Field(default=None, alias="storeType")
+    project: Optional[str] = None
+    region: Optional[str] = None
+    start: Optional[str] = None
+    end: Optional[str] = None
+    time_span_type: Optional[str] = Field(default=None, alias="timeSpanType")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_names(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if data.get("store") in (None, "") and data.get("logStore"):
+                data["store"] = data["logStore"]
+            if data.get("query") is None and isinstance(data.get("Query"), str):
+                data["query"] = data["Query"]
+        return data
+
+    @field_validator("query", "store", "project", "region", "start", "end", mode="before")
+    @classmethod
+    def _strings_only(cls, value: Any) -> Any:
+        value = _blank_to_none(value)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"expected a string, got {type(value).__name__}")
+        return value
+
+
+class AlertConfiguration(_Raw):
+    version: Optional[str] = None
+    type: Optional[str] = None
+    query_list: Optional[List[Any]] = Field(default=None, alias="queryList")
+    template_configuration: Optional[Dict[str, Any]] = Field(default=None, alias="templateConfiguration")
+    severity_configurations: Optional[List[Dict[str, Any]]] = Field(default=None, alias="severityConfigurations")
+    condition_configuration: Optional[Dict[str, Any]] = Field(default=None, alias="conditionConfiguration")
+    policy_configuration: Optional[Dict[str, Any]] = Field(default=None, alias="policyConfiguration")
+    threshold: Optional[int] = None
+    mute_until: Optional[int] = Field(default=None, alias="muteUntil")
+    no_data_fire: Optional[bool] = Field(default=None, alias="noDataFire")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @property
+    def queries(self) -> List[AlertQuery]:
+        """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`."""
+        return [AlertQuery.model_validate(q) for q in (self.query_list or []) if isinstance(q, dict)]
+
+
+class Alert(_Raw):
+    """One alert (an Alert 2.0 job) as the SLS alert listing returns it (camelCase)."""
+
+    name: str = Field(min_length=1)
+    display_name: Optional[str] = Field(default=None, alias="displayName")
+    # `status` exactly as given (Steampipe compares it with 'ENABLED'); see `enabled` for meaning.
+    status: Optional[str] = None
+    state: Optional[str] = None
+    type: Optional[str] = None
+    schedule: Optional[Dict[str, Any]] = None
+    configuration: Optional[AlertConfiguration] = None
+
+    @field_validator("status", "state", "display_name", mode="before")
+    @classmethod
+    def _empty_is_null(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+    @property
+    def enabled(self) -> Optional[bool]:
+        """True/False from `status` or legacy `state`, in any case; None when neither says."""
+        for value in (self.status, self.state):
+            if value is not None:
+                lowered = value.strip().lower()
+                if lowered in ("enabled", "enable"):
+                    return True
+                if lowered in ("disabled", "disable"):
+                    return False
+        return None
+
+    @property
+    def query_list(self) -> Optional[List[Any]]:
+        return self.configuration.query_list if self.configuration else None
+
+
+class Logstore(_Raw):
+    index: Optional[Dict[str, Any]] = None
+
+
+class SlsProject(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    alerts: List[Alert] = Field(default_factory=list)
+    logstores: Dict[str, Logstore] = Field(default_factory=dict)
+
+
+class ScanError(BaseModel):
+    """A call that failed while collecting: its absence of data is not evidence of absence."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    api: str = Field(min_length=1)
+    code: str = Field(min_length=1)
+    message: str = ""
+    project: Optional[str] = None
+    logstore: Optional[str] = None
+
+
+class RegionInventory(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trails: List[Trail] = Field(default_factory=list)
+    sls_projects: Dict[str, SlsProject] = Field(default_factory=dict)
+    errors: List[ScanError] = Field(default_factory=list)
+
+    @field_validator("sls_projects")
+    @classmethod
+    def _project_names(cls, value: Dict[str, SlsProject]) -> Dict[str, SlsProject]:
+        for name in value:
+            if not PROJECT_NAME.match(name):
+                raise ValueError(f"{name!r} is not an SLS project name (3-63 of a-z, 0-9, '-')")
+        return value
+
+
+class Inventory(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    account_id: str
+    collected_at: datetime
+    regions: Dict[str, RegionInventory]
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != SNAPSHOT_VERSION:
+            raise ValueError(f"unsupported snapshot version {value}; this cis216 reads version {SNAPSHOT_VERSION}")
+        return value
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+            raise ValueError(f"{value!r} is not an Alibaba Cloud account id (digits only)")
+        return value
+
+    @field_validator("collected_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    @field_validator("regions")
+    @classmethod
+    def _region_ids(cls, value: Dict[str, RegionInventory]) -> Dict[str, RegionInventory]:
+        for region in value:
+            if not is_region_id(region):
+                raise ValueError(f"{region!r} is not a region id (like 'cn-hangzhou')")
+        return value
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and ("." in part or part.startswith("[")):
+            out += f"[{part!r}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(document)"
+
+
+def describe_validation_error(error: ValidationError, source: str = "snapshot") -> str:
+    """One line per problem, each naming the JSON path of the bad field."""
+    lines = []
+    for item in error.errors():
+        # `raw` and the before-validators' synthetic keys are internal, not the user's paths.
+        loc = tuple(p for p in item["loc"] if p != "raw")
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{source}: {_path(loc)}: {message}")
+    return "\n".join(lines)
+
+
+def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
+    try:
+        return Inventory.model_validate(document)
+    except ValidationError as error:
+        raise InventoryError(describe_validation_error(error, source)) from None
+
+
+def load_inventory(path: Union[str, Path]) -> Inventory:
+    """Read and parse a snapshot file; every failure is an InventoryError naming the problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InventoryError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise InventoryError(f"{path}: not UTF-8 text") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InventoryError(f"{path}: not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    return parse_inventory(document, source=str(path))

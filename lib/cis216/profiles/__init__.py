@@ -1,0 +1,2 @@
+"""Evaluation profiles: `strict` (the default, the control's real question) and `powerpipe`
+(the reference query, row for row)."""

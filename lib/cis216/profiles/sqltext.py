@@ -1,0 +1,95 @@
+"""PostgreSQL text semantics the reference query relies on, reproduced in Python.
+
+The reference SQL judges an alert by `ilike` patterns over `query_obj ->> 'Query'`,
+`query_obj ->> 'query'` or `query_obj::text`. Parity needs the same strings and the same matching.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Optional
+
+
+def _jsonb_string(value: str) -> str:
+    # PostgreSQL escapes only these; everything else (non-ASCII included) is written as is.
+    out = ['"']
+    for char in value:
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\b":
+            out.append("\\b")
+        elif char == "\f":
+            out.append("\\f")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _jsonb_number(value: Any) -> str:
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            # jsonb keeps numeric scale: 1.0 stays "1.0"; Python already lost 1.50 -> 1.5.
+            return repr(value)
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def jsonb_text(value: Any) -> str:
+    """`value::text` for a jsonb value: keys ordered by length then bytes, ', ' and ': ' separators."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _jsonb_string(value)
+    if isinstance(value, (int, float)):
+        return _jsonb_number(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(jsonb_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(k.encode("utf-8")), k.encode("utf-8")))
+        return "{" + ", ".join(f"{_jsonb_string(k)}: {jsonb_text(value[k])}" for k in keys) + "}"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def json_field_text(obj: Any, key: str) -> Optional[str]:
+    """`obj ->> key`: NULL unless obj is an object holding a non-null `key`; strings unquoted."""
+    if not isinstance(obj, dict) or key not in obj or obj[key] is None:
+        return None
+    value = obj[key]
+    return value if isinstance(value, str) else jsonb_text(value)
+
+
+def ilike_contains_in_order(text: str, *parts: str) -> bool:
+    """`text ilike '%p1%p2%...%'` for literal parts (no `_` or `%` inside them)."""
+    haystack = text.lower()
+    position = 0
+    for part in parts:
+        found = haystack.find(part.lower(), position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def pg_trim(value: str) -> str:
+    """`trim(x)` strips spaces only, not tabs or newlines."""
+    return value.strip(" ")
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
