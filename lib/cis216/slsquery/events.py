@@ -1,0 +1,152 @@
+"""Representative ActionTrail events a strict judge feeds through an alert query.
+
+One or more realistic ``ApiCall`` events per required error-code family, flattened the way SLS
+field search addresses them (``event.errorCode``), plus negative controls that a well-formed
+query must NOT match (they reveal queries that match everything).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The CIS text's code list (the duplicated "Forbidden" collapsed). `Forbbiden` is a typo of the
+# benchmark: judges may accept it but never require it, so it is not here.
+DEFAULT_REQUIRED_CODES: tuple[str, ...] = (
+    "NoPermission",
+    "NoPermission.*",
+    "Forbidden",
+    "Forbidden.*",
+    "InvalidAccessKeyId",
+    "InvalidAccessKeyId.*",
+    "InvalidSecurityToken",
+    "InvalidSecurityToken.*",
+    "SignatureDoesNotMatch",
+    "InvalidAuthorization",
+    "AccessForbidden",
+    "NotAuthorized",
+)
+
+# family -> (real error codes, service, API, error message)
+_FAMILIES: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    "NoPermission": (("NoPermission",), "Ram", "ListUsers",
+                     "You are not authorized to do this action. You should be authorized by RAM."),
+    "NoPermission.*": (("NoPermission.ram",), "Ram", "CreateAccessKey",
+                       "The user does not have permission to perform this operation."),
+    "Forbidden": (("Forbidden",), "Ecs", "DescribeInstances",
+                  "User not authorized to operate on the specified resource."),
+    "Forbidden.*": (("Forbidden.RAM", "Forbidden.AccessKeyDisabled"), "Ecs", "DeleteInstance",
+                    "User not authorized to operate on the specified resource, or this API "
+                    "doesn't support RAM."),
+    "InvalidAccessKeyId": (("InvalidAccessKeyId",), "Oss", "GetBucketInfo",
+                           "The OSS Access Key Id you provided does not exist in our records."),
+    "InvalidAccessKeyId.*": (("InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive"),
+                             "Ecs", "DescribeRegions", "Specified access key is not found."),
+    "InvalidSecurityToken": (("InvalidSecurityToken",), "Sts", "GetCallerIdentity",
+                             "The security token you provided is invalid."),
+    "InvalidSecurityToken.*": (("InvalidSecurityToken.Expired",
+                                "InvalidSecurityToken.MismatchWithAccessKey"),
+                               "Vpc", "DescribeVpcs", "Specified SecurityToken is expired."),
+    "SignatureDoesNotMatch": (("SignatureDoesNotMatch",), "Slb", "DescribeLoadBalancers",
+                              "Specified signature is not matched with our calculation."),
+    "InvalidAuthorization": (("InvalidAuthorization",), "Kms", "ListKeys",
+                             "The authorization header is invalid."),
+    "AccessForbidden": (("AccessForbidden",), "Rds", "DescribeDBInstances",
+                        "The specified action is forbidden for this account."),
+    "NotAuthorized": (("NotAuthorized",), "ResourceManager", "ListResourceGroups",
+                      "You are not authorized to perform this operation."),
+}
+
+
+@dataclass(frozen=True)
+class RepresentativeEvent:
+    family: str  # the required code as written ("Forbidden.*"), or "negative:<name>"
+    error_code: str | None  # the concrete code the event carries
+    event: dict[str, str]
+    negative: bool = False  # a well-formed query must NOT match it
+
+
+TOPIC_TRAIL = "actiontrail_audit_event"  # trail delivery, logstore actiontrail_<trail>
+TOPIC_LOG_AUDIT = "actiontrail_event"  # Log Audit central logstore actiontrail_log
+
+
+def _base(n: int, service: str, api: str, topic: str = TOPIC_TRAIL) -> dict[str, str]:
+    ev = {
+        "__topic__": topic,
+        "event.eventId": f"6F2C4D1A-0B3E-4C5D-9E8F-{n:012d}",
+        "event.eventVersion": "1",
+        "event.eventType": "ApiCall",
+        "event.eventRW": "Read",
+        "event.eventTime": "2026-11-29T01:02:03Z",
+        "event.eventSource": f"{service.lower()}.aliyuncs.com",
+        "event.serviceName": service,
+        "event.eventName": api,
+        "event.acsRegion": "cn-hangzhou",
+        "event.requestId": f"B1C2D3E4-F5A6-4789-ABCD-{n:012d}",
+        "event.sourceIpAddress": "203.0.113.7",
+        "event.userAgent": "AlibabaCloud (Linux 5.10.134; x86_64) Python/3.10.13 Core/2.13.3",
+        "event.userIdentity.type": "ram-user",
+        "event.userIdentity.accountId": "1234567890123456",
+        "event.userIdentity.principalId": "203456789012345678",
+        "event.userIdentity.userName": "ci-deployer",
+        "event.userIdentity.accessKeyId": "LTAI5tExampleKey0000001",
+    }
+    if topic == TOPIC_LOG_AUDIT:
+        ev["owner_id"] = "1234567890123456"  # Log Audit adds the owning account
+    return ev
+
+
+def _family_template(family: str) -> tuple[tuple[str, ...], str, str, str]:
+    if family in _FAMILIES:
+        return _FAMILIES[family]
+    # Unknown family (a setting added a code): synthesise a plausible event.
+    if family.endswith(".*"):
+        stem = family[:-2]
+        return ((f"{stem}.Denied",), "Ecs", "DescribeInstances", f"{stem}: access denied.")
+    return ((family,), "Ecs", "DescribeInstances", f"{family}: access denied.")
+
+
+def representative_events(
+    codes: tuple[str, ...] | list[str] | None = None, topic: str = TOPIC_TRAIL
+) -> list[RepresentativeEvent]:
+    """Events per required code family (default: the CIS list), then the negative controls.
+
+    ``topic`` is the ``__topic__`` the feed writes: ``actiontrail_audit_event`` for a trail's
+    own logstore, ``actiontrail_event`` for the Log Audit central ``actiontrail_log``.
+    """
+    families = list(codes) if codes is not None else list(DEFAULT_REQUIRED_CODES)
+    out: list[RepresentativeEvent] = []
+    n = 0
+    for family in families:
+        real_codes, service, api, message = _family_template(family)
+        for code in real_codes:
+            n += 1
+            ev = _base(n, service, api, topic)
+            ev["event.errorCode"] = code
+            ev["event.errorMessage"] = message
+            if code.startswith("InvalidAccessKeyId"):
+                # The caller could not be identified: only the key id is known.
+                ev["event.userIdentity.type"] = "unknown"
+                for k in ("event.userIdentity.principalId", "event.userIdentity.userName"):
+                    ev.pop(k)
+            out.append(RepresentativeEvent(family, code, ev))
+    out.extend(negative_controls(topic))
+    return out
+
+
+def negative_controls(topic: str = TOPIC_TRAIL) -> list[RepresentativeEvent]:
+    """Events an unauthorized-call alert should not match."""
+    ok = _base(900, "Ecs", "DescribeInstances", topic)
+    signin = _base(901, "Signin", "ConsoleSignin", topic)
+    signin.update({
+        "event.eventType": "ConsoleSignin",
+        "event.eventRW": "Write",
+        "event.eventSource": "signin.aliyun.com",
+        "event.userAgent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+        "event.errorMessage": "Password is incorrect.",
+        "event.additionalEventData.loginAccount": "ci-deployer@1234567890123456.onaliyun.com",
+    })
+    signin.pop("event.userIdentity.accessKeyId")
+    return [
+        RepresentativeEvent("negative:successful-api-call", None, ok, negative=True),
+        RepresentativeEvent("negative:console-signin-failure", None, signin, negative=True),
+    ]

@@ -1,0 +1,162 @@
+"""Judge an alert query by meaning: would it return a row for every required error code?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ast import Comparison, FieldExists, Node, Phrase, Term, walk
+from .errors import QuerySyntaxError
+from .events import DEFAULT_REQUIRED_CODES, TOPIC_TRAIL, RepresentativeEvent, representative_events
+from .index import IndexConfig
+from .lexer import split_pipe
+from .matcher import matches
+from .parser import parse_statement
+from .pipe import PipeAnalysis, analyze_pipe
+
+
+@dataclass(frozen=True)
+class QueryJudgement:
+    verdict: str  # complete | incomplete | unverifiable
+    missed_codes: list[str]  # required families with at least one event the query does not match
+    matched_codes: list[str]
+    matches_everything: bool  # also matches every negative control (no real filtering)
+    pipe: PipeAnalysis
+    index_source: str  # 'logstore index' | 'SLS defaults'
+    detail: str
+    missed_events: list[str] = field(default_factory=list)  # concrete codes, e.g. Forbidden.RAM
+    negatives_matched: list[str] = field(default_factory=list)
+    literal_wildcards: list[str] = field(default_factory=list)  # quoted values with a literal *
+    unindexed_fields: list[str] = field(default_factory=list)
+    ambiguities: list[str] = field(default_factory=list)
+    syntax_error: str | None = None
+    suggested_query: str = ""
+
+
+def suggested_query(required_codes: tuple[str, ...] | list[str] | None = None) -> str:
+    """A query that catches every required code (values unquoted so ``X.*`` is a wildcard)."""
+    codes = list(required_codes) if required_codes is not None else list(DEFAULT_REQUIRED_CODES)
+    ors = " or ".join(f"event.errorCode: {c}" for c in codes)
+    return f"event.eventType: ApiCall and ({ors}) | select count(1) as cnt"
+
+
+def _evaluate(node: Node, events: list[RepresentativeEvent], index: IndexConfig) -> dict[str, bool]:
+    """Per event key (family or negative name + code): does the search match it?"""
+    return {f"{ev.family}\x00{ev.error_code}": matches(node, ev.event, index) for ev in events}
+
+
+def _families(
+    results: dict[str, bool], events: list[RepresentativeEvent]
+) -> tuple[list[str], list[str], list[str]]:
+    matched: list[str] = []
+    missed: list[str] = []
+    missed_events: list[str] = []
+    order: list[str] = []
+    for ev in events:
+        if not ev.negative and ev.family not in order:
+            order.append(ev.family)
+    for family in order:
+        fam_events = [ev for ev in events if ev.family == family and not ev.negative]
+        misses = [ev.error_code or "" for ev in fam_events
+                  if not results[f"{ev.family}\x00{ev.error_code}"]]
+        (missed if misses else matched).append(family)
+        missed_events.extend(misses)
+    return matched, missed, missed_events
+
+
+def judge_query(
+    text: str | None,
+    index: IndexConfig | dict | None = None,
+    required_codes: tuple[str, ...] | list[str] | None = None,
+    topic: str = TOPIC_TRAIL,
+) -> QueryJudgement:
+    """Parse ``text``, run the representative events through it, and classify its pipe.
+
+    'unverifiable' on a syntax error, a pipe that may filter or is not understood, a numeric
+    comparison on a non-numeric field, or a precedence ambiguity whose readings disagree.
+    'incomplete' lists (``missed_codes``) the families that would not alert. ``topic`` is the
+    feed's ``__topic__`` (``actiontrail_event`` for the Log Audit central logstore).
+    """
+    # `index` may be a raw GetIndex answer from the snapshot, or None (SLS defaults).
+    idx = index if isinstance(index, IndexConfig) else IndexConfig.from_get_index(index)
+    codes = tuple(required_codes) if required_codes is not None else DEFAULT_REQUIRED_CODES
+    suggestion = suggested_query(codes)
+    text = text or ""
+    try:
+        stmt = parse_statement(text)
+    except QuerySyntaxError as exc:
+        return QueryJudgement(
+            verdict="unverifiable", missed_codes=[], matched_codes=[], matches_everything=False,
+            pipe=analyze_pipe(split_pipe(text)[1]), index_source=idx.source,
+            detail=f"search statement not understood: {exc}", syntax_error=str(exc),
+            suggested_query=suggestion,
+        )
+    pipe = analyze_pipe(stmt.pipe)
+    events = representative_events(codes, topic)
+    results = _evaluate(stmt.search, events, idx)
+    matched, missed, missed_events = _families(results, events)
+    negatives = [ev.family for ev in events if ev.negative and results[f"{ev.family}\x00{ev.error_code}"]]
+    n_neg = sum(1 for ev in events if ev.negative)
+    everything = n_neg > 0 and len(negatives) == n_neg
+
+    nodes = list(walk(stmt.search))
+    literal = sorted({f'{n.field + ": " if n.field else ""}"{n.value}"' for n in nodes
+                      if isinstance(n, Term) and n.quoted and ("*" in n.value or "?" in n.value)})
+    fields = {n.field for n in nodes if isinstance(n, (Term, FieldExists, Phrase, Comparison)) and n.field}
+    unindexed = sorted(f for f in fields if not idx.is_indexed(f))
+    text_comparisons = [n for n in nodes if isinstance(n, Comparison)
+                        and (idx.field_index(n.field) is None
+                             or idx.field_index(n.field).type not in ("long", "double"))]  # type: ignore[union-attr]
+
+    problems: list[str] = []
+    ambiguity_note = ""
+    ambiguities = list(stmt.ambiguities)
+    if ambiguities:
+        # Read `not` the other way (negating one term). If that flips complete/incomplete, the
+        # verdict hangs on a precedence question we cannot settle from documentation alone.
+        other = parse_statement(text, not_scope="primary")
+        _, other_missed, _ = _families(_evaluate(other.search, events, idx), events)
+        if bool(other_missed) != bool(missed):
+            problems.append("the reading of a leading 'not' decides the verdict: " + "; ".join(ambiguities))
+        elif other_missed != missed:
+            ambiguity_note = ("a leading 'not' was read by SLS precedence (and > not); read as "
+                              f"negating one term it would miss {', '.join(other_missed)} instead")
+        else:
+            ambiguity_note = ("a leading 'not' was read by SLS precedence (and > not); the other "
+                              "reading gives the same result")
+    if text_comparisons:
+        problems.append("numeric comparison on a field not indexed as long/double "
+                        f"({', '.join(sorted({c.field for c in text_comparisons}))}): SLS degrades it "
+                        "to a full-text search")
+    if pipe.kind in ("filters", "unknown"):
+        problems.append(f"analytic statement: {pipe.detail}")
+
+    notes: list[str] = []
+    if missed:
+        notes.append(f"would not alert on {', '.join(missed)} (e.g. {', '.join(missed_events)})")
+    if literal:
+        notes.append("inside double quotes * is literal, not a wildcard: " + ", ".join(literal))
+    if unindexed:
+        notes.append("fields not in the logstore index (a field search on them matches nothing): "
+                     + ", ".join(unindexed))
+    if ambiguity_note:
+        notes.append(ambiguity_note)
+    if everything:
+        notes.append("the search also matches successful calls and console sign-ins "
+                     "(it does not filter on the error)")
+    notes.append(f"judged with {idx.source}")
+
+    if problems:
+        verdict = "unverifiable"
+        detail = "; ".join(problems + notes)
+    elif missed:
+        verdict = "incomplete"
+        detail = "; ".join(notes)
+    else:
+        verdict = "complete"
+        detail = "; ".join(["matches an ApiCall event for every required code", *notes])
+    return QueryJudgement(
+        verdict=verdict, missed_codes=missed, matched_codes=matched, matches_everything=everything,
+        pipe=pipe, index_source=idx.source, detail=detail, missed_events=missed_events,
+        negatives_matched=negatives, literal_wildcards=literal, unindexed_fields=unindexed,
+        ambiguities=ambiguities, suggested_query=suggestion,
+    )

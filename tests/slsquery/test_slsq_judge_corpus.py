@@ -1,0 +1,227 @@
+"""Table-driven corpus of real-world spellings and traps, judged by meaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from cis216.slsquery import (
+    DEFAULT_REQUIRED_CODES,
+    TOPIC_LOG_AUDIT,
+    IndexConfig,
+    judge_query,
+    parse_statement,
+)
+
+# Verbatim from the CIS benchmark text (/work/shared/spec/seed-control-2.16.txt): values quoted.
+CIS_TEXT = '"event.eventType": ApiCall and ("event.errorCode": "NoPermission" or "event.errorCode": "NoPermission.*" or "event.errorCode": "Forbidden" or "event.errorCode": "Forbidden" or "event.errorCode": "Forbidden.*" or "event.errorCode": "InvalidAccessKeyId" or "event.errorCode": "InvalidAccessKeyId.*" or "event.errorCode": "InvalidSecurityToken" or "event.errorCode": "InvalidSecurityToken.*" or "event.errorCode": "SignatureDoesNotMatch" or "event.errorCode": "InvalidAuthorization" or "event.errorCode": "AccessForbidden" or "event.errorCode": "NotAuthorized") | select count(1) as cnt'  # noqa: E501
+
+ALL = list(DEFAULT_REQUIRED_CODES)
+STAR_FAMILIES = ["NoPermission.*", "Forbidden.*", "InvalidAccessKeyId.*", "InvalidSecurityToken.*"]
+# The CIS list with values unquoted (Alibaba's template style), duplicate and typo included.
+CIS_CODES = [
+    "NoPermission", "NoPermission.*", "Forbidden", "Forbidden", "Forbidden.*", "InvalidAccessKeyId",
+    "InvalidAccessKeyId.*", "InvalidSecurityToken", "InvalidSecurityToken.*",
+    "SignatureDoesNotMatch", "InvalidAuthorization", "AccessForbidden", "NotAuthorized",
+]
+
+
+def ors(codes: list[str], key: str = "event.errorCode", quote_value: bool = False, op: str = "or") -> str:
+    def one(c: str) -> str:
+        return f'{key}: "{c}"' if quote_value else f"{key}: {c}"
+
+    return f" {op} ".join(one(c) for c in codes)
+
+
+TEMPLATE = f"event.eventType: ApiCall and ({ors(CIS_CODES)}) | select count(1) as cnt"
+QUOTED_KEYS = (
+    '"event.eventType": ApiCall and ('
+    + " or ".join(f'"event.errorCode": {c}' for c in CIS_CODES)
+    + ") | select count(1) as cnt"
+)
+GOOD_SEARCH = f"event.eventType: ApiCall and ({ors(ALL)})"
+MULTILINE = (
+    "event.eventType:ApiCall\n  AND (\n"
+    + "\n    OR ".join(f"event.errorCode:{c}" for c in ALL)
+    + "\n  )\n| SELECT COUNT(*) AS cnt"
+)
+DOT_INDEX = {"keys": {"event": {"type": "json", "token": list(". ,;:/"), "caseSensitive": False}}}
+NO_ERRORCODE_INDEX = {
+    "keys": {"event": {"type": "json", "index_all": False, "json_keys": {"eventType": {"type": "text"}}}}
+}
+CASE_INDEX = {
+    "keys": {"event": {"type": "json", "token": list(", '\";=()[]{}?@&<>/:\n\t\r"), "caseSensitive": True}}
+}
+
+# Alibaba's ready-made rule as published in aliyun/alibabacloud-landing-zone (Terraform
+# alicloud_log_alert "cis_at_unauth_apicall"): values unquoted, typo included, group-by pipe.
+LANDING_ZONE_TEMPLATE = (
+    "event.eventType: ApiCall and (event.errorCode: NoPermission or event.errorCode: NoPermission.* or "
+    "event.errorCode: Forbidden or event.errorCode: Forbbiden or event.errorCode: Forbidden.* or "
+    "event.errorCode: InvalidAccessKeyId or event.errorCode: InvalidAccessKeyId.* or "
+    "event.errorCode: InvalidSecurityToken or event.errorCode: InvalidSecurityToken.* or "
+    "event.errorCode: SignatureDoesNotMatch or event.errorCode: InvalidAuthorization or "
+    "event.errorCode: AccessForbidden or event.errorCode: NotAuthorized) | select "
+    '"event.userIdentity.accountId" as account_id, "event.serviceName" as service_name, '
+    '"event.sourceIpAddress" as source_ip,count(1) as cnt group by account_id, service_name,source_ip '
+    "order by cnt desc limit 10000"
+)
+
+# (name, query, GetIndex answer or None, verdict, missed families or None = don't check)
+CORPUS = [
+    ("cis text verbatim: quoted .* values are literal", CIS_TEXT, None, "incomplete", STAR_FAMILIES),
+    ("alibaba template, values unquoted", TEMPLATE, None, "complete", []),
+    ("alibaba landing-zone template verbatim", LANDING_ZONE_TEMPLATE, None, "complete", []),
+    ("powerpipe docs quoted keys, unquoted values", QUOTED_KEYS, None, "complete", []),
+    ("quoted keys and values except .* families", '"event.eventType": "ApiCall" and ('
+     + " or ".join(f'"event.errorCode": "{c}"' for c in ALL if not c.endswith("*"))
+     + " or " + " or ".join(f'"event.errorCode": {c}' for c in ALL if c.endswith("*")) + ")",
+     None, "complete", []),
+    ("search only, no pipe", GOOD_SEARCH, None, "complete", []),
+    ("codes first, eventType last", f"({ors(ALL)}) and event.eventType: ApiCall", None, "complete", []),
+    ("implicit and", f"event.eventType: ApiCall ({ors(ALL)})", None, "complete", []),
+    ("multi-line, upper-case operators, no spaces after colons", MULTILINE, None, "complete", []),
+    ("lower-case values", GOOD_SEARCH.lower().replace("event.eventtype", "event.eventType")
+     .replace("event.errorcode", "event.errorCode"), None, "complete", []),
+    ("upper-case values", f"event.eventType: APICALL and ({ors([c.upper() for c in ALL])})",
+     None, "complete", []),
+    ("prefix wildcards cover both X and X.*",
+     "event.eventType: ApiCall and (event.errorCode: NoPermission* or event.errorCode: Forbidden* or "
+     "event.errorCode: InvalidAccessKeyId* or event.errorCode: InvalidSecurityToken* or "
+     "event.errorCode: SignatureDoesNotMatch or event.errorCode: InvalidAuthorization or "
+     "event.errorCode: AccessForbidden or event.errorCode: NotAuthorized) | select count(*) as c",
+     None, "complete", []),
+    ("bare full-text codes", f"ApiCall and ({' or '.join(ALL)})", None, "complete", []),
+    ("any error code on an ApiCall", "event.eventType: ApiCall and event.errorCode: *", None,
+     "complete", []),
+    ("harmless extra narrowing", f"{GOOD_SEARCH} and not event.sourceIpAddress: 10.0.0.1 "
+     "and __topic__: actiontrail_audit_event", None, "complete", []),
+    ("group by pipe", f'{GOOD_SEARCH} | select "event.errorCode" as code, count(1) as cnt group by code',
+     None, "complete", []),
+    ("typo Forbbiden added", f"event.eventType: ApiCall and ({ors([*ALL, 'Forbbiden'])})", None,
+     "complete", []),
+    ("one code only", "event.eventType: ApiCall and event.errorCode: NoPermission", None,
+     "incomplete", [c for c in ALL if c != "NoPermission"]),
+    ("one wildcard code only", "event.eventType: ApiCall and event.errorCode: Forbidden.*", None,
+     "incomplete", [c for c in ALL if c != "Forbidden.*"]),
+    ("without the .* families", f"event.eventType: ApiCall and ({ors([c for c in ALL if '*' not in c])})",
+     None, "incomplete", STAR_FAMILIES),
+    ("quoted .* values", f"event.eventType: ApiCall and ({ors(ALL, quote_value=True)})", None,
+     "incomplete", STAR_FAMILIES),
+    ("negation of one code", "event.eventType: ApiCall and not event.errorCode: NoPermission", None,
+     "incomplete", ["NoPermission"]),
+    ("negation of the whole list", f"event.eventType: ApiCall and not ({ors(ALL)})", None,
+     "incomplete", ALL),
+    ("binary not", "event.eventType: ApiCall not event.errorCode: Forbidden.*", None,
+     "incomplete", ["Forbidden.*"]),
+    ("leading not, same verdict either reading",
+     "not event.errorCode: Forbidden and event.eventType: ApiCall", None, "incomplete", ["Forbidden"]),
+    ("leading not whose reading decides the verdict",
+     "not event.eventType: ConsoleSignin and event.errorCode: NoPermission", None, "unverifiable", None),
+    ("and where or was meant", f"event.eventType: ApiCall and ({ors(ALL, op='and')})", None,
+     "incomplete", ALL),
+    ("or where and was meant binds tighter",
+     "event.errorCode: NoPermission or event.errorCode: Forbidden and event.eventType: ApiCall", None,
+     "incomplete", [c for c in ALL if c not in ("NoPermission", "Forbidden")]),
+    ("wrong field name case (keys are case-sensitive)",
+     f"event.eventType: ApiCall and ({ors(ALL, key='event.errorcode')})", None, "incomplete", ALL),
+    ("wrong field name", f"event.eventType: ApiCall and ({ors(ALL, key='errorCode')})", None,
+     "incomplete", ALL),
+    ("wrong event type", f"event.eventType: ConsoleOperation and ({ors(ALL)})", None, "incomplete", ALL),
+    ("narrowing to one region", f"{GOOD_SEARCH} and event.acsRegion: cn-shanghai", None,
+     "incomplete", ALL),
+    ("log audit topic on a trail logstore",
+     f"__topic__: actiontrail_event and {GOOD_SEARCH}", None, "incomplete", ALL),
+    ("match everything", "*", None, "complete", []),
+    ("match everything with count", "* | select count(1) as cnt", None, "complete", []),
+    ("where filter after pipe", f"{GOOD_SEARCH} | select count(1) as cnt where \"event.acsRegion\" = "
+     "'cn-hangzhou'", None, "unverifiable", None),
+    ("having filter", f'{GOOD_SEARCH} | select "event.errorCode" as c, count(1) as cnt group by c '
+     "having count(1) > 5", None, "unverifiable", None),
+    ("limit 0", f"{GOOD_SEARCH} | select count(1) as cnt limit 0", None, "unverifiable", None),
+    ("unknown sql", f"{GOOD_SEARCH} | select histogram(x)", None, "unverifiable", None),
+    ("leading wildcard is a syntax error", "event.eventType: ApiCall and event.errorCode: *Forbidden",
+     None, "unverifiable", None),
+    ("parenthesised value list is not SLS syntax",
+     "event.eventType: ApiCall and event.errorCode: (NoPermission or Forbidden)", None,
+     "unverifiable", None),
+    ("numeric comparison on a text field", f"{GOOD_SEARCH} and event.eventVersion > 0", None,
+     "unverifiable", None),
+    ("cis text under an index that splits on '.'", CIS_TEXT, DOT_INDEX, "complete", []),
+    ("errorCode not indexed", TEMPLATE, NO_ERRORCODE_INDEX, "incomplete", ALL),
+    ("case-sensitive index, lower-case values",
+     f"event.eventType: ApiCall and ({ors([c.lower() for c in ALL])})", CASE_INDEX, "incomplete", ALL),
+    ("case-sensitive index, exact values", TEMPLATE, CASE_INDEX, "complete", []),
+]
+
+
+@pytest.mark.parametrize(("name", "query", "index", "verdict", "missed"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_corpus(name, query, index, verdict, missed) -> None:
+    idx = IndexConfig.from_get_index(index) if index is not None else None
+    j = judge_query(query, idx)
+    assert j.verdict == verdict, j.detail
+    if missed is not None:
+        assert j.missed_codes == [c for c in ALL if c in missed], j.detail
+        assert sorted(j.matched_codes + j.missed_codes) == sorted(ALL)
+    assert j.index_source == ("logstore index" if index is not None else "SLS defaults")
+
+
+def test_cis_text_evidence_names_missed_real_codes_and_literal_wildcards() -> None:
+    j = judge_query(CIS_TEXT)
+    assert "Forbidden.RAM" in j.missed_events and "InvalidAccessKeyId.NotFound" in j.missed_events
+    assert 'event.errorCode: "Forbidden.*"' in j.literal_wildcards
+    assert "literal" in j.detail and "SLS defaults" in j.detail
+    assert j.pipe.kind == "count" and j.pipe.count_column == "cnt"
+    assert judge_query(j.suggested_query).verdict == "complete"
+    assert not j.matches_everything
+
+
+def test_matches_everything_flag() -> None:
+    assert judge_query("*").matches_everything
+    assert not judge_query(TEMPLATE).matches_everything
+    ev_only = judge_query("event.eventType: ApiCall")
+    assert ev_only.verdict == "complete" and not ev_only.matches_everything
+    assert ev_only.negatives_matched == ["negative:successful-api-call"]
+
+
+def test_syntax_error_evidence() -> None:
+    j = judge_query("event.errorCode: *Forbidden | select count(1) as cnt")
+    assert j.verdict == "unverifiable" and j.syntax_error and j.pipe.kind == "count"
+
+
+def test_unverifiable_pipe_still_reports_codes() -> None:
+    j = judge_query(
+        "event.eventType: ApiCall and event.errorCode: NoPermission | select count(1) as cnt where 1=1"
+    )
+    assert j.verdict == "unverifiable" and j.pipe.kind == "filters"
+    assert "NoPermission" in j.matched_codes and "Forbidden" in j.missed_codes
+
+
+def test_unindexed_fields_are_named() -> None:
+    j = judge_query(TEMPLATE, IndexConfig.from_get_index(NO_ERRORCODE_INDEX))
+    assert j.unindexed_fields == ["event.errorCode"]
+
+
+def test_log_audit_topic() -> None:
+    q = f"__topic__: actiontrail_event and {GOOD_SEARCH}"
+    assert judge_query(q, topic=TOPIC_LOG_AUDIT).verdict == "complete"
+    assert judge_query(GOOD_SEARCH, topic=TOPIC_LOG_AUDIT).verdict == "complete"
+
+
+def test_custom_required_codes() -> None:
+    j = judge_query("event.errorCode: Throttling*", required_codes=["Throttling", "Throttling.*"])
+    assert j.verdict == "complete"
+    # A caller may require the benchmark's typo; the template does not list it.
+    j = judge_query(TEMPLATE, required_codes=["Forbidden", "Forbbiden"])
+    assert j.verdict == "incomplete" and j.missed_codes == ["Forbbiden"]
+    assert parse_statement(TEMPLATE).pipe is not None
+
+
+def test_empty_and_none_query() -> None:
+    assert judge_query("").verdict == "complete"
+    assert judge_query(None).verdict == "complete"
+
+
+def test_landing_zone_template_pipe() -> None:
+    j = judge_query(LANDING_ZONE_TEMPLATE)
+    assert j.pipe.kind == "harmless" and j.pipe.groups and j.pipe.count_column == "cnt"
+    assert j.pipe.output_columns == ("account_id", "service_name", "source_ip", "cnt")
