@@ -1,0 +1,300 @@
+"""EmulatedCloud: the state of every emulated service, and the HTTP entry point.
+
+Active as a context manager: a ``responses.RequestsMock`` intercepts every request made
+through ``requests`` (which all the SDKs use), routes it to a service, verifies its
+signature, applies faults, records the call and answers. A request nobody emulates raises
+UnemulatedRequest naming method, URL and action, and is kept in ``cloud.unemulated``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+from unittest import mock
+from urllib.parse import urlsplit
+
+import requests
+import responses
+
+from .actiontrail.backend import ActionTrailBackend
+from .actiontrail.urls import SERVICE as ACTIONTRAIL
+from .auth import AuthFailure
+from .context import CallContext
+from .credentials import DEFAULT_CREDENTIALS, Credentials, CredentialStore
+from .errors import ServiceError, UnemulatedRequest
+from .faults import FaultPlan
+from .fc.backend import FcBackend
+from .fc.urls import SERVICE as FC
+from .http import Answer, EmuRequest
+from .records import CallRecord, StoredLog, count
+from .regions import DEFAULT_REGION_IDS
+from .router import Route, ServiceSpec
+from .sls.backend import SlsBackend
+from .sls.putlogs import PutLogsLimits
+from .sls.urls import SERVICE as SLS
+from .snapshot import seed
+from .sts.backend import StsBackend
+from .sts.urls import SERVICE as STS
+
+SERVICES = (ACTIONTRAIL, SLS, STS, FC)
+DEFAULT_ACCOUNT = "1234567890123456"
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
+
+
+class EmulatedCloud:
+    def __init__(
+        self,
+        credentials: Iterable[Credentials] | None = None,
+        *,
+        default_account: str = DEFAULT_ACCOUNT,
+        regions: Iterable[str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        putlogs_limits: PutLogsLimits | None = None,
+        strict: bool = True,
+    ) -> None:
+        self.credentials = CredentialStore(credentials if credentials is not None else [DEFAULT_CREDENTIALS])
+        self.default_account = default_account
+        self.actiontrail = ActionTrailBackend()
+        self.sls = SlsBackend()
+        self.sts = StsBackend()
+        self.fc = FcBackend()
+        self.faults = FaultPlan()
+        self.calls: list[CallRecord] = []
+        self.unemulated: list[UnemulatedRequest] = []
+        self.sleep = sleep  # injectable so latency faults need not slow tests down
+        self.clock = clock
+        self.putlogs_limits = putlogs_limits or PutLogsLimits()
+        self._regions: list[str] | None = list(regions) if regions is not None else None
+        self._extra_regions: dict[str, list[str]] = {}
+        self._call_numbers: Counter = Counter()
+        self._lock = threading.Lock()  # collectors fan out over threads
+        self._mock: responses.RequestsMock | None = None
+        self._patches: list[Any] = []
+        # strict: leaving the `with` block raises if any request was not emulated, even
+        # when the caller swallowed the error (collectors turn API errors into findings).
+        self.strict = strict
+
+    # ---- state ------------------------------------------------------------------------
+    def seed_snapshot(self, doc: dict[str, Any]) -> str:
+        """Load an inventory snapshot; returns its account id, which becomes the default
+        account (the one DEFAULT_CREDENTIALS and keys without account_id act in)."""
+        account = seed(self, doc)
+        self.default_account = account
+        return account
+
+    def create_project(self, account: str, region: str, project: str) -> None:
+        self.sls.create_project(account, region, project)
+
+    def create_logstore(
+        self, account: str, region: str, project: str, logstore: str, index: dict[str, Any] | None = None
+    ) -> None:
+        """Create (or give an index to) a logstore, creating its project if needed."""
+        self.sls.create_logstore(account, region, project, logstore, index=index)
+
+    def sls_logs(self, account: str, region: str, project: str, logstore: str) -> list[StoredLog]:
+        proj = self.sls.project(account, region, project)
+        store = proj.logstores.get(logstore) if proj else None
+        if store is None:
+            raise KeyError(f"no logstore {logstore} in project {project} ({account}, {region})")
+        return list(store.logs)
+
+    def set_regions(self, regions: Iterable[str]) -> None:
+        """Replace the region list DescribeRegions answers (every account)."""
+        self._regions = list(regions)
+        self._extra_regions.clear()
+
+    def add_regions(self, account: str, regions: Iterable[str]) -> None:
+        extra = self._extra_regions.setdefault(account, [])
+        extra.extend(r for r in regions if r not in extra)
+
+    def regions_for(self, account: str) -> list[str]:
+        base = list(self._regions if self._regions is not None else DEFAULT_REGION_IDS)
+        return base + [r for r in self._extra_regions.get(account, []) if r not in base]
+
+    # ---- records ----------------------------------------------------------------------
+    def count(self, **where: object) -> int:
+        """Calls matching every field given: ``cloud.count(api="PutLogs", status=200)``."""
+        return count(self.calls, **where)
+
+    def reset_calls(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self._call_numbers.clear()
+
+    # ---- activation -------------------------------------------------------------------
+    def start(self) -> EmulatedCloud:
+        if self._mock is not None:
+            return self
+        mocker = responses.RequestsMock(assert_all_requests_are_fired=False)
+        for method in _METHODS:
+            # One catch-everything registration per method; routing happens in _dispatch.
+            mocker.add_callback(method, re.compile(r".*"), callback=self._dispatch)
+        mocker.start()
+        self._mock = mocker
+        # The SLS SDK finds its "source" by opening a UDP socket towards the endpoint (a DNS
+        # lookup at least); nothing real may be touched while emulated.
+        patch = mock.patch("aliyun.log.util.Util.get_host_ip", staticmethod(lambda host: "127.0.0.1"))
+        patch.start()
+        self._patches.append(patch)
+        return self
+
+    def stop(self) -> None:
+        for patch in reversed(self._patches):
+            patch.stop()
+        self._patches.clear()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock.reset()
+            self._mock = None
+
+    def __enter__(self) -> EmulatedCloud:
+        return self.start()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.stop()
+        if self.strict and exc_type is None and self.unemulated:
+            first = self.unemulated[0]
+            raise UnemulatedRequest(
+                first.method,
+                first.url,
+                first.action,
+                f"{len(self.unemulated)} request(s) were not emulated while the emulator was active "
+                "(clear cloud.unemulated to accept that)",
+            )
+
+    # ---- request handling -------------------------------------------------------------
+    def _route(self, req: EmuRequest) -> Route:
+        for service in SERVICES:
+            found = service.match_host(req.host)
+            if found:
+                return service.resolve(req, found)
+        action = req.headers.get("x-acs-action") or req.query.get("Action")
+        raise UnemulatedRequest(req.method, req.url, action, f"no emulated service answers host {req.host}")
+
+    def _dispatch(self, prepared: requests.PreparedRequest) -> Answer:
+        req = EmuRequest.from_prepared(prepared)
+        try:
+            route = self._route(req)
+        except UnemulatedRequest as error:
+            self.unemulated.append(error)
+            raise
+        started = self.clock()
+        t0 = time.perf_counter()
+        with self._lock:
+            self._call_numbers[route.api] += 1
+            number = self._call_numbers[route.api]
+        status: int | None = None
+        account: str | None = None
+        error_code: str | None = None
+        try:
+            answer, account = self._answer(req, route, number)
+            status = answer[0]
+            error_code = _error_code(answer)
+            return answer
+        except _Raised as raised:
+            account = raised.account
+            error_code = type(raised.error).__name__
+            raise raised.error from None
+        finally:
+            record = CallRecord(
+                service=route.service.name,
+                api=route.api,
+                region=route.region,
+                project=route.project,
+                status=status,
+                started=started,
+                duration=time.perf_counter() - t0,
+                account=account,
+                error_code=error_code,
+                call_number=number,
+            )
+            with self._lock:
+                self.calls.append(record)
+
+    def _answer(self, req: EmuRequest, route: Route, number: int) -> tuple[Answer, str | None]:
+        """The answer, and the account that signed (None when authentication failed)."""
+        service: ServiceSpec = route.service
+        protocol = service.protocol
+        verdict = protocol.authenticate(req, self.credentials)
+        if isinstance(verdict, AuthFailure):
+            return protocol.auth_error(verdict), None
+        creds = verdict.credentials
+        account = creds.account_id or self.default_account
+        faults = self.faults.matching(
+            service=service.name,
+            api=route.api,
+            call_number=number,
+            account=account,
+            region=route.region,
+            project=route.project,
+            logstore=route.params.get("logstore"),
+        )
+        for fault in faults:
+            if fault.kind == "latency":
+                fault.fired += 1
+                self.sleep(fault.seconds)
+        for fault in faults:
+            if fault.kind == "latency":
+                continue
+            fault.fired += 1
+            if fault.kind in ("timeout", "connect_timeout"):
+                raise _Raised(_timeout(fault.kind, req, route.api), account)
+            return protocol.fault_answer(fault, route.api, route.writes), account
+        ctx = CallContext(
+            cloud=self,
+            request=req,
+            api=route.api,
+            account=account,
+            region=route.region,
+            project=route.project,
+            params=route.params,
+            credentials=creds,
+            account_hint=route.account_hint,
+        )
+        try:
+            return protocol.ok(route.handler(ctx)), account
+        except ServiceError as error:
+            return protocol.error(error.status, error.code, error.message), account
+
+
+def _timeout(kind: str, req: EmuRequest, api: str) -> requests.exceptions.Timeout:
+    # Worded like urllib3's own messages: the SLS SDK decides to retry by looking for
+    # "httpconnectionpool" in the text (so plain-http endpoints retry, https ones do not).
+    parts = urlsplit(req.url)
+    pool = "HTTPSConnectionPool" if parts.scheme == "https" else "HTTPConnectionPool"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    where = f"{pool}(host='{parts.hostname}', port={port})"
+    if kind == "timeout":
+        return requests.exceptions.ReadTimeout(f"{where}: Read timed out. (emulated read timeout on {api})")
+    return requests.exceptions.ConnectTimeout(
+        f"{where}: Max retries exceeded (Connection to {parts.hostname} timed out. "
+        f"(emulated connect timeout on {api}))"
+    )
+
+
+class _Raised(Exception):
+    """Carries an exception a fault wants raised out of the callback, past the recorder."""
+
+    def __init__(self, error: BaseException, account: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.account = account
+
+
+def _error_code(answer: Answer) -> str | None:
+    status, _, body = answer
+    if status < 400:
+        return None
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except ValueError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return payload.get("Code") or payload.get("errorCode")

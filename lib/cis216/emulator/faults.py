@@ -1,0 +1,115 @@
+"""Fault injection: per API, per call number, optionally scoped to an account/region/project.
+
+A fault decides what happens instead of (or before, for latency) the normal answer. The
+service's protocol turns an "answer" fault into its own error shape (RPC or SLS), so the
+same plan works for every service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+KINDS = ("throttle", "error500", "error503", "timeout", "connect_timeout", "latency", "malformed", "error")
+
+# Names people use for the same API (snapshot "errors" entries, SDK method names), after
+# lower-casing and dropping "_", "-" and a trailing "s" (ListAlerts = list_alert).
+_ALIASES = {
+    "listjob": "listalert",  # alerts are SLS jobs: GET /jobs?jobType=Alert
+    "getjob": "getalert",
+    "getindexconfig": "getindex",  # the SDK's name for GetIndex
+    "listlogstores": "listlogstore",
+}
+
+
+def normalize_api(name: str) -> str:
+    """Canonical form used to compare API names in faults."""
+    key = name.replace("_", "").replace("-", "").lower()
+    if key.endswith("s"):
+        key = key[:-1]
+    return _ALIASES.get(key, key)
+
+
+@dataclass
+class Fault:
+    kind: str
+    api: str | None = None  # None: every API
+    calls: list[int] | None = None  # 1-based call numbers of that API; None: every call
+    seconds: float = 0.1  # latency
+    status: int | None = None  # override the HTTP status (e.g. 429 for SLS throttling)
+    code: str | None = None  # for kind "error" (and to override a kind's default code)
+    message: str | None = None
+    service: str | None = None
+    account: str | None = None
+    region: str | None = None
+    project: str | None = None
+    logstore: str | None = None
+    fired: int = field(default=0, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
+        if self.kind == "error" and not self.code:
+            raise ValueError('a fault of kind "error" needs a code')
+
+    def applies(
+        self,
+        *,
+        service: str,
+        api: str,
+        call_number: int,
+        account: str | None,
+        region: str | None,
+        project: str | None,
+        logstore: str | None,
+    ) -> bool:
+        if self.api is not None and normalize_api(self.api) != normalize_api(api):
+            return False
+        if self.calls is not None and call_number not in self.calls:
+            return False
+        for wanted, actual in (
+            (self.service, service),
+            (self.account, account),
+            (self.region, region),
+            (self.project, project),
+            (self.logstore, logstore),
+        ):
+            if wanted is not None and wanted != actual:
+                return False
+        return True
+
+
+class FaultPlan:
+    """The faults in force. ``cloud.faults.add(api="ListAlerts", kind="throttle", calls=[1])``."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+
+    def add(
+        self,
+        kind: str,
+        api: str | None = None,
+        calls: Iterable[int] | None = None,
+        seconds: float = 0.1,
+        **scope: object,
+    ) -> Fault:
+        fault = Fault(
+            kind=kind, api=api, calls=None if calls is None else list(calls), seconds=seconds, **scope
+        )  # type: ignore[arg-type]
+        self._faults.append(fault)
+        return fault
+
+    def remove(self, fault: Fault) -> None:
+        self._faults.remove(fault)
+
+    def clear(self) -> None:
+        self._faults.clear()
+
+    def __iter__(self):
+        return iter(list(self._faults))
+
+    def __len__(self) -> int:
+        return len(self._faults)
+
+    def matching(self, **where: object) -> list[Fault]:
+        return [fault for fault in self._faults if fault.applies(**where)]  # type: ignore[arg-type]

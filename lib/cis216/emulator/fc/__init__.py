@@ -1,0 +1,1 @@
+"""Emulated Function Compute 3.0: InvokeFunction (sync and async), recorded."""

@@ -1,0 +1,73 @@
+"""SLS state per account and region: projects, their logstores (index, stored logs), alerts."""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..records import StoredLog
+
+
+@dataclass
+class Logstore:
+    name: str
+    index: dict[str, Any] | None = None
+    logs: list[StoredLog] = field(default_factory=list)
+
+
+@dataclass
+class Project:
+    name: str
+    region: str
+    description: str = ""
+    created: int = field(default_factory=lambda: int(time.time()))
+    alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    logstores: dict[str, Logstore] = field(default_factory=dict)
+
+    def listing(self) -> dict[str, Any]:
+        # Fields ListProject answers with; the SDK keeps them verbatim.
+        return {
+            "projectName": self.name,
+            "status": "Normal",
+            "owner": "",
+            "description": self.description,
+            "region": self.region,
+            "createTime": str(self.created),
+            "lastModifyTime": str(self.created),
+            "resourceGroupId": "",
+            "dataRedundancyType": "LRS",
+        }
+
+
+class SlsBackend:
+    def __init__(self) -> None:
+        self._projects: dict[tuple[str, str], dict[str, Project]] = {}
+
+    def projects(self, account: str, region: str) -> list[Project]:
+        return list(self._projects.get((account, region), {}).values())
+
+    def project(self, account: str, region: str, name: str) -> Project | None:
+        return self._projects.get((account, region), {}).get(name)
+
+    def create_project(self, account: str, region: str, name: str, description: str = "") -> Project:
+        projects = self._projects.setdefault((account, region), {})
+        if name not in projects:
+            projects[name] = Project(name, region, description)
+        return projects[name]
+
+    def create_logstore(
+        self, account: str, region: str, project: str, logstore: str, index: dict[str, Any] | None = None
+    ) -> Logstore:
+        proj = self.create_project(account, region, project)
+        store = proj.logstores.get(logstore)
+        if store is None:
+            store = proj.logstores[logstore] = Logstore(logstore)
+        if index is not None:
+            store.index = copy.deepcopy(index)
+        return store
+
+    def put_alert(self, account: str, region: str, project: str, alert: dict[str, Any]) -> None:
+        proj = self.create_project(account, region, project)
+        proj.alerts[alert["name"]] = copy.deepcopy(alert)

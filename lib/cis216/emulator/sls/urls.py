@@ -1,0 +1,41 @@
+"""SLS endpoints: [<project>.]<region>[-intranet|-internal].log.aliyuncs.com, routed by path."""
+
+from __future__ import annotations
+
+import re
+
+from ..protocols import SlsProtocol
+from ..router import ServiceSpec, path
+from . import responses as r
+
+_NAME = r"[^/]+"
+
+SERVICE = ServiceSpec(
+    name="sls",
+    protocol=SlsProtocol(),
+    hosts=(
+        re.compile(
+            r"^(?:(?P<project>[a-z0-9][a-z0-9-]*)\.)?(?P<region>[a-z]{2}-[a-z0-9-]+?)"
+            r"(?:-intranet|-internal|-share)?\.log\.aliyuncs\.com$"
+        ),
+    ),
+    paths=(
+        path("GET", r"^/?$", "ListProject", r.list_project, project_host=False),
+        path("GET", r"^/?$", "GetProject", r.get_project, project_host=True),
+        path("GET", r"^/logstores/?$", "ListLogStores", r.list_logstores),
+        path("GET", rf"^/logstores/(?P<logstore>{_NAME})/index/?$", "GetIndex", r.get_index),
+        path("GET", rf"^/logstores/(?P<logstore>{_NAME})/?$", "GetLogStore", r.get_logstore),
+        path(
+            "POST",
+            rf"^/logstores/(?P<logstore>{_NAME})/shards/(?:lb|route)/?$",
+            "PutLogs",
+            r.put_logs,
+            writes=True,
+        ),
+        path("GET", r"^/jobs/?$", "ListAlerts", r.list_jobs),
+        path("GET", rf"^/jobs/(?P<name>{_NAME})/?$", "GetAlert", r.get_job),
+        path("POST", r"^/jobs/?$", "CreateAlert", r.create_job, writes=True),
+        path("PUT", rf"^/jobs/(?P<name>{_NAME})/?$", "UpdateAlert", r.update_job, writes=True),
+        path("DELETE", rf"^/jobs/(?P<name>{_NAME})/?$", "DeleteAlert", r.delete_job, writes=True),
+    ),
+)

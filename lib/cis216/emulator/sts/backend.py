@@ -1,0 +1,44 @@
+"""STS state: which roles may be assumed, and the temporary keys minted so far."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from ..credentials import Credentials, CredentialStore
+
+ROLE_ARN = re.compile(r"^acs:ram::(?P<account>\d+):role/(?P<role>[A-Za-z0-9._@-]+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AssumedRole:
+    role_arn: str
+    session_name: str
+    credentials: Credentials
+
+
+class StsBackend:
+    def __init__(self) -> None:
+        # None: any well-formed role ARN can be assumed; a set restricts to those ARNs
+        # (lower-cased), so tests can model a missing cross-account role.
+        self.assumable_roles: set[str] | None = None
+        self.assumed: list[AssumedRole] = []
+
+    def assume(self, store: CredentialStore, role_arn: str, session_name: str) -> AssumedRole | None:
+        found = ROLE_ARN.match(role_arn)
+        if found is None:
+            return None
+        role = found.group("role")
+        account = found.group("account")
+        creds = Credentials(
+            access_key_id="STS.emu" + secrets.token_hex(10),
+            access_key_secret=secrets.token_urlsafe(24),
+            security_token="CAISemulated" + secrets.token_urlsafe(48),
+            account_id=account,
+            arn=f"acs:ram::{account}:assumed-role/{role.lower()}/{session_name}",
+        )
+        store.add(creds)
+        assumed = AssumedRole(role_arn, session_name, creds)
+        self.assumed.append(assumed)
+        return assumed
