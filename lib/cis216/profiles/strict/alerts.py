@@ -1,0 +1,278 @@
+"""Is one alert, through one of its query entries, effective on one feed? (checks 1-6 of issue 3)
+
+Every check adds a code and a sentence that names the alert and says what to change; nothing
+short-circuits, so a finding lists all that is wrong at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ...inventory import Alert, Inventory
+from ...settings import Settings
+from ...slsquery import IndexConfig, QueryJudgement, analyze_pipe, judge_query, suggested_query
+from . import codes as C
+from .binding import Target
+from .feeds import Feed
+from .schedule import interval_seconds, window_seconds
+from .templates import template_identity
+from .trigger import judge_trigger
+
+# Alibaba's template queries end this way; used when a template alert's queryList is not expanded.
+TEMPLATE_PIPE = "select count(1) as cnt"
+# Documented windows of the ready-made rules (alibaba-apis.md), for unexpanded template alerts.
+TEMPLATE_WINDOW = {"actiontrail template": ("-30m", "now"), "log audit built-in": ("-2m", "now")}
+
+
+@dataclass
+class Context:
+    settings: Settings
+    inventory: Inventory
+
+    @property
+    def now(self) -> datetime:
+        # The core never reads the clock: the snapshot's time unless the caller says otherwise.
+        now = self.settings.now or self.inventory.collected_at
+        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+
+    def index_for(self, feed: Feed) -> IndexConfig:
+        region = self.inventory.regions.get(feed.region)
+        project = region.sls_projects.get(feed.project) if region else None
+        logstore = project.logstores.get(feed.logstore) if project else None
+        return (
+            IndexConfig.from_get_index(logstore.index)
+            if logstore and logstore.index
+            else IndexConfig.default()
+        )
+
+
+@dataclass
+class AlertJudgement:
+    target: Target
+    codes: list[str] = field(default_factory=list)
+    advisories: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # sentences for codes
+    notes: list[str] = field(default_factory=list)  # sentences for advisories
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def alert(self) -> Alert:
+        return self.target.alert
+
+    @property
+    def effective(self) -> bool:
+        return not self.codes
+
+    @property
+    def status(self) -> str:
+        return C.status_for(self.codes)
+
+    def rank(self) -> tuple[int, int, int]:
+        failing = [c for c in self.codes if c in C.FAILING]
+        return (0 if self.effective else 1 if not failing else 2, len(failing), len(self.advisories))
+
+    def fail(self, code: str, sentence: str) -> None:
+        self.codes.append(code)
+        self.problems.append(sentence)
+
+    def advise(self, code: str, sentence: str) -> None:
+        self.advisories.append(code)
+        self.notes.append(sentence)
+
+
+def describe(target: Target) -> str:
+    where = f"queryList[{target.entry}]" if target.entry is not None else "template"
+    where += ", by template identity" if target.by_identity and target.entry is not None else ""
+    return f"alert '{target.alert.name}' (project {target.alert_project}, {target.alert_region}, {where})"
+
+
+def judge_alert(target: Target, feed: Feed, ctx: Context) -> AlertJudgement:
+    j = AlertJudgement(target=target)
+    alert = target.alert
+    identity = template_identity(alert)
+    j.evidence.update(
+        {
+            "alert": alert.name,
+            "display_name": alert.display_name,
+            "project": target.alert_project,
+            "region": target.alert_region,
+            "query_entry": target.entry,
+            "logstore": f"{target.project}/{target.store}",
+            "template": identity,
+        }
+    )
+    _check_state(j, ctx)
+    pipe = _check_query(j, feed, ctx, identity)
+    if pipe is not None:
+        _check_trigger(j, pipe, ctx)
+    _check_window(j, identity)
+    _check_notification(j, ctx)
+    j.codes, j.advisories = C.ordered(j.codes), C.ordered(j.advisories)
+    return j
+
+
+def _check_state(j: AlertJudgement, ctx: Context) -> None:
+    alert = j.alert
+    if alert.enabled is False:
+        j.fail(C.ALERT_DISABLED, f"is disabled ({alert.status or alert.state}); enable it")
+    elif alert.enabled is None:
+        j.fail(C.ALERT_STATUS_UNKNOWN, "reports neither status nor state, so whether it runs is unknown")
+    mute = alert.configuration.mute_until if alert.configuration else None
+    if mute is None and isinstance(alert.raw.get("muteUntil"), (int, float)):
+        mute = int(alert.raw["muteUntil"])
+    if mute:
+        seconds = mute / 1000 if mute > 10**11 else mute  # some answers give milliseconds
+        until = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        j.evidence["mute_until"] = until.isoformat()
+        if until > ctx.now:
+            j.fail(
+                C.ALERT_MUTED,
+                f"is muted until {until.isoformat()} (evaluated at {ctx.now.isoformat()}); unmute it",
+            )
+
+
+def _check_query(j: AlertJudgement, feed: Feed, ctx: Context, identity: str | None):
+    """Judge the query by meaning; returns the pipe analysis the trigger is judged on (or None)."""
+    query = j.target.query
+    if j.target.by_identity:  # a template alert whose query text is not expanded
+        j.advise(C.ALERT_FROM_TEMPLATE, f"is Alibaba's {identity}: its query is taken from the template")
+        j.evidence["query"] = None
+        return analyze_pipe(TEMPLATE_PIPE)
+    index = ctx.index_for(feed)
+    text = query.query or ""
+    verdict: QueryJudgement = judge_query(text, index, ctx.settings.required_codes)
+    j.evidence.update(
+        {
+            "query": text,
+            "query_verdict": verdict.verdict,
+            "missed_codes": list(verdict.missed_codes),
+            "missed_events": list(verdict.missed_events),
+            "index_source": verdict.index_source,
+            "query_detail": verdict.detail,
+        }
+    )
+    if verdict.verdict == "complete":
+        if verdict.matches_everything:
+            j.advise(C.ALERT_QUERY_BROAD, "also matches successful calls: it will fire, but noisily")
+        return verdict.pipe
+    if verdict.verdict == "incomplete":
+        fix = suggested_query(ctx.settings.required_codes)
+        j.evidence["suggested_query"] = fix
+        extra = ""
+        if verdict.literal_wildcards:
+            verb = "matches" if len(verdict.literal_wildcards) == 1 else "match"
+            extra = (
+                f"; inside double quotes * is a literal character, so "
+                f"{', '.join(verdict.literal_wildcards)} {verb} no real code"
+            )
+        j.fail(
+            C.ALERT_QUERY_INCOMPLETE,
+            f"would not alert on {', '.join(verdict.missed_codes)} "
+            f"(e.g. {', '.join(verdict.missed_events) or 'their codes'}), judged with {verdict.index_source}"
+            f"{extra}; replace it with the corrected query in evidence.suggested_query (values unquoted, "
+            "so X.* is a wildcard)",
+        )
+        return verdict.pipe
+    if identity:
+        j.advise(
+            C.ALERT_FROM_TEMPLATE,
+            f"is Alibaba's {identity}; its query could not be read "
+            f"({verdict.detail}), so it is accepted by template identity",
+        )
+        return (
+            verdict.pipe if verdict.pipe.kind not in ("filters", "unknown") else analyze_pipe(TEMPLATE_PIPE)
+        )
+    j.evidence["suggested_query"] = suggested_query(ctx.settings.required_codes)
+    j.fail(
+        C.ALERT_QUERY_UNVERIFIABLE,
+        f"cannot be verified: {verdict.detail}; remove what cannot be "
+        "proven to keep every event, or use the query in evidence.suggested_query",
+    )
+    return None
+
+
+def _check_trigger(j: AlertJudgement, pipe, ctx: Context) -> None:
+    result = judge_trigger(j.alert.configuration, pipe)
+    j.evidence["trigger"] = {
+        "conditions": result.conditions,
+        "min_count_to_fire": result.min_count,
+        "consecutive_evaluations": result.consecutive,
+    }
+    limit = ctx.settings.max_threshold
+    if result.never:
+        j.fail(
+            C.ALERT_NEVER_FIRES,
+            f"has no trigger condition the query's result can meet "
+            f"({'; '.join(c['condition'] or c['countCondition'] for c in result.conditions)}); use cnt > 0",
+        )
+    elif result.min_count is None:
+        j.fail(
+            C.ALERT_CONDITION_UNVERIFIABLE,
+            "has a trigger that cannot be evaluated: " + "; ".join(result.unverifiable),
+        )
+    elif result.min_count > limit:
+        j.advise(
+            C.ALERT_THRESHOLD_HIGH,
+            f"fires only after {result.min_count} unauthorized calls in one "
+            f"window (maximum threshold setting: {limit}); single calls go unnoticed",
+        )
+    if result.consecutive > limit:
+        j.advise(
+            C.ALERT_THRESHOLD_HIGH,
+            f"fires only after {result.consecutive} consecutive triggering "
+            f"evaluations (threshold), more than {limit}",
+        )
+
+
+def _check_window(j: AlertJudgement, identity: str | None) -> None:
+    query = j.target.query
+    if query is not None and (query.start or not j.target.by_identity):
+        start, end, assumed = query.start, query.end, False
+    else:
+        start, end = TEMPLATE_WINDOW.get(identity or "", (None, None))
+        assumed = True
+    window, window_text = window_seconds(start, end)
+    interval, interval_text = interval_seconds(j.alert.schedule)
+    j.evidence["window"] = {
+        "query_window": window_text,
+        "window_seconds": window,
+        "schedule": interval_text,
+        "interval_seconds": interval,
+        "window_assumed_from_template": assumed,
+    }
+    if window is None or interval is None:
+        why = window_text if window is None else interval_text
+        j.fail(
+            C.ALERT_SCHEDULE_UNVERIFIABLE,
+            f"has a schedule or window that cannot be read ({why}), so gaps between runs cannot be ruled out",
+        )
+    elif window < interval:
+        j.fail(
+            C.ALERT_WINDOW_GAP,
+            f"runs {interval_text} but each run looks back only {window_text} "
+            f"({window}s < {interval}s): calls in between are never evaluated; make the window at least "
+            "the interval",
+        )
+
+
+def _check_notification(j: AlertJudgement, ctx: Context) -> None:
+    config = j.alert.configuration
+    policy = (config.policy_configuration or {}) if config else {}
+    targets = {
+        k: policy.get(k)
+        for k in ("actionPolicyId", "alertPolicyId")
+        if isinstance(policy.get(k), str) and policy.get(k).strip()
+    }
+    for source in (config.raw if config else {}, j.alert.raw):
+        legacy = source.get("notificationList")
+        if isinstance(legacy, list) and legacy:
+            targets["notificationList"] = f"{len(legacy)} legacy notification(s)"
+    j.evidence["notification"] = targets or None
+    if not targets and ctx.settings.require_notification:
+        j.fail(
+            C.ALERT_NO_NOTIFICATION,
+            "notifies nobody (no action policy, alert policy "
+            "or legacy notification); set policyConfiguration.actionPolicyId",
+        )

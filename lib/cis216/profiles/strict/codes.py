@@ -1,0 +1,161 @@
+"""The strict profile's reason-code vocabulary.
+
+Three kinds, because they lead to different statuses:
+- FAILING codes put a finding in `alarm` (the control is not met, and we know it);
+- UNVERIFIABLE codes put it in `info` (we could not decide; we never guess);
+- SCAN_ERROR puts it in `error` (data the verdict depends on could not be read);
+- ADVISORIES never change a status; they are remarks a reviewer should see.
+`reason_codes` of a finding hold the first three kinds, `advisories` the last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# --- failing -------------------------------------------------------------------------------
+NO_TRAIL = "NO_TRAIL"
+TRAIL_NOT_ENABLED = "TRAIL_NOT_ENABLED"
+TRAIL_NOT_DELIVERING_TO_SLS = "TRAIL_NOT_DELIVERING_TO_SLS"
+TRAIL_NOT_ALL_REGIONS = "TRAIL_NOT_ALL_REGIONS"
+TRAIL_NOT_ALL_EVENTS = "TRAIL_NOT_ALL_EVENTS"
+ALERT_MISSING = "ALERT_MISSING"
+ALERT_DISABLED = "ALERT_DISABLED"
+ALERT_MUTED = "ALERT_MUTED"
+ALERT_WRONG_LOGSTORE = "ALERT_WRONG_LOGSTORE"
+ALERT_QUERY_INCOMPLETE = "ALERT_QUERY_INCOMPLETE"
+ALERT_NO_NOTIFICATION = "ALERT_NO_NOTIFICATION"
+ALERT_WINDOW_GAP = "ALERT_WINDOW_GAP"
+ALERT_NEVER_FIRES = "ALERT_NEVER_FIRES"
+
+# --- unverifiable (status info) ------------------------------------------------------------
+ALERT_QUERY_UNVERIFIABLE = "ALERT_QUERY_UNVERIFIABLE"
+ALERT_CONDITION_UNVERIFIABLE = "ALERT_CONDITION_UNVERIFIABLE"
+ALERT_SCHEDULE_UNVERIFIABLE = "ALERT_SCHEDULE_UNVERIFIABLE"
+ALERT_STATUS_UNKNOWN = "ALERT_STATUS_UNKNOWN"
+FEED_IN_OTHER_ACCOUNT = "FEED_IN_OTHER_ACCOUNT"
+FEED_NOT_SCANNED = "FEED_NOT_SCANNED"
+
+# --- error ---------------------------------------------------------------------------------
+SCAN_ERROR = "SCAN_ERROR"
+
+# --- advisories ----------------------------------------------------------------------------
+ALERT_THRESHOLD_HIGH = "ALERT_THRESHOLD_HIGH"
+ALERT_FROM_TEMPLATE = "ALERT_FROM_TEMPLATE"
+ALERT_QUERY_BROAD = "ALERT_QUERY_BROAD"
+COVERED_BY_OTHER_FEED = "COVERED_BY_OTHER_FEED"
+LOG_AUDIT_NOT_ACCEPTED = "LOG_AUDIT_NOT_ACCEPTED"
+
+MEANINGS: dict[str, str] = {
+    NO_TRAIL: (
+        "The account has no ActionTrail trail and no accepted Log Audit feed: nothing records API calls."
+    ),
+    TRAIL_NOT_ENABLED: "The trail exists but is not logging (Status is not Enable).",
+    TRAIL_NOT_DELIVERING_TO_SLS: (
+        "The trail does not deliver to SLS (no SlsProjectArn), so no SLS alert can see its events."
+    ),
+    TRAIL_NOT_ALL_REGIONS: (
+        "The trail covers one region only (TrailRegion is not All): calls elsewhere are not seen."
+    ),
+    TRAIL_NOT_ALL_EVENTS: "The trail records only read or only write events (EventRW is not All).",
+    ALERT_MISSING: "No alert has a query entry on the feed's logstore.",
+    ALERT_DISABLED: "The alert on the feed is disabled.",
+    ALERT_MUTED: "The alert is muted (muteUntil is after the evaluation time).",
+    ALERT_WRONG_LOGSTORE: (
+        "An unauthorized-call alert exists but queries another logstore, project or region than the feed."
+    ),
+    ALERT_QUERY_INCOMPLETE: (
+        "The alert query would not match an ApiCall event for at least one required error code."
+    ),
+    ALERT_NO_NOTIFICATION: (
+        "The alert has no action policy, alert policy or legacy notification: it reaches nobody."
+    ),
+    ALERT_WINDOW_GAP: (
+        "The query window is shorter than the schedule interval (or fixed): some events are never evaluated."
+    ),
+    ALERT_NEVER_FIRES: "No trigger condition of the alert can be satisfied by the query's result.",
+    ALERT_QUERY_UNVERIFIABLE: (
+        "The query uses syntax or an analytic statement that cannot be proven to keep every event."
+    ),
+    ALERT_CONDITION_UNVERIFIABLE: "The trigger condition cannot be evaluated against the query's result row.",
+    ALERT_SCHEDULE_UNVERIFIABLE: (
+        "The schedule or the query window could not be read, so gaps cannot be ruled out."
+    ),
+    ALERT_STATUS_UNKNOWN: "The alert carries neither status nor state: whether it runs is unknown.",
+    FEED_IN_OTHER_ACCOUNT: (
+        "The trail delivers to an SLS project of another account, whose alerts this scan cannot see."
+    ),
+    FEED_NOT_SCANNED: "The region of the feed's SLS project was not scanned, so its alerts were not seen.",
+    SCAN_ERROR: (
+        "An API call failed during the scan; the missing data could hide the trail or alert "
+        "the verdict needs."
+    ),
+    ALERT_THRESHOLD_HIGH: (
+        "The alert needs more unauthorized calls (or consecutive evaluations) than "
+        "the maximum threshold setting."
+    ),
+    ALERT_FROM_TEMPLATE: "The alert was recognised by Alibaba's template identity, not by reading its query.",
+    ALERT_QUERY_BROAD: "The query also matches successful calls: it fires, but is noisy.",
+    COVERED_BY_OTHER_FEED: (
+        "This trail needs no alert of its own: another complete feed has an effective alert."
+    ),
+    LOG_AUDIT_NOT_ACCEPTED: (
+        "A Log Audit central logstore exists but the accept_log_audit setting excludes it."
+    ),
+}
+
+FAILING = frozenset(
+    {
+        NO_TRAIL,
+        TRAIL_NOT_ENABLED,
+        TRAIL_NOT_DELIVERING_TO_SLS,
+        TRAIL_NOT_ALL_REGIONS,
+        TRAIL_NOT_ALL_EVENTS,
+        ALERT_MISSING,
+        ALERT_DISABLED,
+        ALERT_MUTED,
+        ALERT_WRONG_LOGSTORE,
+        ALERT_QUERY_INCOMPLETE,
+        ALERT_NO_NOTIFICATION,
+        ALERT_WINDOW_GAP,
+        ALERT_NEVER_FIRES,
+    }
+)
+UNVERIFIABLE = frozenset(
+    {
+        ALERT_QUERY_UNVERIFIABLE,
+        ALERT_CONDITION_UNVERIFIABLE,
+        ALERT_SCHEDULE_UNVERIFIABLE,
+        ALERT_STATUS_UNKNOWN,
+        FEED_IN_OTHER_ACCOUNT,
+        FEED_NOT_SCANNED,
+    }
+)
+ADVISORY = frozenset(
+    {
+        ALERT_THRESHOLD_HIGH,
+        ALERT_FROM_TEMPLATE,
+        ALERT_QUERY_BROAD,
+        COVERED_BY_OTHER_FEED,
+        LOG_AUDIT_NOT_ACCEPTED,
+    }
+)
+# SCAN_ERROR leads: it qualifies every other code of the finding ("as far as the scan could see").
+ORDER: list[str] = [SCAN_ERROR] + [code for code in MEANINGS if code != SCAN_ERROR]
+
+
+def status_for(codes: Iterable[str]) -> str:
+    """The status a set of reason codes leads to: error > alarm > info > ok."""
+    codes = set(codes)
+    if SCAN_ERROR in codes:
+        return "error"
+    if codes & FAILING:
+        return "alarm"
+    if codes & UNVERIFIABLE:
+        return "info"
+    return "ok"
+
+
+def ordered(codes: Iterable[str]) -> list[str]:
+    """Deduplicated, in vocabulary order (stable output for diffs and tests)."""
+    seen = set(codes)
+    return [code for code in ORDER if code in seen] + sorted(seen - set(ORDER))

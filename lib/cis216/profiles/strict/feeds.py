@@ -1,0 +1,137 @@
+"""Feeds: the places ActionTrail events land in SLS, where an alert can watch them.
+
+A trail that covers all regions is listed by DescribeTrails in every region ("shadow" copies);
+it is one trail and one feed, so copies are merged by identity before anything is judged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...inventory import Inventory, Trail
+from ...settings import Settings
+from . import codes as C
+
+LOG_AUDIT_LOGSTORE = "actiontrail_log"
+LOG_AUDIT_PROJECT = re.compile(r"^slsaudit-center-(?P<account>[0-9]+)-(?P<region>[a-z0-9-]+)$")
+ARN_ACCOUNT = re.compile(r"acs:log:[^:]*:([^:]+):")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A logstore that receives ActionTrail events."""
+
+    kind: str  # 'trail' | 'log_audit'
+    name: str  # the trail's name, or the Log Audit project
+    project: str
+    region: str
+    logstore: str
+    gaps: tuple[str, ...] = ()  # TRAIL_NOT_ALL_REGIONS / TRAIL_NOT_ALL_EVENTS
+    accepted: bool = True  # False: a Log Audit feed while settings.accept_log_audit is off
+    other_account: str | None = None  # the ARN names another account's project
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+    @property
+    def counts(self) -> bool:
+        """Can an effective alert on this feed alone make the account ok?"""
+        return self.complete and self.accepted and self.other_account is None
+
+    @property
+    def label(self) -> str:
+        return f"{self.project}/{self.logstore} ({self.region})"
+
+
+@dataclass
+class TrailView:
+    """One trail, however many regions list it."""
+
+    trail: Trail
+    listed_in: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # TRAIL_NOT_ENABLED / TRAIL_NOT_DELIVERING_TO_SLS
+    feed: Feed | None = None
+
+    @property
+    def home_region(self) -> str:
+        return self.trail.home_region or self.trail.region or self.listed_in[0]
+
+
+def _trail_key(trail: Trail, listed_region: str) -> tuple[str, str, bool]:
+    home = trail.home_region or trail.region or listed_region
+    return (trail.name, home, bool(trail.is_organization_trail))
+
+
+def _is_home_copy(trail: Trail, listed_region: str) -> bool:
+    return (trail.home_region or trail.region) == listed_region and not trail.is_shadow_trail
+
+
+def find_trails(inventory: Inventory) -> list[TrailView]:
+    views: dict[tuple[str, str, bool], TrailView] = {}
+    for region, region_inventory in inventory.regions.items():
+        for trail in region_inventory.trails:
+            key = _trail_key(trail, region)
+            view = views.get(key)
+            if view is None:
+                views[key] = TrailView(trail=trail, listed_in=[region])
+                continue
+            view.listed_in.append(region)
+            # The copy listed in the trail's home region is the authoritative one.
+            if _is_home_copy(trail, region) and not _is_home_copy(view.trail, view.listed_in[0]):
+                view.trail = trail
+    for view in views.values():
+        _classify(view, inventory.account_id)
+    return sorted(views.values(), key=lambda v: (v.home_region, v.trail.name))
+
+
+def _classify(view: TrailView, account_id: str) -> None:
+    trail = view.trail
+    if (trail.status or "").strip().lower() != "enable":
+        view.problems.append(C.TRAIL_NOT_ENABLED)
+    if not trail.sls_project or not trail.sls_region:
+        view.problems.append(C.TRAIL_NOT_DELIVERING_TO_SLS)
+    if view.problems:
+        return
+    gaps = []
+    if (trail.trail_region or "").strip().lower() != "all":
+        gaps.append(C.TRAIL_NOT_ALL_REGIONS)
+    if (trail.event_rw or "").strip().lower() != "all":
+        gaps.append(C.TRAIL_NOT_ALL_EVENTS)
+    arn_account = ARN_ACCOUNT.search(trail.sls_project_arn or "")
+    other = arn_account.group(1) if arn_account and arn_account.group(1) != account_id else None
+    view.feed = Feed(
+        kind="trail",
+        name=trail.name,
+        project=trail.sls_project or "",
+        region=trail.sls_region or "",
+        logstore=trail.logstore,
+        gaps=tuple(gaps),
+        other_account=other,
+    )
+
+
+def find_log_audit_feeds(inventory: Inventory, settings: Settings) -> list[Feed]:
+    """Log Audit's central project `slsaudit-center-<this account>-<its region>`, listed in that region."""
+    feeds = []
+    for region, region_inventory in inventory.regions.items():
+        for name, project in region_inventory.sls_projects.items():
+            match = LOG_AUDIT_PROJECT.match(name)
+            if not match or match.group("account") != inventory.account_id or match.group("region") != region:
+                continue
+            # An empty listing says nothing (the collector may not list logstores); a listing
+            # without actiontrail_log says ActionTrail collection is off in Log Audit.
+            if project.logstores and LOG_AUDIT_LOGSTORE not in project.logstores:
+                continue
+            feeds.append(
+                Feed(
+                    kind="log_audit",
+                    name=name,
+                    project=name,
+                    region=region,
+                    logstore=LOG_AUDIT_LOGSTORE,
+                    accepted=settings.accept_log_audit,
+                )
+            )
+    return feeds
