@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, TextIO
+from typing import TextIO
 
 from . import __version__
 from .core import DEFAULT_PROFILE, PROFILES
@@ -27,7 +28,7 @@ class CliError(Exception):
     """A user-facing error: printed on stderr, exit code 2."""
 
 
-def _statuses(text: str) -> List[str]:
+def _statuses(text: str) -> list[str]:
     statuses = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [s for s in statuses if s not in STATUS_ORDER]
     if unknown or not statuses:
@@ -42,28 +43,38 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cis216",
         description="CIS Alibaba Cloud Foundations Benchmark v2.0.0, control 2.16: are unauthorized API "
         "calls monitored and alerted on?",
-        epilog="Exit codes: 0 ran, 1 a finding matched --fail-on, 2 bad input or usage, 3 scan or write failed.",
+        epilog="Exit codes: 0 ran, 1 a finding matched --fail-on, 2 bad input or usage, "
+        "3 scan or write failed.",
     )
     parser.add_argument("--version", action="version", version=f"cis216 {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     evaluate = commands.add_parser(
-        "evaluate", help="evaluate a recorded inventory snapshot offline",
+        "evaluate",
+        help="evaluate a recorded inventory snapshot offline",
         description="Evaluate control 2.16 over an inventory snapshot (see README, 'Inventory snapshot').",
     )
     evaluate.add_argument("snapshot", metavar="SNAPSHOT", help="path of a snapshot JSON file ('-' for stdin)")
     _add_output_options(evaluate)
 
     invoke = commands.add_parser(
-        "invoke", help="run the FC handler locally on an event file",
-        description="Run handler.index.handler on EVENT_FILE with a context like FC's. By default against the "
-        "built-in emulated cloud seeded with the bundled sample account: no credentials needed.",
+        "invoke",
+        help="run the FC handler locally on an event file",
+        description="Run handler.index.handler on EVENT_FILE with a context like FC's. By default "
+        "against the built-in emulated cloud seeded with the bundled sample account: no credentials needed.",
     )
     invoke.add_argument("event", metavar="EVENT_FILE", help="an FC event, e.g. events/timer.json")
-    invoke.add_argument("--cloud", choices=("emulated", "real"), default="emulated",
-                        help="emulated (default): in-process emulator; real: your Alibaba Cloud credentials")
-    invoke.add_argument("--seed", metavar="SNAPSHOT",
-                        help="snapshot the emulated cloud is seeded with (default: the bundled sample account)")
+    invoke.add_argument(
+        "--cloud",
+        choices=("emulated", "real"),
+        default="emulated",
+        help="emulated (default): in-process emulator; real: your Alibaba Cloud credentials",
+    )
+    invoke.add_argument(
+        "--seed",
+        metavar="SNAPSHOT",
+        help="snapshot the emulated cloud is seeded with (default: the bundled sample account)",
+    )
     invoke.add_argument("--save-snapshot", metavar="PATH", help="also write the collected inventory to PATH")
     _add_output_options(invoke, with_profile=False)
     return parser
@@ -71,13 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_output_options(parser: argparse.ArgumentParser, with_profile: bool = True) -> None:
     if with_profile:
-        parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
-                            help=f"strict: the control's real question (default); powerpipe: the reference "
-                            f"query row for row (default: {DEFAULT_PROFILE})")
-        parser.add_argument("--settings", metavar="FILE", help="JSON file of strict-profile settings (README)")
+        parser.add_argument(
+            "--profile",
+            choices=PROFILES,
+            default=DEFAULT_PROFILE,
+            help=f"strict: the control's real question (default); powerpipe: the reference "
+            f"query row for row (default: {DEFAULT_PROFILE})",
+        )
+        parser.add_argument(
+            "--settings", metavar="FILE", help="JSON file of strict-profile settings (README)"
+        )
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    parser.add_argument("--fail-on", type=_statuses, metavar="STATUSES", default=[],
-                        help="exit 1 when any finding has one of these statuses, e.g. 'alarm' or 'alarm,error'")
+    parser.add_argument(
+        "--fail-on",
+        type=_statuses,
+        metavar="STATUSES",
+        default=[],
+        help="exit 1 when any finding has one of these statuses, e.g. 'alarm' or 'alarm,error'",
+    )
 
 
 def render(findings: Sequence[Finding], fmt: str, out: TextIO) -> None:
@@ -100,7 +122,7 @@ def _render_table(findings: Sequence[Finding], out: TextIO) -> None:
     table = [(f.status.upper(), f.region or "-", f.resource or "(null)") for f in findings]
     widths = [max(len(row[i]) for row in [header, *table]) for i in range(2)]
     out.write(f"{header[0]:<{widths[0]}}  {header[1]:<{widths[1]}}  {header[2]}\n")
-    for finding, row in zip(findings, table):
+    for finding, row in zip(findings, table, strict=True):
         out.write(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}\n")
         out.write(f"{'':<{widths[0]}}  {finding.reason or '(null)'}\n")
         if finding.reason_codes:
@@ -115,7 +137,7 @@ def fail_on_exit(findings: Iterable[Finding], fail_on: Sequence[str]) -> int:
     return EXIT_FAIL_ON if any(f.status in fail_on for f in findings) else EXIT_OK
 
 
-def _load_settings(path: Optional[str]):
+def _load_settings(path: str | None):
     from pydantic import ValidationError
 
     from .inventory import describe_validation_error
@@ -141,9 +163,15 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     settings = _load_settings(args.settings)
     if args.snapshot == "-":
         try:
-            inventory = parse_inventory(json.load(sys.stdin), source="stdin")
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise CliError("stdin: not UTF-8 text") from None
+        try:
+            document = json.loads(text)
         except json.JSONDecodeError as error:
-            raise CliError(f"stdin: not JSON: {error.msg} at line {error.lineno}") from None
+            where = f"line {error.lineno} column {error.colno}"
+            raise CliError(f"stdin: not JSON: {error.msg} at {where}") from None
+        inventory = parse_inventory(document, source="stdin")
     else:
         inventory = load_inventory(args.snapshot)
     findings = evaluate(inventory, args.profile, settings)
@@ -151,7 +179,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return fail_on_exit(findings, args.fail_on)
 
 
-def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> int:
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     from .inventory import InventoryError
 
     out = out or sys.stdout

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 from .findings import Finding
 from .inventory import Inventory
 from .settings import Settings
@@ -16,7 +14,9 @@ class UnknownProfile(ValueError):
     pass
 
 
-def evaluate(inventory: Inventory, profile: str = DEFAULT_PROFILE, settings: Optional[Settings] = None) -> List[Finding]:
+def evaluate(
+    inventory: Inventory, profile: str = DEFAULT_PROFILE, settings: Settings | None = None
+) -> list[Finding]:
     if profile == "powerpipe":
         from .profiles import powerpipe
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,20 +25,20 @@ class Finding(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    resource: Optional[str]
+    resource: str | None
     status: Status
-    reason: Optional[str]
-    account_id: Optional[str]
-    region: Optional[str]
+    reason: str | None
+    account_id: str | None
+    region: str | None
     control: str = CONTROL
     profile: str
-    scope: Optional[Scope] = None
-    reason_codes: List[str] = Field(default_factory=list)
-    advisories: List[str] = Field(default_factory=list)
-    evidence: Dict[str, Any] = Field(default_factory=dict)
+    scope: Scope | None = None
+    reason_codes: list[str] = Field(default_factory=list)
+    advisories: list[str] = Field(default_factory=list)
+    evidence: dict[str, Any] = Field(default_factory=dict)
 
 
-def count_by_status(findings: List[Finding]) -> Dict[str, int]:
+def count_by_status(findings: list[Finding]) -> dict[str, int]:
     counts = {status: 0 for status in STATUS_ORDER}
     for finding in findings:
         counts[finding.status] += 1

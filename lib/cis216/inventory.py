@@ -15,9 +15,18 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 SNAPSHOT_VERSION = 1
 
@@ -30,6 +39,8 @@ LOGSTORE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,61}[a-z0-9]$")
 # Steampipe extracts these with `substring(... from '<regex>')`: same regexes, same first match.
 ARN_REGION = re.compile(r"acs:log:([^:]+):")
 ARN_PROJECT = re.compile(r"project/([^/]+)")
+# Path segments printed bare in error messages; any other key is quoted: regions['evil.com/x'].
+SIMPLE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class InventoryError(ValueError):
@@ -52,7 +63,7 @@ class _Raw(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
 
-    raw: Dict[str, Any] = Field(default_factory=dict, exclude=True)
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -66,34 +77,42 @@ class Trail(_Raw):
     """One item of a DescribeTrails `TrailList` (PascalCase, as the API gives it)."""
 
     name: str = Field(alias="Name", min_length=1)
-    status: Optional[str] = Field(default=None, alias="Status")
-    home_region: Optional[str] = Field(default=None, alias="HomeRegion")
-    trail_region: Optional[str] = Field(default=None, alias="TrailRegion")
-    region: Optional[str] = Field(default=None, alias="Region")
-    event_rw: Optional[str] = Field(default=None, alias="EventRW")
-    sls_project_arn: Optional[str] = Field(default=None, alias="SlsProjectArn")
-    sls_write_role_arn: Optional[str] = Field(default=None, alias="SlsWriteRoleArn")
-    oss_bucket_name: Optional[str] = Field(default=None, alias="OssBucketName")
-    is_organization_trail: Optional[bool] = Field(default=None, alias="IsOrganizationTrail")
-    organization_id: Optional[str] = Field(default=None, alias="OrganizationId")
-    is_shadow_trail: Optional[bool] = Field(default=None, alias="IsShadowTrail")
+    status: str | None = Field(default=None, alias="Status")
+    home_region: str | None = Field(default=None, alias="HomeRegion")
+    trail_region: str | None = Field(default=None, alias="TrailRegion")
+    region: str | None = Field(default=None, alias="Region")
+    event_rw: str | None = Field(default=None, alias="EventRW")
+    sls_project_arn: str | None = Field(default=None, alias="SlsProjectArn")
+    sls_write_role_arn: str | None = Field(default=None, alias="SlsWriteRoleArn")
+    oss_bucket_name: str | None = Field(default=None, alias="OssBucketName")
+    is_organization_trail: bool | None = Field(default=None, alias="IsOrganizationTrail")
+    organization_id: str | None = Field(default=None, alias="OrganizationId")
+    is_shadow_trail: bool | None = Field(default=None, alias="IsShadowTrail")
 
     @field_validator(
-        "status", "home_region", "trail_region", "region", "event_rw", "sls_project_arn",
-        "sls_write_role_arn", "oss_bucket_name", "organization_id", mode="before",
+        "status",
+        "home_region",
+        "trail_region",
+        "region",
+        "event_rw",
+        "sls_project_arn",
+        "sls_write_role_arn",
+        "oss_bucket_name",
+        "organization_id",
+        mode="before",
     )
     @classmethod
     def _empty_is_null(cls, value: Any) -> Any:
         return _blank_to_none(value)
 
     @property
-    def sls_region(self) -> Optional[str]:
+    def sls_region(self) -> str | None:
         """The region in `SlsProjectArn` (`acs:log:<region>:<uid>:project/<name>`), as Steampipe reads it."""
         match = ARN_REGION.search(self.sls_project_arn or "")
         return match.group(1) if match else None
 
     @property
-    def sls_project(self) -> Optional[str]:
+    def sls_project(self) -> str | None:
         match = ARN_PROJECT.search(self.sls_project_arn or "")
         return match.group(1) if match else None
 
@@ -106,14 +125,14 @@ class Trail(_Raw):
 class AlertQuery(_Raw):
     """One entry of an alert's `configuration.queryList` (Alert 2.0; legacy 1.0 says `logStore`)."""
 
-    query: Optional[str] = None
-    store: Optional[str] = None
-    store_type: Optional[str] = Field(default=None, alias="storeType")
-    project: Optional[str] = None
-    region: Optional[str] = None
-    start: Optional[str] = None
-    end: Optional[str] = None
-    time_span_type: Optional[str] = Field(default=None, alias="timeSpanType")
+    query: str | None = None
+    store: str | None = None
+    store_type: str | None = Field(default=None, alias="storeType")
+    project: str | None = None
+    region: str | None = None
+    start: str | None = None
+    end: str | None = None
+    time_span_type: str | None = Field(default=None, alias="timeSpanType")
 
     @model_validator(mode="before")
     @classmethod
@@ -135,17 +154,44 @@ class AlertQuery(_Raw):
         return value
 
 
+def _query_list_entry(value: Any) -> Any:
+    """A queryList entry is kept verbatim (the powerpipe profile needs its exact jsonb text), but where it
+    is an object its `query`/`Query` must be text or null: anything else is not an SLS search statement."""
+    if isinstance(value, dict):
+        for key in ("query", "Query"):
+            if key in value and value[key] is not None and not isinstance(value[key], str):
+                raise ValueError(
+                    f"{key}: expected a string (the search statement) or null, got {_json_type(value[key])}"
+                )
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+QueryListEntry = Annotated[Any, AfterValidator(_query_list_entry)]
+
+
 class AlertConfiguration(_Raw):
-    version: Optional[str] = None
-    type: Optional[str] = None
-    query_list: Optional[List[Any]] = Field(default=None, alias="queryList")
-    template_configuration: Optional[Dict[str, Any]] = Field(default=None, alias="templateConfiguration")
-    severity_configurations: Optional[List[Dict[str, Any]]] = Field(default=None, alias="severityConfigurations")
-    condition_configuration: Optional[Dict[str, Any]] = Field(default=None, alias="conditionConfiguration")
-    policy_configuration: Optional[Dict[str, Any]] = Field(default=None, alias="policyConfiguration")
-    threshold: Optional[int] = None
-    mute_until: Optional[int] = Field(default=None, alias="muteUntil")
-    no_data_fire: Optional[bool] = Field(default=None, alias="noDataFire")
+    version: str | None = None
+    type: str | None = None
+    query_list: list[QueryListEntry] | None = Field(default=None, alias="queryList")
+    template_configuration: dict[str, Any] | None = Field(default=None, alias="templateConfiguration")
+    severity_configurations: list[dict[str, Any]] | None = Field(default=None, alias="severityConfigurations")
+    condition_configuration: dict[str, Any] | None = Field(default=None, alias="conditionConfiguration")
+    policy_configuration: dict[str, Any] | None = Field(default=None, alias="policyConfiguration")
+    threshold: int | None = None
+    mute_until: int | None = Field(default=None, alias="muteUntil")
+    no_data_fire: bool | None = Field(default=None, alias="noDataFire")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -153,7 +199,7 @@ class AlertConfiguration(_Raw):
         return str(value) if isinstance(value, (int, float)) else value
 
     @property
-    def queries(self) -> List[AlertQuery]:
+    def queries(self) -> list[AlertQuery]:
         """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`."""
         return [AlertQuery.model_validate(q) for q in (self.query_list or []) if isinstance(q, dict)]
 
@@ -162,13 +208,13 @@ class Alert(_Raw):
     """One alert (an Alert 2.0 job) as the SLS alert listing returns it (camelCase)."""
 
     name: str = Field(min_length=1)
-    display_name: Optional[str] = Field(default=None, alias="displayName")
+    display_name: str | None = Field(default=None, alias="displayName")
     # `status` exactly as given (Steampipe compares it with 'ENABLED'); see `enabled` for meaning.
-    status: Optional[str] = None
-    state: Optional[str] = None
-    type: Optional[str] = None
-    schedule: Optional[Dict[str, Any]] = None
-    configuration: Optional[AlertConfiguration] = None
+    status: str | None = None
+    state: str | None = None
+    type: str | None = None
+    schedule: dict[str, Any] | None = None
+    configuration: AlertConfiguration | None = None
 
     @field_validator("status", "state", "display_name", mode="before")
     @classmethod
@@ -176,7 +222,7 @@ class Alert(_Raw):
         return _blank_to_none(value)
 
     @property
-    def enabled(self) -> Optional[bool]:
+    def enabled(self) -> bool | None:
         """True/False from `status` or legacy `state`, in any case; None when neither says."""
         for value in (self.status, self.state):
             if value is not None:
@@ -188,19 +234,35 @@ class Alert(_Raw):
         return None
 
     @property
-    def query_list(self) -> Optional[List[Any]]:
+    def query_list(self) -> list[Any] | None:
         return self.configuration.query_list if self.configuration else None
 
 
 class Logstore(_Raw):
-    index: Optional[Dict[str, Any]] = None
+    index: dict[str, Any] | None = None
+
+
+def _project_name(name: str) -> str:
+    if not PROJECT_NAME.match(name):
+        raise ValueError(f"{name!r} is not an SLS project name (3-63 of a-z, 0-9, '-')")
+    return name
+
+
+def _region_id(region: str) -> str:
+    if not is_region_id(region):
+        raise ValueError(f"{region!r} is not a region id (like 'cn-hangzhou')")
+    return region
+
+
+ProjectName = Annotated[str, AfterValidator(_project_name)]
+RegionId = Annotated[str, AfterValidator(_region_id)]
 
 
 class SlsProject(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    alerts: List[Alert] = Field(default_factory=list)
-    logstores: Dict[str, Logstore] = Field(default_factory=dict)
+    alerts: list[Alert] = Field(default_factory=list)
+    logstores: dict[str, Logstore] = Field(default_factory=dict)
 
 
 class ScanError(BaseModel):
@@ -211,39 +273,33 @@ class ScanError(BaseModel):
     api: str = Field(min_length=1)
     code: str = Field(min_length=1)
     message: str = ""
-    project: Optional[str] = None
-    logstore: Optional[str] = None
+    project: str | None = None
+    logstore: str | None = None
 
 
 class RegionInventory(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    trails: List[Trail] = Field(default_factory=list)
-    sls_projects: Dict[str, SlsProject] = Field(default_factory=dict)
-    errors: List[ScanError] = Field(default_factory=list)
-
-    @field_validator("sls_projects")
-    @classmethod
-    def _project_names(cls, value: Dict[str, SlsProject]) -> Dict[str, SlsProject]:
-        for name in value:
-            if not PROJECT_NAME.match(name):
-                raise ValueError(f"{name!r} is not an SLS project name (3-63 of a-z, 0-9, '-')")
-        return value
+    trails: list[Trail] = Field(default_factory=list)
+    sls_projects: dict[ProjectName, SlsProject] = Field(default_factory=dict)
+    errors: list[ScanError] = Field(default_factory=list)
 
 
 class Inventory(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    version: int
+    version: StrictInt  # "1" is not version 1
     account_id: str
     collected_at: datetime
-    regions: Dict[str, RegionInventory]
+    regions: dict[RegionId, RegionInventory]
 
     @field_validator("version")
     @classmethod
     def _known_version(cls, value: int) -> int:
         if value != SNAPSHOT_VERSION:
-            raise ValueError(f"unsupported snapshot version {value}; this cis216 reads version {SNAPSHOT_VERSION}")
+            raise ValueError(
+                f"unsupported snapshot version {value}; this cis216 reads version {SNAPSHOT_VERSION}"
+            )
         return value
 
     @field_validator("account_id", mode="before")
@@ -260,21 +316,15 @@ class Inventory(BaseModel):
     def _aware(cls, value: datetime) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
-    @field_validator("regions")
-    @classmethod
-    def _region_ids(cls, value: Dict[str, RegionInventory]) -> Dict[str, RegionInventory]:
-        for region in value:
-            if not is_region_id(region):
-                raise ValueError(f"{region!r} is not a region id (like 'cn-hangzhou')")
-        return value
-
 
 def _path(loc: tuple) -> str:
     out = ""
     for part in loc:
+        if part == "[key]":
+            continue  # a bad dict key: the path already ends with it and the message says what is wrong
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(part, str) and ("." in part or part.startswith("[")):
+        elif isinstance(part, str) and (not part or not SIMPLE_KEY.match(part)):
             out += f"[{part!r}]"
         else:
             out += ("." if out else "") + str(part)
@@ -288,6 +338,8 @@ def describe_validation_error(error: ValidationError, source: str = "snapshot") 
         # `raw` and the before-validators' synthetic keys are internal, not the user's paths.
         loc = tuple(p for p in item["loc"] if p != "raw")
         message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = f"unknown field (not part of snapshot version {SNAPSHOT_VERSION})"
         lines.append(f"{source}: {_path(loc)}: {message}")
     return "\n".join(lines)
 
@@ -299,7 +351,7 @@ def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
         raise InventoryError(describe_validation_error(error, source)) from None
 
 
-def load_inventory(path: Union[str, Path]) -> Inventory:
+def load_inventory(path: str | Path) -> Inventory:
     """Read and parse a snapshot file; every failure is an InventoryError naming the problem."""
     path = Path(path)
     try:
@@ -311,5 +363,7 @@ def load_inventory(path: Union[str, Path]) -> Inventory:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InventoryError(f"{path}: not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        raise InventoryError(
+            f"{path}: not JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
     return parse_inventory(document, source=str(path))

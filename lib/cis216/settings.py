@@ -3,36 +3,51 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional, Tuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 # The error codes of the CIS text, in its order. `Forbbiden` (a typo in the benchmark's SQL) is
 # accepted where seen but never required.
-CIS_REQUIRED_CODES: Tuple[str, ...] = (
-    "NoPermission", "NoPermission.*", "Forbidden", "Forbidden.*",
-    "InvalidAccessKeyId", "InvalidAccessKeyId.*", "InvalidSecurityToken", "InvalidSecurityToken.*",
-    "SignatureDoesNotMatch", "InvalidAuthorization", "AccessForbidden", "NotAuthorized",
+CIS_REQUIRED_CODES: tuple[str, ...] = (
+    "NoPermission",
+    "NoPermission.*",
+    "Forbidden",
+    "Forbidden.*",
+    "InvalidAccessKeyId",
+    "InvalidAccessKeyId.*",
+    "InvalidSecurityToken",
+    "InvalidSecurityToken.*",
+    "SignatureDoesNotMatch",
+    "InvalidAuthorization",
+    "AccessForbidden",
+    "NotAuthorized",
 )
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    required_codes: Tuple[str, ...] = Field(
-        default=CIS_REQUIRED_CODES, min_length=1,
+    required_codes: tuple[str, ...] = Field(
+        default=CIS_REQUIRED_CODES,
+        min_length=1,
         description="Error codes (families with .*) an alert must fire on.",
     )
     max_threshold: int = Field(
-        default=1, ge=1,
-        description="Largest count of unauthorized calls an alert may wait for before firing without an advisory.",
+        default=1,
+        ge=1,
+        description="Largest count of unauthorized calls an alert may wait for before firing "
+        "without an advisory.",
     )
     require_notification: bool = Field(
-        default=True, description="An alert must have an action policy, alert policy or legacy notifications.",
+        default=True,
+        description="An alert must have an action policy, alert policy or legacy notifications.",
     )
     accept_log_audit: bool = Field(
-        default=True, description="The Log Audit central logstore (slsaudit-center-<account>-<region>/actiontrail_log) counts as a feed.",
+        default=True,
+        description="The Log Audit central logstore "
+        "(slsaudit-center-<account>-<region>/actiontrail_log) counts as a feed.",
     )
-    now: Optional[datetime] = Field(
-        default=None, description="The moment a mute is judged against; default: the snapshot's collected_at.",
+    now: datetime | None = Field(
+        default=None,
+        description="The moment a mute is judged against; default: the snapshot's collected_at.",
     )

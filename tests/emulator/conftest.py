@@ -130,7 +130,7 @@ def snapshot() -> dict[str, Any]:
 
 
 @pytest.fixture
-def cloud(emulated_cloud: EmulatedCloud, snapshot: dict[str, Any]) -> EmulatedCloud:  # noqa: F811
+def cloud(emulated_cloud: EmulatedCloud, snapshot: dict[str, Any]) -> EmulatedCloud:
     emulated_cloud.seed_snapshot(snapshot)
     return emulated_cloud
 

@@ -3,8 +3,6 @@ everything says so, instead of letting missing data read as "no alert" or "no tr
 
 from __future__ import annotations
 
-from typing import List
-
 from ..findings import Finding
 from ..inventory import Inventory, ScanError
 
@@ -32,20 +30,27 @@ def error_reason(region: str, error: ScanError) -> str:
     )
 
 
-def error_findings(inventory: Inventory, profile: str) -> List[Finding]:
+def error_findings(inventory: Inventory, profile: str) -> list[Finding]:
     findings = []
     for region, region_inventory in inventory.regions.items():
         for error in region_inventory.errors:
-            findings.append(Finding(
-                resource=error_resource(inventory.account_id, region, error),
-                status="error",
-                reason=error_reason(region, error),
-                account_id=inventory.account_id,
-                region=region,
-                profile=profile,
-                scope="scan",
-                reason_codes=[SCAN_ERROR],
-                evidence={"api": error.api, "code": error.code, "message": error.message,
-                          "project": error.project, "logstore": error.logstore},
-            ))
+            findings.append(
+                Finding(
+                    resource=error_resource(inventory.account_id, region, error),
+                    status="error",
+                    reason=error_reason(region, error),
+                    account_id=inventory.account_id,
+                    region=region,
+                    profile=profile,
+                    scope="scan",
+                    reason_codes=[SCAN_ERROR],
+                    evidence={
+                        "api": error.api,
+                        "code": error.code,
+                        "message": error.message,
+                        "project": error.project,
+                        "logstore": error.logstore,
+                    },
+                )
+            )
     return findings

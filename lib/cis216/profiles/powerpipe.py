@@ -7,12 +7,12 @@ purpose: this profile exists to be compared with Powerpipe. The `strict` profile
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Set, Tuple
+from collections.abc import Iterable
 
 from ..findings import Finding
 from ..inventory import Inventory, Trail
 from .errors import error_findings
-from .sqltext import ilike_contains_in_order, json_field_text, jsonb_text, pg_trim
+from .sqltext import ilike_contains_in_order, json_field_text, jsonb_text, pg_lower, pg_trim
 
 PROFILE = "powerpipe"
 
@@ -20,12 +20,19 @@ PROFILE = "powerpipe"
 # the SQL, `%"event.errorCode":%"<code>%`, can only match where these already do). `Forbbiden`
 # is the reference's own misspelling, kept for parity.
 ERROR_CODE_PATTERNS = (
-    "NoPermission", "Forbidden", "Forbbiden", "InvalidAccessKeyId", "InvalidSecurityToken",
-    "SignatureDoesNotMatch", "InvalidAuthorization", "AccessForbidden", "NotAuthorized",
+    "NoPermission",
+    "Forbidden",
+    "Forbbiden",
+    "InvalidAccessKeyId",
+    "InvalidSecurityToken",
+    "SignatureDoesNotMatch",
+    "InvalidAuthorization",
+    "AccessForbidden",
+    "NotAuthorized",
 )
 
 
-def query_text(query_obj: object) -> Optional[str]:
+def query_text(query_obj: object) -> str | None:
     """coalesce(query_obj ->> 'Query', query_obj ->> 'query', query_obj::text)."""
     for key in ("Query", "query"):
         text = json_field_text(query_obj, key)
@@ -41,7 +48,7 @@ def is_unauthorized_call_query(text: str) -> bool:
     return any(ilike_contains_in_order(text, "event.errorCode", code) for code in ERROR_CODE_PATTERNS)
 
 
-def alert_regions(inventory: Inventory) -> Set[str]:
+def alert_regions(inventory: Inventory) -> set[str]:
     """alert_check: the regions (as joined: trim(lower(region))) holding a qualifying alert."""
     regions = set()
     for region, region_inventory in inventory.regions.items():
@@ -50,7 +57,7 @@ def alert_regions(inventory: Inventory) -> Set[str]:
                 if alert.status not in ("ENABLED", None) or alert.query_list is None:
                     continue
                 if any(is_unauthorized_call_query(text) for text in _query_texts(alert.query_list)):
-                    regions.add(pg_trim(region.lower()))
+                    regions.add(pg_trim(pg_lower(region)))
     return regions
 
 
@@ -66,19 +73,19 @@ def _delivers(trail: Trail) -> bool:
     return trail.status == "Enable" and trail.sls_project_arn is not None
 
 
-def matched_trail_names(rows: List[Tuple[str, Trail]], regions_with_alert: Set[str]) -> Set[str]:
+def matched_trail_names(rows: list[tuple[str, Trail]], regions_with_alert: set[str]) -> set[str]:
     """matched_pairs, reduced to what the final `exists` asks: which trail names have a pair."""
     names = set()
     for _, trail in rows:
         sls_region = trail.sls_region
         if not _delivers(trail) or sls_region is None or sls_region == "":
             continue
-        if pg_trim(sls_region.lower()) in regions_with_alert:
+        if pg_trim(pg_lower(sls_region)) in regions_with_alert:
             names.add(trail.name)
     return names
 
 
-def _concat(*parts: Optional[str]) -> Optional[str]:
+def _concat(*parts: str | None) -> str | None:
     """SQL `||`: NULL as soon as any part is NULL."""
     if any(part is None for part in parts):
         return None
@@ -90,14 +97,18 @@ def _row(trail: Trail, region: str, account_id: str, matched: bool) -> Finding:
     if _delivers(trail) and matched:
         status = "ok"
         reason = _concat(
-            trail.name, " is configured with ActionTrail enabled, delivering to SLS project in region ",
-            trail.sls_region, ", and has an unauthorized API call monitoring alert configured",
+            trail.name,
+            " is configured with ActionTrail enabled, delivering to SLS project in region ",
+            trail.sls_region,
+            ", and has an unauthorized API call monitoring alert configured",
         )
     elif _delivers(trail):
         status = "alarm"
         reason = _concat(
-            trail.name, " is configured with ActionTrail enabled and delivering to SLS project in region ",
-            trail.sls_region, ", but no unauthorized API call monitoring alert found in that region",
+            trail.name,
+            " is configured with ActionTrail enabled and delivering to SLS project in region ",
+            trail.sls_region,
+            ", but no unauthorized API call monitoring alert found in that region",
         )
     elif trail.status == "Enable":
         status = "alarm"
@@ -106,12 +117,17 @@ def _row(trail: Trail, region: str, account_id: str, matched: bool) -> Finding:
         status = "alarm"
         reason = _concat(trail.name, " is not enabled")
     return Finding(
-        resource=resource, status=status, reason=reason, account_id=account_id, region=region,
-        profile=PROFILE, scope="trail",
+        resource=resource,
+        status=status,
+        reason=reason,
+        account_id=account_id,
+        region=region,
+        profile=PROFILE,
+        scope="trail",
     )
 
 
-def evaluate(inventory: Inventory) -> List[Finding]:
+def evaluate(inventory: Inventory) -> list[Finding]:
     """One finding per alicloud_action_trail row, then one `error` finding per failed call."""
     rows = [(region, trail) for region, ri in inventory.regions.items() for trail in ri.trails]
     matched = matched_trail_names(rows, alert_regions(inventory))

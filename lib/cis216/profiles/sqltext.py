@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 
 def _jsonb_string(value: str) -> str:
@@ -39,6 +39,8 @@ def _jsonb_string(value: str) -> str:
 
 def _jsonb_number(value: Any) -> str:
     if isinstance(value, float):
+        if value == 0:
+            value = 0.0  # numeric has no negative zero: '-0.0'::jsonb::text is '0.0'
         if value.is_integer() and abs(value) < 1e16:
             # jsonb keeps numeric scale: 1.0 stays "1.0"; Python already lost 1.50 -> 1.5.
             return repr(value)
@@ -66,7 +68,7 @@ def jsonb_text(value: Any) -> str:
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
-def json_field_text(obj: Any, key: str) -> Optional[str]:
+def json_field_text(obj: Any, key: str) -> str | None:
     """`obj ->> key`: NULL unless obj is an object holding a non-null `key`; strings unquoted."""
     if not isinstance(obj, dict) or key not in obj or obj[key] is None:
         return None
@@ -74,12 +76,21 @@ def json_field_text(obj: Any, key: str) -> Optional[str]:
     return value if isinstance(value, str) else jsonb_text(value)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def pg_lower(value: str) -> str:
+    """`lower(x)` in the C locale Steampipe's database is initialised with (initdb under LC_ALL=C):
+    ASCII letters only. Python's `str.lower()` would also fold e.g. the KELVIN SIGN to 'k'."""
+    return value.translate(_ASCII_LOWER)
+
+
 def ilike_contains_in_order(text: str, *parts: str) -> bool:
-    """`text ilike '%p1%p2%...%'` for literal parts (no `_` or `%` inside them)."""
-    haystack = text.lower()
+    """`text ilike '%p1%p2%...%'` for literal parts (no `_` or `%` inside them), C locale."""
+    haystack = pg_lower(text)
     position = 0
     for part in parts:
-        found = haystack.find(part.lower(), position)
+        found = haystack.find(pg_lower(part), position)
         if found < 0:
             return False
         position = found + len(part)

@@ -1,0 +1,199 @@
+"""`cis216 evaluate`: formats, exit codes, stdin, errors on stderr; once for real as `python -m cis216`."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from importlib import resources
+
+import pytest
+
+from cis216.cli import EXIT_BAD_INPUT, EXIT_FAIL_ON, EXIT_OK, main
+
+ACCOUNT = "1234567890123456"
+HZ = "cn-hangzhou"
+GOOD = "event.eventType: ApiCall and event.errorCode: NoPermission"
+
+
+def _snapshot(trails, alerts=()):
+    return {"version": 1, "account_id": ACCOUNT, "collected_at": "2026-11-29T02:00:00Z", "regions": {HZ: {
+        "trails": list(trails),
+        "sls_projects": {"p01": {"alerts": list(alerts)}},
+    }}}
+
+
+TRAIL = {"Name": "t", "Status": "Enable", "HomeRegion": HZ,
+         "SlsProjectArn": f"acs:log:{HZ}:{ACCOUNT}:project/p01"}
+ALERT = {"name": "unauth", "status": "ENABLED", "configuration": {"queryList": [{"query": GOOD}]}}
+OK_DOC = _snapshot([TRAIL], [ALERT])
+ALARM_DOC = _snapshot([TRAIL, {"Name": "off", "Status": "Disable", "HomeRegion": HZ}], [ALERT])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(document, name="snapshot.json"):
+        path = tmp_path / name
+        path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
+        return str(path)
+    return write
+
+
+def run(argv, stdin=None, monkeypatch=None):
+    out = io.StringIO()
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv, out=out)
+    return code, out.getvalue()
+
+
+def test_json_is_one_array_of_finding_objects(write):
+    code, out = run(["evaluate", write(ALARM_DOC), "--profile", "powerpipe", "--format", "json"])
+    assert code == EXIT_OK
+    findings = json.loads(out)
+    assert isinstance(findings, list) and len(findings) == 2
+    assert [(f["status"], f["reason"]) for f in findings] == [
+        ("ok", f"t is configured with ActionTrail enabled, delivering to SLS project in region {HZ}, "
+               "and has an unauthorized API call monitoring alert configured"),
+        ("alarm", "off is not enabled"),
+    ]
+    for finding in findings:
+        assert {"resource", "status", "reason", "account_id", "region", "control", "profile"} <= set(finding)
+        assert finding["control"] == "cis_v200_2_16"
+        assert (finding["profile"], finding["account_id"]) == ("powerpipe", ACCOUNT)
+
+
+def test_jsonl_is_one_finding_per_line(write):
+    code, out = run(["evaluate", write(ALARM_DOC), "--profile", "powerpipe", "--format", "jsonl"])
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert [json.loads(line)["status"] for line in lines] == ["ok", "alarm"]
+
+
+def test_table_is_the_default_format(write):
+    code, out = run(["evaluate", write(ALARM_DOC), "--profile", "powerpipe"])
+    assert code == EXIT_OK
+    assert out.splitlines()[0].split() == ["STATUS", "REGION", "RESOURCE"]
+    assert f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/off" in out
+    assert "off is not enabled" in out
+    assert out.rstrip().endswith("1 alarm, 1 ok")
+
+
+def test_table_shows_null_resource_and_reason(write):
+    document = _snapshot([{"Name": "t", "Status": "Enable", "SlsProjectArn": "garbage"}])
+    code, out = run(["evaluate", write(document), "--profile", "powerpipe"])
+    assert code == EXIT_OK
+    assert out.count("(null)") == 2
+
+
+def test_no_trail_no_findings(write):
+    code, out = run(["evaluate", write(_snapshot([], [ALERT])), "--profile", "powerpipe"])
+    assert (code, out) == (EXIT_OK, "no findings\n")
+    code, out = run(["evaluate", write(_snapshot([], [ALERT])), "--profile", "powerpipe", "--format", "json"])
+    assert json.loads(out) == []
+
+
+def test_fail_on_alarm(write):
+    path = write(ALARM_DOC)
+    assert run(["evaluate", path, "--profile", "powerpipe", "--fail-on", "alarm"])[0] == EXIT_FAIL_ON
+    assert run(["evaluate", path, "--profile", "powerpipe", "--fail-on", "error,alarm"])[0] == EXIT_FAIL_ON
+    assert run(["evaluate", path, "--profile", "powerpipe", "--fail-on", "error"])[0] == EXIT_OK
+    assert run(["evaluate", path, "--profile", "powerpipe"])[0] == EXIT_OK
+    ok_path = write(OK_DOC, "ok.json")
+    assert run(["evaluate", ok_path, "--profile", "powerpipe", "--fail-on", "alarm"])[0] == EXIT_OK
+
+
+def test_stdin(monkeypatch):
+    argv = ["evaluate", "-", "--profile", "powerpipe", "--format", "json"]
+    code, out = run(argv, json.dumps(OK_DOC), monkeypatch)
+    assert code == EXIT_OK
+    assert [f["status"] for f in json.loads(out)] == ["ok"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{not json",
+     "cis216: error: stdin: not JSON: Expecting property name enclosed in double quotes "
+     "at line 1 column 2\n"),
+    (json.dumps({**OK_DOC, "version": 9}),
+     "cis216: error: stdin: version: unsupported snapshot version 9; this cis216 reads version 1\n"),
+])
+def test_bad_stdin_exits_2(monkeypatch, capsys, text, message):
+    code, out = run(["evaluate", "-", "--profile", "powerpipe"], text, monkeypatch)
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert capsys.readouterr().err == message
+
+
+def test_stdin_that_is_not_utf8_exits_2(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'\xff{"version": 1}'), encoding="utf-8"))
+    assert main(["evaluate", "-", "--profile", "powerpipe"], out=io.StringIO()) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == "cis216: error: stdin: not UTF-8 text\n"
+
+
+def test_bad_file_exits_2_with_the_path_of_the_bad_field(write, capsys):
+    document = _snapshot([{"Status": "Enable"}])
+    path = write(document)
+    code, out = run(["evaluate", path, "--profile", "powerpipe"])
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert capsys.readouterr().err == (
+        f"cis216: error: {path}: regions.cn-hangzhou.trails[0].Name: Field required\n")
+
+
+@pytest.mark.parametrize("content", ["", "[1,", "\u00ff not json"])
+def test_not_json_file_exits_2(write, capsys, content):
+    path = write(content)
+    assert run(["evaluate", path, "--profile", "powerpipe"])[0] == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith(f"cis216: error: {path}: not JSON: ")
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    path = tmp_path / "absent.json"
+    assert run(["evaluate", str(path)])[0] == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == f"cis216: error: {path}: cannot read: No such file or directory\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ["evaluate"],
+    ["evaluate", "x.json", "--format", "xml"],
+    ["evaluate", "x.json", "--profile", "lenient"],
+    ["evaluate", "x.json", "--fail-on", "bad"],
+    [],
+])
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(argv, out=io.StringIO())
+    assert caught.value.code == EXIT_BAD_INPUT
+    assert "usage: cis216" in capsys.readouterr().err
+
+
+def test_help(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["evaluate", "--help"], out=io.StringIO())
+    assert caught.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("SNAPSHOT", "--profile", "--format", "--fail-on", "'-' for stdin"):
+        assert option in text
+
+
+def test_python_m_cis216_end_to_end(tmp_path):
+    sample = resources.files("cis216").joinpath("samples/sample-account.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "cis216", "evaluate", str(sample), "--profile", "powerpipe",
+         "--format", "json", "--fail-on", "alarm"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == EXIT_FAIL_ON, done.stderr
+    findings = json.loads(done.stdout)
+    assert {f["status"] for f in findings} >= {"ok", "alarm"}
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 1}', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cis216", "evaluate", "-", "--profile", "powerpipe"],
+                          input=bad.read_text(), capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (EXIT_BAD_INPUT, "")
+    assert done.stderr.startswith("cis216: error: stdin: account_id: Field required\n")
+
+    done = subprocess.run([sys.executable, "-m", "cis216", "--help"], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0 and "evaluate" in done.stdout
