@@ -1,0 +1,163 @@
+"""What an invocation asks for: the FC timer event or a direct invocation, validated.
+
+Timer (as FC sends it; `payload` is the trigger's configured string, verbatim):
+    {"triggerTime": "2026-11-29T02:00:00Z", "triggerName": "daily-scan", "payload": "<JSON or empty>"}
+Direct invocation (`s invoke`, the console, another function): a JSON object of overrides plus an
+optional `scan_time` (what the scan id derives from; default: the request id), or an empty body.
+
+Overrides (timer payload or direct body): `regions` (list or comma string, or "all"), `profile`,
+`dry_run`, `settings` (strict-profile settings). Unknown keys are an error: a typo must not
+silently scan with defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..inventory import is_region_id
+from .config import PROFILES
+
+
+class EventError(ValueError):
+    """The event cannot be used; the message names the field."""
+
+
+class Overrides(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    regions: tuple[str, ...] | str | None = None
+    profile: str | None = None
+    dry_run: bool | None = None
+    settings: dict[str, Any] | None = None
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _regions(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            if value.strip().lower() == "all":
+                return "all"
+            value = [part.strip() for part in value.split(",")]
+        if not isinstance(value, (list, tuple)) or not value:
+            raise ValueError("expected a non-empty list of region ids, a comma-separated string, or 'all'")
+        out: list[str] = []
+        for region in value:
+            if not isinstance(region, str) or not is_region_id(region):
+                raise ValueError(f"{region!r} is not a region id (like 'cn-hangzhou')")
+            if region not in out:
+                out.append(region)
+        return tuple(out)
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: str | None) -> str | None:
+        if value is not None and value not in PROFILES:
+            raise ValueError(f"{value!r} is not a profile; choose one of: {', '.join(PROFILES)}")
+        return value
+
+    @field_validator("settings")
+    @classmethod
+    def _settings(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            from ..settings import Settings
+
+            Settings.model_validate(value)  # ValidationError is reported with the path below
+        return value
+
+
+class DirectInvocation(Overrides):
+    scan_time: datetime | None = None
+
+    @field_validator("scan_time")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class TimerEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    trigger_time: datetime = Field(alias="triggerTime")
+    trigger_name: str = Field(alias="triggerName", min_length=1, max_length=128)
+    payload: str | None = None
+
+    @field_validator("trigger_time")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+class Invocation(BaseModel):
+    """The parsed event: where the scan id comes from, and the overrides."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str  # "timer" | "direct"
+    trigger_time: datetime | None = None
+    trigger_name: str | None = None
+    overrides: Overrides = Field(default_factory=Overrides)
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = []
+    for item in error.errors():
+        loc = ".".join(str(p) for p in item["loc"]) or "(event)"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (allowed: regions, profile, dry_run, settings"
+            message += ", scan_time)" if source == "event" else ")"
+        lines.append(f"{source}: {loc}: {message}")
+    return "\n".join(lines)
+
+
+def _json_object(raw: bytes | str, source: str) -> dict[str, Any]:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise EventError(f"{source}: not UTF-8 text") from None
+    if raw.strip() == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise EventError(f"{source}: not JSON: {error.msg} at column {error.colno}") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise EventError(f"{source}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def parse_event(event: bytes | str | dict[str, Any] | None) -> Invocation:
+    """FC passes the event as bytes; tests and local runs may pass a str or a dict."""
+    document = event if isinstance(event, dict) else _json_object(event or b"", "event")
+    if "triggerTime" in document or "triggerName" in document:
+        try:
+            timer = TimerEvent.model_validate(document)
+        except ValidationError as error:
+            raise EventError(_describe(error, "timer event")) from None
+        payload = _json_object(timer.payload or "", "timer payload")
+        try:
+            overrides = Overrides.model_validate(payload)
+        except ValidationError as error:
+            raise EventError(_describe(error, "timer payload")) from None
+        return Invocation(
+            kind="timer",
+            trigger_time=timer.trigger_time,
+            trigger_name=timer.trigger_name,
+            overrides=overrides,
+        )
+    try:
+        direct = DirectInvocation.model_validate(document)
+    except ValidationError as error:
+        raise EventError(_describe(error, "event")) from None
+    overrides = Overrides.model_validate(direct.model_dump(exclude={"scan_time"}, exclude_none=True))
+    return Invocation(kind="direct", trigger_time=direct.scan_time, overrides=overrides)

@@ -1,0 +1,3 @@
+"""Constants of the adapter tests."""
+
+ACCOUNT = "1234567890123456"

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from cis216.adapters import credentials as creds
+
+
+def context_with(key="LTAIcontextkey000000", secret="ctx-secret", token="ctx-token"):
+    return SimpleNamespace(
+        credentials=SimpleNamespace(access_key_id=key, access_key_secret=secret, security_token=token)
+    )
+
+
+ENV = {
+    "ALIBABA_CLOUD_ACCESS_KEY_ID": "STS.envkey0000",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret",
+    "ALIBABA_CLOUD_SECURITY_TOKEN": "env-token",
+}
+
+
+def test_python310_context_credentials_win():
+    found = creds.resolve(context_with(), ENV)
+    assert (found.access_key_id, found.access_key_secret, found.security_token) == (
+        "LTAIcontextkey000000",
+        "ctx-secret",
+        "ctx-token",
+    )
+    assert found.source == "fc-context"
+
+
+def test_python312_environment_when_context_has_none():
+    found = creds.resolve(SimpleNamespace(credentials=None), ENV)
+    assert (found.access_key_id, found.access_key_secret, found.security_token) == (
+        "STS.envkey0000",
+        "env-secret",
+        "env-token",
+    )
+    assert found.source == "environment"
+
+
+def test_environment_without_token_is_a_plain_key():
+    env = {k: v for k, v in ENV.items() if k != "ALIBABA_CLOUD_SECURITY_TOKEN"}
+    assert creds.resolve(None, env).security_token is None
+
+
+def test_default_chain_last(monkeypatch):
+    monkeypatch.setattr(
+        creds,
+        "from_default_chain",
+        lambda: creds.Credentials("LTAIchain", "chain-secret", None, "default-chain"),
+    )
+    assert creds.resolve(SimpleNamespace(), {}).source == "default-chain"
+
+
+def test_no_credentials_anywhere_names_the_places_not_values():
+    with pytest.raises(creds.CredentialsError) as caught:
+        creds.resolve(None, {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIonlyid"}, allow_default_chain=False)
+    assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in str(caught.value)
+    assert "LTAIonlyid" not in str(caught.value)
+
+
+def test_repr_never_shows_the_secret_or_token():
+    found = creds.resolve(context_with(), {})
+    text = repr(found) + str(found) + f"{found}"
+    assert "ctx-secret" not in text and "ctx-token" not in text and "LTAIcontextkey000000" not in text
+    assert set(found.secrets()) == {"LTAIcontextkey000000", "ctx-secret", "ctx-token"}
