@@ -8,24 +8,11 @@ from typing import Any
 from cis216.findings import Finding
 from cis216.inventory import parse_inventory
 from cis216.profiles import strict
-from cis216.settings import Settings
+from cis216.settings import CIS_REQUIRED_CODES, Settings
 
 ACCOUNT = "1234567890123456"
 REGION = "cn-hangzhou"
-CODES = [
-    "NoPermission",
-    "NoPermission.*",
-    "Forbidden",
-    "Forbidden.*",
-    "InvalidAccessKeyId",
-    "InvalidAccessKeyId.*",
-    "InvalidSecurityToken",
-    "InvalidSecurityToken.*",
-    "SignatureDoesNotMatch",
-    "InvalidAuthorization",
-    "AccessForbidden",
-    "NotAuthorized",
-]
+CODES = list(CIS_REQUIRED_CODES)
 
 
 def ors(fmt: str, codes: list[str] | None = None, op: str = " or ") -> str:
