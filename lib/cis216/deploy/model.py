@@ -1,0 +1,377 @@
+"""Our own, stricter model of this project's s.yaml (Serverless Devs, component fc3, edition 3.0.0).
+
+The fc3 component's JSON Schema is loose: unknown keys pass, a timer trigger without `enable`
+passes, nothing ties the timeout to the scan's budget or the environment to the function's
+configuration. This model rejects all of that:
+
+* unknown keys anywhere (a typo such as `enviromentVariables` is an error, not a silent no-op);
+* `memorySize` a multiple of 64 in 128..32768 (and within 1..4 GB per vCPU when `cpu` is set),
+  `timeout` in 1..86400 and at least the scan budget plus the write reserve and a start-up margin;
+* a runtime in `RUNTIMES`; no `instanceConcurrency` (python runtimes run one request per instance);
+* triggers: timer only, each with a valid `cronExpression` (six fields, optional `CRON_TZ=`
+  prefix, or `@every`), an explicit `enable`, and a payload the handler's payload model accepts;
+* `environmentVariables`: exactly the variables of `cis216.shell.config.VARIABLES` plus
+  `PYTHONPATH`, and their values must pass `load_config` (with `FC_REGION` = the function's region);
+* a pre-deploy build action that installs requirements.txt.
+
+Everything is checked on the *resolved* document (see `sfile.resolve`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+RUNTIMES = ("python3.10", "python3.12")
+# Seconds on top of SCAN_BUDGET_SECONDS the function needs besides collecting: cold start and
+# initializer, the evaluation, writing the findings (with retries) and the summary.
+START_MARGIN_SECONDS = 30
+DEFAULT_WRITE_RESERVE_SECONDS = 60
+REQUIRED_PYTHONPATH = ("/code/python", "/code/lib")
+
+_FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+_TRIGGER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
+_REGION = re.compile(r"^[a-z]{2,}(?:-[a-z0-9]+){1,4}$")
+_ROLE_ARN = re.compile(r"^acs:ram::[0-9]{5,20}:role/[A-Za-z0-9._-]{1,64}$")
+_HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_CRON_FIELD = re.compile(r"^(?:\*|\?|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:/[0-9]+)?|\*/[0-9]+)"
+                         r"(?:,(?:[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:/[0-9]+)?))*$")
+_EVERY = re.compile(r"^@every\s+(?:[0-9]+h)?(?:[0-9]+m)?$")
+_TZ = re.compile(r"^CRON_TZ=(?:UTC|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2})$")
+_FIELD_RANGES = ((0, 59), (0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+_ACS_ARN = re.compile(r"^acs:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --------------------------------------------------------------------------------------------
+# cron
+
+
+def split_cron(expression: str) -> tuple[str | None, list[str] | None, str | None]:
+    """(time zone or None, the six fields or None for @every, the @every text or None)."""
+    text = expression.strip()
+    tz = None
+    if text.startswith("CRON_TZ="):
+        head, _, text = text.partition(" ")
+        if not _TZ.match(head):
+            raise ValueError(f"{head!r} is not CRON_TZ=<Area/City>")
+        tz = head.split("=", 1)[1]
+        text = text.strip()
+    if text.startswith("@every"):
+        if tz is not None:
+            raise ValueError("CRON_TZ= applies to cron expressions, not @every")
+        return None, None, text
+    return tz, text.split(), None
+
+
+def check_cron(expression: str) -> str:
+    _tz, fields, every = split_cron(expression)
+    if every is not None:
+        if not _EVERY.match(every) or every.strip() == "@every":
+            raise ValueError(f"{every!r} is not '@every <N>h<M>m'")
+        return expression
+    assert fields is not None
+    if len(fields) != 6:
+        raise ValueError(f"{expression!r}: a timer cronExpression has six fields (seconds minutes hours "
+                         f"day-of-month month day-of-week), got {len(fields)}")
+    names = ("seconds", "minutes", "hours", "day-of-month", "month", "day-of-week")
+    for field, (low, high), name in zip(fields, _FIELD_RANGES, names, strict=True):
+        if not _CRON_FIELD.match(field):
+            raise ValueError(f"{expression!r}: {name} field {field!r} is not cron syntax")
+        for number in re.findall(r"(?<![/0-9])[0-9]+", field):
+            if not low <= int(number) <= high:
+                raise ValueError(f"{expression!r}: {name} value {number} outside {low}-{high}")
+    if fields[3] not in ("*", "?") and fields[5] not in ("*", "?"):
+        raise ValueError(f"{expression!r}: set day-of-month or day-of-week, not both")
+    return expression
+
+
+def is_daily(expression: str) -> bool:
+    """A cron expression firing once a day: fixed second, minute and hour, every day."""
+    _, fields, every = split_cron(expression)
+    if every is not None:
+        return every.replace(" ", "") in ("@every24h", "@every24h0m", "@every1440m")
+    assert fields is not None
+    return (all(f.isdigit() for f in fields[:3]) and fields[3] in ("*", "?") and fields[4] == "*"
+            and fields[5] in ("*", "?"))
+
+
+# --------------------------------------------------------------------------------------------
+# props
+
+
+class TimerTriggerConfig(_Strict):
+    cronExpression: str
+    enable: bool
+    payload: str | None = None
+
+    @field_validator("cronExpression")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        return check_cron(value)
+
+    @field_validator("payload")
+    @classmethod
+    def _payload(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"payload is not JSON: {error.msg}") from None
+        if not isinstance(parsed, dict):
+            raise ValueError("payload must be a JSON object")
+        problem = payload_problem(value)
+        if problem:
+            raise ValueError(f"payload rejected by the handler's payload model: {problem}")
+        return value
+
+
+class Trigger(_Strict):
+    triggerName: str = Field(pattern=_TRIGGER_NAME.pattern)
+    triggerType: Literal["timer"]
+    triggerConfig: TimerTriggerConfig
+    qualifier: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_timer(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("triggerType") not in (None, "timer"):
+            raise ValueError(f"trigger type {data.get('triggerType')!r}: this function is started by its "
+                             "timer only (an HTTP or event trigger would let others start scans)")
+        return data
+
+
+class LogConfig(_Strict):
+    project: str
+    logstore: str
+    enableRequestMetrics: bool | None = None
+    enableInstanceMetrics: bool | None = None
+    logBeginRule: Literal["DefaultRegex", "None"] | None = None
+
+
+class LifecycleHook(_Strict):
+    handler: str = Field(pattern=_HANDLER.pattern)
+    timeout: int = Field(ge=1, le=600)
+
+
+class InstanceLifecycleConfig(_Strict):
+    initializer: LifecycleHook | None = None
+    preStop: LifecycleHook | None = None
+
+
+class Destination(_Strict):
+    destination: str = Field(pattern=_ACS_ARN.pattern)
+
+
+class DestinationConfig(_Strict):
+    onSuccess: Destination | None = None
+    onFailure: Destination | None = None
+
+
+class AsyncInvokeConfig(_Strict):
+    maxAsyncRetryAttempts: int = Field(ge=0, le=8)
+    maxAsyncEventAgeInSeconds: int | None = Field(default=None, ge=1, le=2592000)
+    destinationConfig: DestinationConfig | None = None
+    qualifier: str | None = None
+
+
+class Props(_Strict):
+    region: str = Field(pattern=_REGION.pattern)
+    functionName: str = Field(pattern=_FUNCTION_NAME.pattern)
+    description: str | None = None
+    runtime: str
+    code: str
+    handler: str = Field(pattern=_HANDLER.pattern)
+    memorySize: int = Field(ge=128, le=32768, multiple_of=64)
+    cpu: float | None = Field(default=None, ge=0.05, le=16)
+    diskSize: Literal[512, 10240] | None = None
+    timeout: int = Field(ge=1, le=86400)
+    role: str = Field(pattern=_ROLE_ARN.pattern)
+    internetAccess: bool | None = None
+    environmentVariables: dict[str, str]
+    logConfig: Literal["auto"] | LogConfig
+    instanceLifecycleConfig: InstanceLifecycleConfig | None = None
+    asyncInvokeConfig: AsyncInvokeConfig
+    triggers: list[Trigger] = Field(min_length=1)
+    instanceConcurrency: Any = None  # declared only to reject it with a clear message
+
+    @field_validator("runtime")
+    @classmethod
+    def _runtime(cls, value: str) -> str:
+        if value not in RUNTIMES:
+            raise ValueError(f"runtime {value!r} is not one of {', '.join(RUNTIMES)} (the package needs "
+                             "Python >= 3.10, and these are the FC python runtimes that have it)")
+        return value
+
+    @field_validator("instanceConcurrency")
+    @classmethod
+    def _no_concurrency(cls, value: Any) -> Any:
+        if value is not None:
+            raise ValueError("do not set instanceConcurrency for python runtimes (one request per instance)")
+        return value
+
+    @field_validator("internetAccess")
+    @classmethod
+    def _internet(cls, value: bool | None) -> bool | None:
+        if value is False:
+            raise ValueError("internetAccess: false cuts the function off the ActionTrail/SLS endpoints of "
+                             "other regions")
+        return value
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if value.startswith(("/", "..")) or value.endswith(".zip"):
+            raise ValueError("code must be a directory inside the project (e.g. './')")
+        return value
+
+    @model_validator(mode="after")
+    def _cross(self) -> Props:
+        if self.cpu is not None and not self.cpu * 1024 <= self.memorySize <= self.cpu * 4096:
+            raise ValueError(f"memorySize {self.memorySize} MB outside 1-4 GB per vCPU for cpu {self.cpu}")
+        config = environment_config(self.environmentVariables, self.region)
+        needed = int(config.scan_budget_seconds) + write_reserve_seconds() + START_MARGIN_SECONDS
+        if self.timeout < needed:
+            raise ValueError(f"timeout {self.timeout}s is below SCAN_BUDGET_SECONDS "
+                             f"({config.scan_budget_seconds:g}) + write reserve ({write_reserve_seconds()}) "
+                             f"+ start-up margin ({START_MARGIN_SECONDS}) = {needed}s")
+        hooks = self.instanceLifecycleConfig
+        if hooks and hooks.initializer:
+            module = self.handler.rsplit(".", 1)[0]
+            if hooks.initializer.handler.rsplit(".", 1)[0] != module:
+                raise ValueError("instanceLifecycleConfig.initializer.handler must live in the handler's "
+                                 f"module {module!r}")
+        names = [t.triggerName for t in self.triggers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"duplicate trigger names: {names}")
+        return self
+
+
+def environment_config(env: dict[str, str], region: str):
+    """Check `environmentVariables` against the function's configuration model; return the Config."""
+    from ..shell.config import VARIABLES, ConfigError, load_config
+
+    expected = {v.name for v in VARIABLES} | {"PYTHONPATH"}
+    missing = sorted(expected - set(env))
+    unknown = sorted(set(env) - expected)
+    if missing or unknown:
+        raise ValueError("environmentVariables must be exactly the variables of cis216.shell.config plus "
+                         f"PYTHONPATH; missing: {missing or 'none'}; unknown: {unknown or 'none'}")
+    entries = env["PYTHONPATH"].split(":")
+    for needed in REQUIRED_PYTHONPATH:
+        if needed not in entries:
+            raise ValueError(f"PYTHONPATH {env['PYTHONPATH']!r} lacks {needed}")
+    try:
+        return load_config({**env, "FC_REGION": region})
+    except ConfigError as error:
+        raise ValueError(f"environmentVariables rejected by the function's configuration: {error}") from None
+
+
+def write_reserve_seconds() -> int:
+    """The seconds the scan keeps for writing findings (from the shell, when it says)."""
+    try:
+        from ..shell import scan  # type: ignore[attr-defined]
+    except ImportError:
+        return DEFAULT_WRITE_RESERVE_SECONDS
+    for name in ("WRITE_RESERVE_SECONDS", "WRITE_RESERVE"):
+        value = getattr(scan, name, None)
+        if isinstance(value, (int, float)) and value > 0:
+            return int(-(-value // 1))
+    return DEFAULT_WRITE_RESERVE_SECONDS
+
+
+def payload_problem(text: str) -> str | None:
+    """None when the handler's payload model (cis216.shell.events) accepts `text`, else why not.
+
+    When the events module or its payload model does not exist yet, only "JSON object" is checked.
+    """
+    try:
+        from ..shell import events  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    model = None
+    for name in ("Payload", "TimerPayload", "PayloadOverrides", "Overrides"):
+        candidate = getattr(events, name, None)
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            model = candidate
+            break
+    if model is None:
+        return None
+    try:
+        model.model_validate_json(text)
+    except ValidationError as error:
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(payload)'}: {e['msg']}"
+                         for e in error.errors())
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# the file
+
+
+class Action(_Strict):
+    component: str | None = None
+    run: str | None = None
+    path: str | None = None
+    plugin: str | None = None
+    args: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Action:
+        if sum(x is not None for x in (self.component, self.run, self.plugin)) != 1:
+            raise ValueError("an action is exactly one of component, run, plugin")
+        return self
+
+
+def is_build_action(action: Action) -> bool:
+    if action.component is not None:
+        return re.match(r"^fc3(@\S+)?\s+build(\s|$)", action.component.strip()) is not None
+    if action.run is not None:
+        text = action.run
+        return "pip" in text and "install" in text and "requirements.txt" in text and (
+            "-t " in text or "--target" in text)
+    return False
+
+
+class Resource(_Strict):
+    component: str = Field(pattern=r"^fc3(@[0-9A-Za-z.\-]+)?$")
+    actions: dict[Literal["pre-deploy", "success-deploy", "fail-deploy", "complete-deploy",
+                          "pre-local", "pre-build"], list[Action]] | None = None
+    props: Props
+
+    @model_validator(mode="after")
+    def _build(self) -> Resource:
+        pre = (self.actions or {}).get("pre-deploy", [])
+        if not any(is_build_action(a) for a in pre):
+            raise ValueError("actions.pre-deploy needs a build step installing requirements.txt (`component: "
+                             "fc3 build`, or `run:` pip install -t ./python -r requirements.txt)")
+        return self
+
+
+class SFile(_Strict):
+    edition: Literal["3.0.0"]
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,127}$")
+    access: str | None = None
+    vars: dict[str, Any]
+    resources: dict[str, Resource] = Field(min_length=1, max_length=1)
+
+    @property
+    def resource(self) -> Resource:
+        return next(iter(self.resources.values()))
+
+
+def validate_s_file(resolved: dict[str, Any]) -> SFile:
+    """The resolved s.yaml document as our model; raises pydantic.ValidationError."""
+    return SFile.model_validate(resolved)
+
+
+def describe_errors(error: ValidationError) -> str:
+    return "\n".join(f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in error.errors())
