@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from strict_builders import ACCOUNT, REGION, TEMPLATE_QUERY, account, alert, run, snapshot, trail_finding
+from strict_builders import (
+    ACCOUNT,
+    CODES,
+    REGION,
+    TEMPLATE_QUERY,
+    account,
+    alert,
+    run,
+    snapshot,
+    trail_finding,
+)
 
 TEMPLATE_ID = "sls.app.actiontrail.cis.at.unauth_apicall"
 
@@ -323,3 +333,15 @@ def test_evidence_of_effective_alert():
     assert evidence["window"]["window_seconds"] == 900 and evidence["window"]["interval_seconds"] == 900
     assert evidence["trigger"]["min_count_to_fire"] == 1
     assert evidence["query_verdict"] == "complete"
+
+
+def test_log_audit_query_filtering_on_its_topic_is_judged_with_log_audit_events():
+    # Log Audit tags events `__topic__: actiontrail_event`; trail delivery uses another topic.
+    project = f"slsaudit-center-{ACCOUNT}-{REGION}"
+    codes = " or ".join(f"event.errorCode: {code}" for code in CODES)
+    text = f"__topic__: actiontrail_event and event.eventType: ApiCall and ({codes}) | select count(1) as cnt"
+    audit = alert(name="audit-unauth", store="actiontrail_log", query=text)
+    assert account(run(snapshot(trails=[], alerts=[audit], project=project))).status == "ok"
+    # The same query on a trail's own logstore matches nothing: its events carry the trail topic.
+    found = trail_finding(run(snapshot(alerts=[alert(query=text)])))
+    assert found.status == "alarm" and "ALERT_QUERY_INCOMPLETE" in found.reason_codes

@@ -6,13 +6,22 @@ short-circuits, so a finding lists all that is wrong at once.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from ...inventory import Alert, Inventory
 from ...settings import Settings
-from ...slsquery import IndexConfig, QueryJudgement, analyze_pipe, judge_query, suggested_query
+from ...slsquery import (
+    TOPIC_LOG_AUDIT,
+    TOPIC_TRAIL,
+    IndexConfig,
+    QueryJudgement,
+    analyze_pipe,
+    judge_query,
+    suggested_query,
+)
 from . import codes as C
 from .binding import Target
 from .feeds import Feed
@@ -30,6 +39,21 @@ TEMPLATE_WINDOW = {"actiontrail template": ("-30m", "now"), "log audit built-in"
 class Context:
     settings: Settings
     inventory: Inventory
+    # Per-evaluation memos: accounts repeat the same query on many alerts, and judging one means
+    # running it over every representative event. Judgements are keyed by id() of the IndexConfig
+    # made once per distinct index document, which lives as long as this context.
+    _indexes: dict[str, IndexConfig] = field(default_factory=dict, repr=False)
+    _judgements: dict[tuple[str, int, str], QueryJudgement] = field(default_factory=dict, repr=False)
+
+    def judge(self, text: str, feed: Feed) -> QueryJudgement:
+        index = self.index_for(feed)
+        # Log Audit tags its events with another __topic__ than trail delivery; a query that
+        # filters on the topic must be judged against the events that feed really holds.
+        topic = TOPIC_LOG_AUDIT if feed.kind == "log_audit" else TOPIC_TRAIL
+        key = (text, id(index), topic)
+        if key not in self._judgements:
+            self._judgements[key] = judge_query(text, index, self.settings.required_codes, topic=topic)
+        return self._judgements[key]
 
     @property
     def now(self) -> datetime:
@@ -38,14 +62,16 @@ class Context:
         return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
 
     def index_for(self, feed: Feed) -> IndexConfig:
+        """The feed logstore's real index when the snapshot has it, else SLS's defaults; one
+        IndexConfig per distinct index document, so equal indexes share judgements."""
         region = self.inventory.regions.get(feed.region)
         project = region.sls_projects.get(feed.project) if region else None
         logstore = project.logstores.get(feed.logstore) if project else None
-        return (
-            IndexConfig.from_get_index(logstore.index)
-            if logstore and logstore.index
-            else IndexConfig.default()
-        )
+        document = logstore.index if logstore and logstore.index else None
+        key = json.dumps(document, sort_keys=True)
+        if key not in self._indexes:
+            self._indexes[key] = IndexConfig.from_get_index(document) if document else IndexConfig.default()
+        return self._indexes[key]
 
 
 @dataclass
@@ -140,9 +166,8 @@ def _check_query(j: AlertJudgement, feed: Feed, ctx: Context, identity: str | No
         j.advise(C.ALERT_FROM_TEMPLATE, f"is Alibaba's {identity}: its query is taken from the template")
         j.evidence["query"] = None
         return analyze_pipe(TEMPLATE_PIPE)
-    index = ctx.index_for(feed)
     text = query.query or ""
-    verdict: QueryJudgement = judge_query(text, index, ctx.settings.required_codes)
+    verdict: QueryJudgement = ctx.judge(text, feed)
     j.evidence.update(
         {
             "query": text,

@@ -31,12 +31,16 @@ class Target:
     by_identity: bool = False
 
     def watches(self, feed: Feed) -> bool:
-        return (
-            self.store_type == "log"
-            and self.store == feed.logstore
-            and self.project == feed.project
-            and self.region.strip().lower() == feed.region.strip().lower()
-        )
+        return self.store_type == "log" and self.key == feed_key(feed)
+
+    @property
+    def key(self) -> tuple[str | None, str, str]:
+        return (self.store, self.project, self.region.strip().lower())
+
+
+def feed_key(feed: Feed) -> tuple[str | None, str, str]:
+    """What a target must name to watch a feed: its logstore, project and region (any case)."""
+    return (feed.logstore, feed.project, feed.region.strip().lower())
 
 
 def alert_targets(alert: Alert, project: str, region: str) -> list[Target]:
@@ -88,5 +92,15 @@ def all_targets(inventory: Inventory) -> list[Target]:
     return out
 
 
-def targets_on(feed: Feed, targets: list[Target]) -> list[Target]:
-    return [t for t in targets if t.watches(feed)]
+class TargetsByFeed:
+    """Targets grouped by the feed they would watch, so binding is a lookup, not a scan of every
+    target for every feed (accounts hold thousands of alerts)."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        self._by_key: dict[tuple[str | None, str, str], list[Target]] = {}
+        for target in targets:
+            if target.store_type == "log":
+                self._by_key.setdefault(target.key, []).append(target)
+
+    def on(self, feed: Feed) -> list[Target]:
+        return list(self._by_key.get(feed_key(feed), ()))

@@ -8,7 +8,7 @@ from ...inventory import Inventory, ScanError
 from ..errors import ACTIONTRAIL_APIS
 from . import codes as C
 from .alerts import AlertJudgement, Context, judge_alert
-from .binding import Target, all_targets, targets_on
+from .binding import Target, TargetsByFeed, all_targets
 from .feeds import Feed
 from .templates import looks_like_unauthorized_call_alert
 
@@ -46,16 +46,17 @@ class FeedResult:
 
 def judge_feeds(feeds: list[Feed], inventory: Inventory, ctx: Context) -> list[FeedResult]:
     targets = all_targets(inventory)
-    bound_alerts = {id(t.alert) for feed in feeds for t in targets_on(feed, targets)}
-    strays = [
-        t for t in targets if id(t.alert) not in bound_alerts and looks_like_unauthorized_call_alert(t.alert)
-    ]
+    by_feed = TargetsByFeed(targets)
+    bound_alerts = {id(t.alert) for feed in feeds for t in by_feed.on(feed)}
+    strays_by_region: dict[str, list[Target]] = {}
+    for t in targets:
+        if id(t.alert) not in bound_alerts and looks_like_unauthorized_call_alert(t.alert):
+            for region in {t.region.lower(), t.alert_region.lower()}:
+                strays_by_region.setdefault(region, []).append(t)
     results = []
     for feed in feeds:
-        judgements = sorted(
-            (judge_alert(t, feed, ctx) for t in targets_on(feed, targets)), key=lambda j: j.rank()
-        )
-        stray = [t for t in strays if feed.region.lower() in (t.region.lower(), t.alert_region.lower())]
+        judgements = sorted((judge_alert(t, feed, ctx) for t in by_feed.on(feed)), key=lambda j: j.rank())
+        stray = strays_by_region.get(feed.region.lower(), [])
         scanned = feed.region in inventory.regions
         results.append(
             FeedResult(feed=feed, judgements=judgements, stray=_one_per_alert(stray), scanned=scanned)
