@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cis216.profiles.strict import codes as C
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "strict.md"
+DOCS = Path(__file__).resolve().parents[2] / "README.md"
 ISSUE_VOCABULARY = {
     "NO_TRAIL", "TRAIL_NOT_ENABLED", "TRAIL_NOT_DELIVERING_TO_SLS", "TRAIL_NOT_ALL_REGIONS",
     "TRAIL_NOT_ALL_EVENTS", "ALERT_MISSING", "ALERT_DISABLED", "ALERT_MUTED", "ALERT_WRONG_LOGSTORE",
