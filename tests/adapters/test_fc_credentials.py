@@ -7,7 +7,7 @@ import pytest
 from cis216.adapters import credentials as creds
 
 
-def context_with(key="LTAIcontextkey000000", secret="ctx-secret", token="ctx-token"):
+def context_with(key="LTAIctxkey01", secret="ctx-secret", token="ctx-token"):
     return SimpleNamespace(
         credentials=SimpleNamespace(access_key_id=key, access_key_secret=secret, security_token=token)
     )
@@ -23,7 +23,7 @@ ENV = {
 def test_python310_context_credentials_win():
     found = creds.resolve(context_with(), ENV)
     assert (found.access_key_id, found.access_key_secret, found.security_token) == (
-        "LTAIcontextkey000000",
+        "LTAIctxkey01",
         "ctx-secret",
         "ctx-token",
     )
@@ -64,5 +64,5 @@ def test_no_credentials_anywhere_names_the_places_not_values():
 def test_repr_never_shows_the_secret_or_token():
     found = creds.resolve(context_with(), {})
     text = repr(found) + str(found) + f"{found}"
-    assert "ctx-secret" not in text and "ctx-token" not in text and "LTAIcontextkey000000" not in text
-    assert set(found.secrets()) == {"LTAIcontextkey000000", "ctx-secret", "ctx-token"}
+    assert "ctx-secret" not in text and "ctx-token" not in text and "LTAIctxkey01" not in text
+    assert set(found.secrets()) == {"LTAIctxkey01", "ctx-secret", "ctx-token"}

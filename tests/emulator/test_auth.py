@@ -15,7 +15,7 @@ from cis216.emulator import DEFAULT_CREDENTIALS, Credentials, EmulatedCloud
 from .conftest import actiontrail, sls, sts
 
 WRONG_SECRET = dataclasses.replace(DEFAULT_CREDENTIALS, access_key_secret="not-the-secret")
-UNKNOWN_KEY = Credentials("LTAIunknown000000000000", "emulated-secret")
+UNKNOWN_KEY = Credentials("LTAIunknown1", "emulated-secret")
 STS_KEY = Credentials("STS.emulated", "sts-secret", security_token="token-1")
 
 

@@ -43,7 +43,7 @@ def test_python312_environment_credentials(sts_cloud, handler_module, env):
 
 
 def test_context_wins_over_environment(sts_cloud, handler_module, env):
-    env.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIsomethingElse000")
+    env.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIelsekey1")
     env.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "other-secret")
     summary = json.loads(handler_module.handler(TIMER, fc_context(credentials=role_creds())))
     assert summary["collection_errors"] == 1

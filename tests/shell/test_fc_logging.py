@@ -32,7 +32,7 @@ def test_registered_secrets_and_key_shapes_are_redacted(stream):
     slog.add_secret("s3cr3t-value-xyz", "tok-abcdef")
     log = logging.getLogger("cis216.test")
     log.warning("leak s3cr3t-value-xyz and tok-abcdef", extra={"nested": {"k": "s3cr3t-value-xyz"}})
-    log.warning("ids LTAI5tABCDEFGHIJKLMNOP and STS.NUabcdefgh1234 token CAISxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+    log.warning("ids LTAI5tFAKEKEY1 and STS.NUabcdefgh1234 token CAISxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
     log.warning('{"AccessKeySecret": "plain-text-secret", "SecurityToken": "also-secret"}')
     log.warning("Authorization: LOG LTAIkey:c2lnbmF0dXJl")
     try:
@@ -43,7 +43,7 @@ def test_registered_secrets_and_key_shapes_are_redacted(stream):
     for secret in (
         "s3cr3t-value-xyz",
         "tok-abcdef",
-        "LTAI5tABCDEFGHIJKLMNOP",
+        "LTAI5tFAKEKEY1",
         "STS.NUabcdefgh1234",
         "CAISxxxx",
         "plain-text-secret",

@@ -24,7 +24,7 @@ class Credentials:
     arn: str | None = None
 
 
-DEFAULT_CREDENTIALS = Credentials("LTAIemulated0000000000", "emulated-secret")
+DEFAULT_CREDENTIALS = Credentials("LTAIemulated", "emulated-secret")
 
 
 class CredentialStore:

@@ -88,7 +88,7 @@ def _base(n: int, service: str, api: str, topic: str = TOPIC_TRAIL) -> dict[str,
         "event.userIdentity.accountId": "1234567890123456",
         "event.userIdentity.principalId": "203456789012345678",
         "event.userIdentity.userName": "ci-deployer",
-        "event.userIdentity.accessKeyId": "LTAI5tExampleKey0000001",
+        "event.userIdentity.accessKeyId": "LTAI5tExample1",
     }
     if topic == TOPIC_LOG_AUDIT:
         ev["owner_id"] = "1234567890123456"  # Log Audit adds the owning account
