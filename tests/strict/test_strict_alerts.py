@@ -73,6 +73,8 @@ CASES = [
     ("legacy-logStore-key", [alert(legacy_store=True)], {}, "ok", [], []),
     ("explicit-project-and-region", [alert(project="audit", region=REGION)], {}, "ok", [], []),
     (
+        # Several entries are combined by joinConfigurations; none stated: whether the feed's rows
+        # reach the trigger cannot be proven (under No Merge only entry 0 would count).
         "second-entry-on-feed",
         [
             alert(
@@ -80,6 +82,54 @@ CASES = [
                     {"query": "* | select count(1) as c", "store": "other", "start": "-15m", "end": "now"},
                     {"query": TEMPLATE_QUERY, "store": "actiontrail_main", "start": "-15m", "end": "now"},
                 ]
+            )
+        ],
+        {},
+        "info",
+        ["ALERT_QUERY_UNVERIFIABLE"],
+        [],
+    ),
+    (
+        "second-entry-on-feed-no-merge-is-ignored",
+        [
+            alert(
+                queries=[
+                    {"query": "* | select count(1) as c", "store": "other", "start": "-15m", "end": "now"},
+                    {"query": TEMPLATE_QUERY, "store": "actiontrail_main", "start": "-15m", "end": "now"},
+                ],
+                config={"joinConfigurations": [{"type": "no_join", "condition": ""}]},
+            )
+        ],
+        {},
+        "info",
+        ["ALERT_QUERY_UNVERIFIABLE"],
+        [],
+    ),
+    (
+        "first-entry-on-feed-inner-join-may-drop-rows",
+        [
+            alert(
+                queries=[
+                    {"query": TEMPLATE_QUERY, "store": "actiontrail_main", "start": "-15m", "end": "now"},
+                    {"query": "* | select count(1) as c", "store": "other", "start": "-15m", "end": "now"},
+                ],
+                config={"joinConfigurations": [{"type": "inner_join", "condition": "$0.cnt == $1.c"}]},
+            )
+        ],
+        {},
+        "info",
+        ["ALERT_QUERY_UNVERIFIABLE"],
+        [],
+    ),
+    (
+        "first-entry-on-feed-no-merge",
+        [
+            alert(
+                queries=[
+                    {"query": TEMPLATE_QUERY, "store": "actiontrail_main", "start": "-15m", "end": "now"},
+                    {"query": "* | select count(1) as c", "store": "other", "start": "-15m", "end": "now"},
+                ],
+                config={"joinConfigurations": [{"type": "no_join", "condition": ""}]},
             )
         ],
         {},
@@ -235,12 +285,52 @@ CASES = [
         [],
     ),
     (
-        "template-unreadable-sql-accepted",
+        # A filtering analytic statement was read: identity does not stand in for it (it could be
+        # `where 1 = 0`), so the edited template is unverifiable like any other alert.
+        "template-filtering-sql-is-unverifiable",
         [
             template_alert(
                 queries=[
                     {
                         "query": TEMPLATE_QUERY + " where 1 = 1",
+                        "store": "actiontrail_main",
+                        "start": "-30m",
+                        "end": "now",
+                    }
+                ]
+            )
+        ],
+        {},
+        "info",
+        ["ALERT_QUERY_UNVERIFIABLE"],
+        [],
+    ),
+    (
+        "template-sql-that-drops-every-row-is-not-ok",
+        [
+            template_alert(
+                queries=[
+                    {
+                        "query": TEMPLATE_QUERY + " where 1 = 0",
+                        "store": "actiontrail_main",
+                        "start": "-30m",
+                        "end": "now",
+                    }
+                ]
+            )
+        ],
+        {},
+        "info",
+        ["ALERT_QUERY_UNVERIFIABLE"],
+        [],
+    ),
+    (
+        "template-unreadable-search-accepted",
+        [
+            template_alert(
+                queries=[
+                    {
+                        "query": "event.errorCode: a:b:c | select count(1) as cnt",
                         "store": "actiontrail_main",
                         "start": "-30m",
                         "end": "now",

@@ -63,6 +63,7 @@ class RepresentativeEvent:
     error_code: str | None  # the concrete code the event carries
     event: dict[str, str]
     negative: bool = False  # a well-formed query must NOT match it
+    context: str = ""  # "" for the base event; else what a context variant changed
 
 
 TOPIC_TRAIL = "actiontrail_audit_event"  # trail delivery, logstore actiontrail_<trail>
@@ -130,6 +131,50 @@ def representative_events(
                     ev.pop(k)
             out.append(RepresentativeEvent(family, code, ev))
     out.extend(negative_controls(topic))
+    return out
+
+
+# The same unauthorized call in another context: every field but the error code, the event type
+# and the topic differs from the base event. A query that only matches the base event narrows on
+# where, when, by whom or to which service the call was made (`event.acsRegion: cn-hangzhou`,
+# `event.eventRW: Read`), and would miss real calls made elsewhere.
+_OTHER_SERVICE = {"Oss": ("Ram", "ram.aliyuncs.com", "DeleteUser")}
+_DEFAULT_OTHER_SERVICE = ("Oss", "oss.aliyuncs.com", "PutBucketAcl")
+CONTEXT_VARIANT = (
+    "the same call in another context (region eu-central-1, a write event, another service, "
+    "an assumed-role caller of another account, another source address, user agent and time)"
+)
+
+
+def context_variants(events: list[RepresentativeEvent]) -> list[RepresentativeEvent]:
+    """One variant of every non-negative event, differing in all its context fields."""
+    out: list[RepresentativeEvent] = []
+    for k, base in enumerate(e for e in events if not e.negative):
+        ev = dict(base.event)
+        service, source, api = _OTHER_SERVICE.get(ev.get("event.serviceName", ""), _DEFAULT_OTHER_SERVICE)
+        ev.update({
+            "event.eventId": f"0A9B8C7D-6E5F-4A3B-8C2D-{k + 500:012d}",
+            "event.eventRW": "Write",
+            "event.eventTime": "2027-06-14T23:59:58Z",
+            "event.eventSource": source,
+            "event.serviceName": service,
+            "event.eventName": api,
+            "event.acsRegion": "eu-central-1",
+            "event.requestId": f"9F8E7D6C-5B4A-4321-8FED-{k + 500:012d}",
+            "event.sourceIpAddress": "198.51.100.42",
+            "event.userAgent": "aliyun-cli/3.0.210 (Darwin 23.4.0; arm64)",
+            "event.userIdentity.accessKeyId": "STS.Example2",
+        })
+        if ev.get("event.userIdentity.type") != "unknown":  # an unidentified caller stays unknown
+            ev.update({
+                "event.userIdentity.type": "assumed-role",
+                "event.userIdentity.accountId": "5432109876543210",
+                "event.userIdentity.principalId": "309876543210987654:ops-session",
+                "event.userIdentity.userName": "ops-admin",
+            })
+        else:
+            ev["event.userIdentity.accountId"] = "5432109876543210"
+        out.append(RepresentativeEvent(base.family, base.error_code, ev, context=CONTEXT_VARIANT))
     return out
 
 

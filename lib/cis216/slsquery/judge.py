@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 
 from .ast import Comparison, FieldExists, Node, Phrase, Term, walk
 from .errors import QuerySyntaxError
-from .events import DEFAULT_REQUIRED_CODES, TOPIC_TRAIL, RepresentativeEvent, representative_events
+from .events import (
+    CONTEXT_VARIANT,
+    DEFAULT_REQUIRED_CODES,
+    TOPIC_TRAIL,
+    RepresentativeEvent,
+    context_variants,
+    representative_events,
+)
 from .index import IndexConfig
 from .lexer import split_pipe
 from .matcher import matches
@@ -30,6 +37,9 @@ class QueryJudgement:
     ambiguities: list[str] = field(default_factory=list)
     syntax_error: str | None = None
     suggested_query: str = ""
+    # codes matched in the base event but missed in another context (the query narrows on the
+    # region, event kind, service, caller, address or time of the call)
+    missed_in_context: list[str] = field(default_factory=list)
 
 
 def suggested_query(required_codes: tuple[str, ...] | list[str] | None = None) -> str:
@@ -39,9 +49,24 @@ def suggested_query(required_codes: tuple[str, ...] | list[str] | None = None) -
     return f"event.eventType: ApiCall and ({ors}) | select count(1) as cnt"
 
 
-def _evaluate(node: Node, events: list[RepresentativeEvent], index: IndexConfig) -> dict[str, bool]:
-    """Per event key (family or negative name + code): does the search match it?"""
-    return {f"{ev.family}\x00{ev.error_code}": matches(node, ev.event, index) for ev in events}
+def _key(ev: RepresentativeEvent) -> str:
+    return f"{ev.family}\x00{ev.error_code}\x00{ev.context}"
+
+
+def _evaluate(
+    node: Node, events: list[RepresentativeEvent], index: IndexConfig, counted: str | None = None
+) -> dict[str, bool]:
+    """Per event key (family or negative name + code + context): does the search match it, and
+    (``counted``: the column of ``count(col)``) is it counted?"""
+    return {_key(ev): matches(node, ev.event, index) and _has_column(ev.event, counted) for ev in events}
+
+
+def _has_column(event: dict[str, str], column: str | None) -> bool:
+    """``count(column)`` counts a log only when the column is not null (the field is present)."""
+    if column is None:
+        return True
+    prefix = column + "."
+    return any(k == column or k.startswith(prefix) for k in event)
 
 
 def _families(
@@ -56,11 +81,23 @@ def _families(
             order.append(ev.family)
     for family in order:
         fam_events = [ev for ev in events if ev.family == family and not ev.negative]
-        misses = [ev.error_code or "" for ev in fam_events
-                  if not results[f"{ev.family}\x00{ev.error_code}"]]
+        misses: list[str] = []
+        for ev in fam_events:
+            if not results[_key(ev)] and (ev.error_code or "") not in misses:
+                misses.append(ev.error_code or "")
         (missed if misses else matched).append(family)
         missed_events.extend(misses)
     return matched, missed, missed_events
+
+
+def _missed_only_in_context(results: dict[str, bool], events: list[RepresentativeEvent]) -> list[str]:
+    """Codes whose base event matches but whose context variant does not."""
+    base = {(ev.family, ev.error_code): results[_key(ev)] for ev in events if not ev.context}
+    out: list[str] = []
+    for ev in events:
+        if ev.context and base.get((ev.family, ev.error_code)) and not results[_key(ev)]:
+            out.append(ev.error_code or "")
+    return out
 
 
 def judge_query(
@@ -92,9 +129,12 @@ def judge_query(
         )
     pipe = analyze_pipe(stmt.pipe)
     events = representative_events(codes, topic)
-    results = _evaluate(stmt.search, events, idx)
+    events += context_variants(events)
+    counted = pipe.count_argument if pipe.kind in ("count", "harmless") else None
+    results = _evaluate(stmt.search, events, idx, counted)
     matched, missed, missed_events = _families(results, events)
-    negatives = [ev.family for ev in events if ev.negative and results[f"{ev.family}\x00{ev.error_code}"]]
+    in_context = _missed_only_in_context(results, events)
+    negatives = [ev.family for ev in events if ev.negative and results[_key(ev)]]
     n_neg = sum(1 for ev in events if ev.negative)
     everything = n_neg > 0 and len(negatives) == n_neg
 
@@ -114,7 +154,7 @@ def judge_query(
         # Read `not` the other way (negating one term). If that flips complete/incomplete, the
         # verdict hangs on a precedence question we cannot settle from documentation alone.
         other = parse_statement(text, not_scope="primary")
-        _, other_missed, _ = _families(_evaluate(other.search, events, idx), events)
+        _, other_missed, _ = _families(_evaluate(other.search, events, idx, counted), events)
         if bool(other_missed) != bool(missed):
             problems.append("the reading of a leading 'not' decides the verdict: " + "; ".join(ambiguities))
         elif other_missed != missed:
@@ -133,6 +173,12 @@ def judge_query(
     notes: list[str] = []
     if missed:
         notes.append(f"would not alert on {', '.join(missed)} (e.g. {', '.join(missed_events)})")
+    if counted and missed:
+        notes.append(f"the analytic statement counts only logs where {counted} is not null")
+    if in_context:
+        notes.append(f"{', '.join(in_context)} would alert only in some contexts: the query narrows on "
+                     "the call's region, event kind, service, caller, address or time and misses "
+                     + CONTEXT_VARIANT)
     if literal:
         notes.append("inside double quotes * is literal, not a wildcard: " + ", ".join(literal))
     if unindexed:
@@ -158,5 +204,5 @@ def judge_query(
         verdict=verdict, missed_codes=missed, matched_codes=matched, matches_everything=everything,
         pipe=pipe, index_source=idx.source, detail=detail, missed_events=missed_events,
         negatives_matched=negatives, literal_wildcards=literal, unindexed_fields=unindexed,
-        ambiguities=ambiguities, suggested_query=suggestion,
+        ambiguities=ambiguities, suggested_query=suggestion, missed_in_context=in_context,
     )

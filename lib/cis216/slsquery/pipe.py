@@ -38,6 +38,9 @@ class PipeAnalysis:
     groups: bool = False
     output_columns: tuple[str, ...] = field(default=())
     always_row: bool = False  # one row even when no log matched (aggregate without group by)
+    # `count(col)` / `count(distinct col)` count only logs where `col` is not null: the column
+    # counted by `count_column`, or None for `count(1)` / `count(*)` (every matching log).
+    count_argument: str | None = None
 
 
 class _Unknown(Exception):
@@ -104,14 +107,16 @@ _KEYWORDS = frozenset(
 )
 
 
-def _select_item(p: _Sql, index: int) -> tuple[str, str | None, bool]:
-    """Parse one select item; returns (output name, aggregate function or None, is_star)."""
+def _select_item(p: _Sql, index: int) -> tuple[str, str | None, bool, str | None]:
+    """Parse one select item; returns (output name, aggregate function or None, is_star,
+    the column an aggregate reads or None)."""
     kind, text = p.peek()
     if (kind, text) == ("op", "*"):
         p.take()
-        return "*", None, True
+        return "*", None, True, None
     name = p.column()
     func = None
+    argument = None
     if p.peek() == ("op", "("):
         func = name.lower()
         if kind != "ident" or func not in _AGGREGATES:
@@ -124,6 +129,8 @@ def _select_item(p: _Sql, index: int) -> tuple[str, str | None, bool]:
             raise _Unknown("unsupported aggregate argument")
         if func != "count" and arg == ("op", "*"):
             raise _Unknown(f"{func}(*) is not valid")
+        if arg[0] in ("ident", "qident"):
+            argument = arg[1]
         p.expect_op(")")
         name = f"_col{index}"  # SLS (Presto) names an unaliased expression _col<i>
     if p.kw("as"):
@@ -131,7 +138,7 @@ def _select_item(p: _Sql, index: int) -> tuple[str, str | None, bool]:
         name = p.column()
     elif p.peek()[0] in ("qident",) or (p.peek()[0] == "ident" and not p.kw(*_KEYWORDS)):
         name = p.column()
-    return name, func, False
+    return name, func, False, argument
 
 
 def analyze_pipe(pipe_text: str | None) -> PipeAnalysis:
@@ -155,7 +162,7 @@ def _analyze(sql: str) -> PipeAnalysis:
     while p.peek() == ("op", ","):
         p.take()
         items.append(_select_item(p, len(items)))
-    columns = tuple(name for name, _, _ in items)
+    columns = tuple(name for name, _, _, _ in items)
     if p.kw("from"):
         p.take()
         if p.column().lower() != "log":
@@ -200,21 +207,25 @@ def _analyze(sql: str) -> PipeAnalysis:
     if p.peek()[0] != "eof":
         raise _Unknown(f"unexpected {p.peek()[1]!r}")
 
-    aggregates = [(name, func) for name, func, _ in items if func]
-    plain = [name for name, func, star in items if not func]
-    count_cols = [name for name, func in aggregates if func == "count"]
-    count_column = count_cols[0] if count_cols else None
+    aggregates = [(name, func, arg) for name, func, _, arg in items if func]
+    plain = [name for name, func, star, _ in items if not func]
+    count_cols = [(name, arg) for name, func, arg in aggregates if func == "count"]
+    count_column, count_argument = count_cols[0] if count_cols else (None, None)
     if groups:
-        if any(star for _, _, star in items):
+        if any(star for _, _, star, _ in items):
             raise _Unknown("select * with group by")
         return PipeAnalysis("harmless", "GROUP BY: one row per group, rows only when logs match",
-                            count_column=count_column, groups=True, output_columns=columns)
+                            count_column=count_column, groups=True, output_columns=columns,
+                            count_argument=count_argument)
     if aggregates and plain:
         raise _Unknown("aggregates mixed with plain columns without GROUP BY")
     if aggregates:
         if count_column is None:
             raise _Unknown("aggregate without count(): its row does not tell whether logs matched")
-        return PipeAnalysis("count", f"always one row; {count_column} = number of matching logs",
-                            count_column=count_column, output_columns=columns, always_row=True)
+        what = (f"number of matching logs where {count_argument} is not null" if count_argument
+                else "number of matching logs")
+        return PipeAnalysis("count", f"always one row; {count_column} = {what}",
+                            count_column=count_column, output_columns=columns, always_row=True,
+                            count_argument=count_argument)
     return PipeAnalysis("harmless", "plain columns: one row per matching log",
                         output_columns=columns)

@@ -130,6 +130,7 @@ def judge_alert(target: Target, feed: Feed, ctx: Context) -> AlertJudgement:
         }
     )
     _check_state(j, ctx)
+    _check_query_combination(j)
     pipe = _check_query(j, feed, ctx, identity)
     if pipe is not None:
         _check_trigger(j, pipe, ctx)
@@ -157,6 +158,42 @@ def _check_state(j: AlertJudgement, ctx: Context) -> None:
                 C.ALERT_MUTED,
                 f"is muted until {until.isoformat()} (evaluated at {ctx.now.isoformat()}); unmute it",
             )
+
+
+# Set operations that hand the first query's rows to the trigger unchanged (SLS: "No Merge: Set A
+# is the query result; the fields of Set B are only template variables").
+_KEEPS_FIRST_SET = frozenset({"no_join"})
+
+
+def _check_query_combination(j: AlertJudgement) -> None:
+    """With several queryList entries SLS combines their results by `joinConfigurations`: the
+    entry on the feed decides the trigger only when it is the first and nothing is joined to it
+    (an inner join or cross join with an empty other set drops its rows; under No Merge a later
+    entry is ignored)."""
+    config = j.alert.configuration
+    entries = len(config.query_list or []) if config else 0
+    if entries <= 1 or j.target.entry is None:
+        return
+    joins = config.raw.get("joinConfigurations") if config else None
+    kinds = [
+        str(join.get("type") or "").strip().lower() if isinstance(join, dict) else "?"
+        for join in (joins if isinstance(joins, list) else [])
+    ]
+    j.evidence["query_combination"] = {"entries": entries, "joins": kinds}
+    if j.target.entry == 0 and len(kinds) == entries - 1 and all(k in _KEEPS_FIRST_SET for k in kinds):
+        return
+    if j.target.entry != 0 and kinds and all(k in _KEEPS_FIRST_SET for k in kinds):
+        why = "under No Merge only queryList[0] reaches the trigger, so this entry's rows are ignored"
+    else:
+        why = (
+            f"its results are combined by {', '.join(kinds) or 'no stated set operation'}, so whether "
+            "this entry's rows reach the trigger cannot be proven"
+        )
+    j.fail(
+        C.ALERT_QUERY_UNVERIFIABLE,
+        f"has {entries} query entries and {why}; make the feed's query the first entry with No Merge, "
+        "or give it an alert of its own",
+    )
 
 
 def _check_query(j: AlertJudgement, feed: Feed, ctx: Context, identity: str | None):
@@ -200,15 +237,15 @@ def _check_query(j: AlertJudgement, feed: Feed, ctx: Context, identity: str | No
             "so X.* is a wildcard)",
         )
         return verdict.pipe
-    if identity:
+    # Identity stands in only for a search statement we cannot read. An analytic statement that
+    # may drop rows (`where 1 = 0`) was read: accepting it on identity would be a guess.
+    if identity and verdict.syntax_error and verdict.pipe.kind not in ("filters", "unknown"):
         j.advise(
             C.ALERT_FROM_TEMPLATE,
             f"is Alibaba's {identity}; its query could not be read "
             f"({verdict.detail}), so it is accepted by template identity",
         )
-        return (
-            verdict.pipe if verdict.pipe.kind not in ("filters", "unknown") else analyze_pipe(TEMPLATE_PIPE)
-        )
+        return verdict.pipe
     j.evidence["suggested_query"] = suggested_query(ctx.settings.required_codes)
     j.fail(
         C.ALERT_QUERY_UNVERIFIABLE,
@@ -223,6 +260,7 @@ def _check_trigger(j: AlertJudgement, pipe, ctx: Context) -> None:
     j.evidence["trigger"] = {
         "conditions": result.conditions,
         "min_count_to_fire": result.min_count,
+        "stops_firing_at": result.stops_at,
         "consecutive_evaluations": result.consecutive,
     }
     limit = ctx.settings.max_threshold
@@ -242,6 +280,12 @@ def _check_trigger(j: AlertJudgement, pipe, ctx: Context) -> None:
             C.ALERT_THRESHOLD_HIGH,
             f"fires only after {result.min_count} unauthorized calls in one "
             f"window (maximum threshold setting: {limit}); single calls go unnoticed",
+        )
+    if result.min_count is not None and result.stops_at is not None:
+        j.fail(
+            C.ALERT_CONDITION_GAPS,
+            f"fires on {result.min_count} unauthorized call(s) in a window but not on {result.stops_at}: "
+            "a burst of calls goes unnoticed; use cnt > 0",
         )
     if result.consecutive > limit:
         j.advise(

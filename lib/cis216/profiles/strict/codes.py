@@ -26,6 +26,7 @@ ALERT_QUERY_INCOMPLETE = "ALERT_QUERY_INCOMPLETE"
 ALERT_NO_NOTIFICATION = "ALERT_NO_NOTIFICATION"
 ALERT_WINDOW_GAP = "ALERT_WINDOW_GAP"
 ALERT_NEVER_FIRES = "ALERT_NEVER_FIRES"
+ALERT_CONDITION_GAPS = "ALERT_CONDITION_GAPS"
 
 # --- unverifiable (status info) ------------------------------------------------------------
 ALERT_QUERY_UNVERIFIABLE = "ALERT_QUERY_UNVERIFIABLE"
@@ -73,6 +74,10 @@ MEANINGS: dict[str, str] = {
         "The query window is shorter than the schedule interval (or fixed): some events are never evaluated."
     ),
     ALERT_NEVER_FIRES: "No trigger condition of the alert can be satisfied by the query's result.",
+    ALERT_CONDITION_GAPS: (
+        "The trigger fires on some numbers of unauthorized calls but not on more (cnt == 1): "
+        "a burst is not alerted."
+    ),
     ALERT_QUERY_UNVERIFIABLE: (
         "The query uses syntax or an analytic statement that cannot be proven to keep every event."
     ),
@@ -118,6 +123,7 @@ FAILING = frozenset(
         ALERT_NO_NOTIFICATION,
         ALERT_WINDOW_GAP,
         ALERT_NEVER_FIRES,
+        ALERT_CONDITION_GAPS,
     }
 )
 UNVERIFIABLE = frozenset(

@@ -9,6 +9,7 @@ unverifiable, never as "fires" or "never fires".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ...inventory import AlertConfiguration
@@ -24,6 +25,8 @@ class TriggerResult:
     unverifiable: list[str] = field(default_factory=list)
     conditions: list[dict] = field(default_factory=list)
     consecutive: int = 1  # `threshold`: evaluations in a row that must trigger
+    # A count above min_count at which no condition fires (`cnt == 1` misses two calls in a window)
+    stops_at: int | None = None
 
 
 def conditions_of(config: AlertConfiguration | None) -> list[tuple[str, str, str]]:
@@ -87,6 +90,40 @@ def _one(where: str, condition: str, count_condition: str, pipe: PipeAnalysis) -
     return n, "fires"
 
 
+# Counts checked above the fewest that fire: every count up to 1000, then larger bursts.
+_BURSTS = (*range(1, 1001), 2000, 5000, 10**4, 10**5, 10**6)
+
+
+def _fires_at(condition: str, count_condition: str, column: str | None, groups: bool, n: int) -> bool | None:
+    """Does this trigger fire when the window holds n unauthorized calls? None: cannot tell."""
+    fired: bool | None = True
+    if condition:
+        fired = condition_fires(condition, {column: n}) if column is not None else None
+    if count_condition and fired:
+        rows = n if (column is None and not groups) else 1
+        fired = condition_fires(count_condition, {COUNT_ROWS: rows})
+    return fired
+
+
+def _first_gap(triggers: list[tuple[str, str, str]], pipe: PipeAnalysis, least: int) -> int | None:
+    """The first count above ``least`` at which no trigger fires and none is unknown."""
+    key = tuple((c, cc) for _, c, cc in triggers)
+    return _first_gap_cached(key, pipe.count_column, pipe.groups, least)
+
+
+@lru_cache(maxsize=1024)  # accounts repeat the same few conditions on many alerts
+def _first_gap_cached(
+    triggers: tuple[tuple[str, str], ...], column: str | None, groups: bool, least: int
+) -> int | None:
+    for n in _BURSTS:
+        if n <= least:
+            continue
+        outcomes = [_fires_at(c, cc, column, groups, n) for c, cc in triggers]
+        if not any(outcomes) and None not in outcomes:
+            return n
+    return None
+
+
 def judge_trigger(config: AlertConfiguration | None, pipe: PipeAnalysis) -> TriggerResult:
     result = TriggerResult(min_count=None)
     fired: list[int] = []
@@ -109,6 +146,9 @@ def judge_trigger(config: AlertConfiguration | None, pipe: PipeAnalysis) -> Trig
             result.unverifiable.append(f"{where}: {outcome.split(': ', 1)[1]}")
     result.min_count = min(fired) if fired else None
     result.never = not fired and all(o == "never" for o in outcomes)
+    if result.min_count is not None:
+        firing = [t for t, o in zip(conditions_of(config), outcomes, strict=True) if o == "fires"]
+        result.stops_at = _first_gap(firing, pipe, result.min_count)
     if config is not None and isinstance(config.threshold, int) and config.threshold > 1:
         result.consecutive = config.threshold
     return result
