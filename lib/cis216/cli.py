@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -53,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate",
         help="evaluate a recorded inventory snapshot offline",
         description="Evaluate control 2.16 over an inventory snapshot (see README, 'Inventory snapshot').",
+        epilog="Exit codes: 0 ran and no finding matched --fail-on, 1 a finding matched --fail-on, "
+        "2 bad input or usage (the error is on stderr).",
     )
     evaluate.add_argument("snapshot", metavar="SNAPSHOT", help="path of a snapshot JSON file ('-' for stdin)")
     _add_output_options(evaluate)
@@ -86,7 +89,7 @@ def _add_output_options(parser: argparse.ArgumentParser, with_profile: bool = Tr
             "--profile",
             choices=PROFILES,
             default=DEFAULT_PROFILE,
-            help=f"strict: the control's real question (default); powerpipe: the reference "
+            help=f"strict: the control's real question; powerpipe: the reference "
             f"query row for row (default: {DEFAULT_PROFILE})",
         )
         parser.add_argument(
@@ -140,42 +143,60 @@ def fail_on_exit(findings: Iterable[Finding], fail_on: Sequence[str]) -> int:
 def _load_settings(path: str | None):
     from pydantic import ValidationError
 
-    from .inventory import describe_validation_error
+    from .inventory import decode_json, describe_validation_error
     from .settings import Settings
 
     if not path:
         return Settings()
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        return Settings.model_validate(document)
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise CliError(f"{path}: cannot read: {error.strerror or error}") from None
-    except json.JSONDecodeError as error:
-        raise CliError(f"{path}: not JSON: {error.msg} at line {error.lineno}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text") from None
+    try:
+        return Settings.model_validate(decode_json(text, path))
     except ValidationError as error:
-        raise CliError(describe_validation_error(error, source=path)) from None
+        unknown = "unknown setting (see README, Settings)"
+        raise CliError(describe_validation_error(error, source=path, unknown_field=unknown)) from None
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8 whatever the locale says (a snapshot is UTF-8 JSON)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        if buffer is not None:
+            return buffer.read().decode("utf-8")
+        return sys.stdin.read()
+    except UnicodeDecodeError:
+        raise CliError("stdin: not UTF-8 text") from None
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`cis216 evaluate ... | head`): point stdout at /dev/null so that the
+    interpreter's final flush does not fail again and print a traceback (Python's documented recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (tests): nothing will flush it at exit
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from .core import evaluate
-    from .inventory import load_inventory, parse_inventory
+    from .inventory import decode_json, load_inventory, parse_inventory
 
     settings = _load_settings(args.settings)
     if args.snapshot == "-":
-        try:
-            text = sys.stdin.read()
-        except UnicodeDecodeError:
-            raise CliError("stdin: not UTF-8 text") from None
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            where = f"line {error.lineno} column {error.colno}"
-            raise CliError(f"stdin: not JSON: {error.msg} at {where}") from None
-        inventory = parse_inventory(document, source="stdin")
+        inventory = parse_inventory(decode_json(_read_stdin(), "stdin"), source="stdin")
     else:
         inventory = load_inventory(args.snapshot)
     findings = evaluate(inventory, args.profile, settings)
-    render(findings, args.format, out)
+    try:
+        render(findings, args.format, out)
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
     return fail_on_exit(findings, args.fail_on)
 
 
@@ -193,3 +214,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except (CliError, InventoryError) as error:
         print(f"cis216: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        _silence_stdout()  # `cis216 invoke ... | head`: the run is done, its reader went away
+        return EXIT_OK

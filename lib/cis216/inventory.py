@@ -12,6 +12,7 @@ version) and tolerant of real-world variants (`status` vs `state`, any case, `st
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,7 +49,8 @@ class InventoryError(ValueError):
 
 
 def is_region_id(value: str) -> bool:
-    return bool(REGION_ID.match(value))
+    # fullmatch: with `match`, `$` also matches before a trailing newline ("cn-hangzhou\n").
+    return bool(REGION_ID.fullmatch(value))
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -61,7 +63,9 @@ def _blank_to_none(value: Any) -> Any:
 class _Raw(BaseModel):
     """Base for API objects: keeps unknown fields (the API grows) and the verbatim input."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
+    # Fields are read by their API names only: Steampipe reads `Name`/`Status`/`queryList`, so a
+    # `name`/`status`/`query_list` key is an unknown extra field here, never the same column.
+    model_config = ConfigDict(extra="allow", populate_by_name=False, frozen=True)
 
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
@@ -139,8 +143,11 @@ class AlertQuery(_Raw):
     def _legacy_names(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = dict(data)
-            if data.get("store") in (None, "") and data.get("logStore"):
-                data["store"] = data["logStore"]
+            legacy = data.get("logStore")
+            if legacy is not None and not isinstance(legacy, str):
+                raise ValueError(f"logStore: expected a string, got {_json_type(legacy)}")
+            if data.get("store") in (None, "") and legacy:
+                data["store"] = legacy
             if data.get("query") is None and isinstance(data.get("Query"), str):
                 data["query"] = data["Query"]
         return data
@@ -150,19 +157,30 @@ class AlertQuery(_Raw):
     def _strings_only(cls, value: Any) -> Any:
         value = _blank_to_none(value)
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"expected a string, got {type(value).__name__}")
+            raise ValueError(f"expected a string, got {_json_type(value)}")
         return value
 
 
 def _query_list_entry(value: Any) -> Any:
     """A queryList entry is kept verbatim (the powerpipe profile needs its exact jsonb text), but where it
-    is an object its `query`/`Query` must be text or null: anything else is not an SLS search statement."""
+    is an object its `query`/`Query` must be text or null: anything else is not an SLS search statement.
+    The fields the strict profile reads (`store`, `project`, `region`, ...) are checked here too, so a
+    snapshot that parses can be evaluated by every profile."""
     if isinstance(value, dict):
         for key in ("query", "Query"):
             if key in value and value[key] is not None and not isinstance(value[key], str):
                 raise ValueError(
                     f"{key}: expected a string (the search statement) or null, got {_json_type(value[key])}"
                 )
+        try:
+            AlertQuery.model_validate(value)
+        except ValidationError as error:
+            problems = []
+            for item in error.errors():
+                field = ".".join(str(part) for part in item["loc"] if part != "raw")
+                message = item["msg"].removeprefix("Value error, ")
+                problems.append(f"{field}: {message}" if field else message)
+            raise ValueError("; ".join(problems)) from None
     return value
 
 
@@ -243,7 +261,7 @@ class Logstore(_Raw):
 
 
 def _project_name(name: str) -> str:
-    if not PROJECT_NAME.match(name):
+    if not PROJECT_NAME.fullmatch(name):
         raise ValueError(f"{name!r} is not an SLS project name (3-63 of a-z, 0-9, '-')")
     return name
 
@@ -307,7 +325,7 @@ class Inventory(BaseModel):
     def _account(cls, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+        if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
             raise ValueError(f"{value!r} is not an Alibaba Cloud account id (digits only)")
         return value
 
@@ -324,27 +342,74 @@ def _path(loc: tuple) -> str:
             continue  # a bad dict key: the path already ends with it and the message says what is wrong
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(part, str) and (not part or not SIMPLE_KEY.match(part)):
+        elif isinstance(part, str) and not SIMPLE_KEY.fullmatch(part):
             out += f"[{part!r}]"
         else:
             out += ("." if out else "") + str(part)
     return out or "(document)"
 
 
-def describe_validation_error(error: ValidationError, source: str = "snapshot") -> str:
-    """One line per problem, each naming the JSON path of the bad field."""
+def describe_validation_error(
+    error: ValidationError, source: str = "snapshot", unknown_field: str | None = None
+) -> str:
+    """One line per problem, each naming the JSON path of the bad field. `unknown_field` words an
+    extra key (default: the snapshot's wording)."""
     lines = []
     for item in error.errors():
         # `raw` and the before-validators' synthetic keys are internal, not the user's paths.
         loc = tuple(p for p in item["loc"] if p != "raw")
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = f"unknown field (not part of snapshot version {SNAPSHOT_VERSION})"
+            message = unknown_field or f"unknown field (not part of snapshot version {SNAPSHOT_VERSION})"
         lines.append(f"{source}: {_path(loc)}: {message}")
     return "\n".join(lines)
 
 
+# Far deeper than any API answer (an alert is about 8 levels below the document), far shallower than
+# what the recursive code below (pydantic, the jsonb text of a queryList entry) can follow.
+MAX_DEPTH = 64
+
+
+def decode_json(text: str, source: str) -> Any:
+    """`json.loads`, every failure an InventoryError naming `source` (never a traceback). A leading
+    UTF-8 byte order mark (what some Windows editors write) is not part of the document."""
+    try:
+        return json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as error:
+        raise InventoryError(
+            f"{source}: not JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+    except RecursionError:
+        raise InventoryError(f"{source}: not JSON this program can read: nested too deeply") from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits (sys.get_int_max_str_digits).
+        raise InventoryError(
+            f"{source}: not JSON this program can read: a number has too many digits"
+        ) from None
+
+
+def _check_values(document: Any) -> list[str]:
+    """Problems no model field would catch: nesting deeper than MAX_DEPTH, NaN or infinite numbers
+    (Python's json reads `NaN`, `Infinity` and overflowing `1e400`; JSON and jsonb have none)."""
+    problems: list[str] = []
+    stack: list[tuple[Any, tuple, int]] = [(document, (), 0)]
+    while stack:
+        value, loc, depth = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(f"{_path(loc)}: not a finite number (JSON has no NaN or Infinity)")
+        elif isinstance(value, (dict, list)):
+            if depth >= MAX_DEPTH:
+                problems.append(f"{_path(loc)}: nested deeper than {MAX_DEPTH} levels")
+                continue
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((item, (*loc, key), depth + 1) for key, item in items)
+    return sorted(problems)
+
+
 def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
+    problems = _check_values(document)
+    if problems:
+        raise InventoryError("\n".join(f"{source}: {problem}" for problem in problems))
     try:
         return Inventory.model_validate(document)
     except ValidationError as error:
@@ -360,10 +425,4 @@ def load_inventory(path: str | Path) -> Inventory:
         raise InventoryError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise InventoryError(f"{path}: not UTF-8 text") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InventoryError(
-            f"{path}: not JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
-    return parse_inventory(document, source=str(path))
+    return parse_inventory(decode_json(text, str(path)), source=str(path))

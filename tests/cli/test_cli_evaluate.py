@@ -174,6 +174,7 @@ def test_help(capsys):
     text = capsys.readouterr().out
     for option in ("SNAPSHOT", "--profile", "--format", "--fail-on", "'-' for stdin"):
         assert option in text
+    assert "Exit codes: 0 ran" in " ".join(text.split()) and "2 bad input or usage" in " ".join(text.split())
 
 
 def test_python_m_cis216_end_to_end(tmp_path):
@@ -197,3 +198,55 @@ def test_python_m_cis216_end_to_end(tmp_path):
     done = subprocess.run([sys.executable, "-m", "cis216", "--help"], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0 and "evaluate" in done.stdout
+
+
+def test_settings_file_that_is_not_utf8_or_not_json_exits_2(write, capsys):
+    snapshot = write(OK_DOC)
+    bad = write("{}", "settings.json")
+    with open(bad, "wb") as handle:
+        handle.write(b'{"max_threshold": "\xff"}')
+    assert run(["evaluate", snapshot, "--settings", bad])[0] == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == f"cis216: error: {bad}: not UTF-8 text\n"
+    nan = write('{"max_threshold": NaN}', "nan.json")
+    assert run(["evaluate", snapshot, "--settings", nan])[0] == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith(f"cis216: error: {nan}: ")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"version": 1, "x": ' + "9" * 5000 + "}",
+     "not JSON this program can read: a number has too many digits"),
+    ("[" * 100000 + "]" * 100000, "not JSON this program can read: nested too deeply"),
+    (json.dumps(OK_DOC).replace('"version": 1', '"version": NaN'),
+     "version: not a finite number (JSON has no NaN or Infinity)"),
+])
+def test_json_python_cannot_hold_exits_2(write, monkeypatch, capsys, text, message):
+    path = write(text)
+    assert run(["evaluate", path, "--profile", "powerpipe"]) == (EXIT_BAD_INPUT, "")
+    assert capsys.readouterr().err == f"cis216: error: {path}: {message}\n"
+    assert run(["evaluate", "-", "--profile", "powerpipe"], text, monkeypatch) == (EXIT_BAD_INPUT, "")
+    assert capsys.readouterr().err == f"cis216: error: stdin: {message}\n"
+
+
+def test_a_closed_pipe_is_not_a_traceback_and_keeps_the_exit_code(write):
+    # `cis216 evaluate ... | head -1`: the reader closes the pipe before everything is written.
+    path = write(_snapshot([dict(TRAIL, Name=f"t{i}") for i in range(2000)] + [
+        {"Name": "off", "Status": "Disable", "HomeRegion": HZ}], [ALERT]))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cis216", "evaluate", path, "--profile", "powerpipe", "--format", "jsonl",
+         "--fail-on", "alarm"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    process.stdout.read(10)
+    process.stdout.close()
+    stderr = process.stderr.read().decode("utf-8", "replace")
+    assert process.wait(timeout=120) == EXIT_FAIL_ON, stderr
+    assert stderr == ""
+
+
+def test_settings_file_errors_name_the_setting_not_the_snapshot(write, capsys):
+    settings = write(json.dumps({"bogus": 1, "max_threshold": "x"}), "settings.json")
+    assert run(["evaluate", write(OK_DOC), "--settings", settings])[0] == EXIT_BAD_INPUT
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith(f"cis216: error: {settings}: max_threshold: ")
+    assert f"{settings}: bogus: unknown setting (see README, Settings)" in lines
+    assert "snapshot" not in " ".join(lines)

@@ -35,6 +35,13 @@ def _set(path, value):
 
 
 DELETE = object()
+
+
+def _nested_lists(depth):
+    value = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
 R = "snapshot: regions.cn-hangzhou"
 A = f"{R}.sls_projects.p01.alerts[0]"
 Q = f"{A}.configuration.queryList[0]"
@@ -64,6 +71,15 @@ BROKEN = {
         _set(("regions", "CN_HANGZHOU"), {}), f"snapshot: regions.CN_HANGZHOU: 'CN_HANGZHOU' {NOT_REGION}"),
     "region id a host and path": (
         _set(("regions", "evil.com/x"), {}), f"snapshot: regions['evil.com/x']: 'evil.com/x' {NOT_REGION}"),
+    "region id with a trailing newline": (
+        _set(("regions", "cn-hangzhou\n"), {}),
+        f"snapshot: regions['cn-hangzhou\\n']: 'cn-hangzhou\\n' {NOT_REGION}"),
+    "project name with a trailing newline": (
+        _set(("regions", HZ, "sls_projects", "p01\n"), {}),
+        f"{R}.sls_projects['p01\\n']: 'p01\\n' is not an SLS project name (3-63 of a-z, 0-9, '-')"),
+    "account id with a trailing newline": (
+        _set(("account_id",), ACCOUNT + "\n"),
+        f"snapshot: account_id: '{ACCOUNT}\\n' is not an Alibaba Cloud account id (digits only)"),
     "region id empty": (_set(("regions", ""), {}), f"snapshot: regions['']: '' {NOT_REGION}"),
     "regions not an object": (
         _set(("regions",), []),
@@ -97,6 +113,27 @@ BROKEN = {
     "Query not text": (
         _set((*ALERT, "configuration", "queryList", 0), {"Query": ["x"]}),
         f"{Q}: Query: {QUERY_TYPE}, got an array"),
+    "queryList start not text": (
+        _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "start": 5}),
+        f"{Q}: start: expected a string, got a number"),
+    "queryList region an object": (
+        _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "region": {"id": "cn-hangzhou"}}),
+        f"{Q}: region: expected a string, got an object"),
+    "queryList logStore not text": (
+        _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "logStore": ["a"]}),
+        f"{Q}: logStore: expected a string, got an array"),
+    "queryList storeType not text": (
+        _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "storeType": 1}),
+        f"{Q}: storeType: Input should be a valid string"),
+    "NaN in a queryList entry": (
+        _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "threshold": float("nan")}),
+        f"{Q}.threshold: not a finite number (JSON has no NaN or Infinity)"),
+    "infinity as the version": (
+        _set(("version",), float("inf")),
+        "snapshot: version: not a finite number (JSON has no NaN or Infinity)"),
+    "nested too deep": (
+        _set((*ALERT, "configuration", "queryList", 0), {"ui": _nested_lists(60)}),
+        f"{Q}.ui{'[0]' * 54}: nested deeper than 64 levels"),
     "unknown top-level key": (
         _set(("extra",), 1),
         f"snapshot: extra: unknown field (not part of snapshot version {SNAPSHOT_VERSION})"),
@@ -141,6 +178,12 @@ def test_file_that_is_not_json(tmp_path):
         load_inventory(path)
     assert str(caught.value) == (
         f"{path}: not JSON: Expecting property name enclosed in double quotes at line 1 column 15")
+
+
+def test_file_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(BASE).encode("utf-8"))
+    assert load_inventory(path).account_id == ACCOUNT
 
 
 def test_file_that_is_not_utf8(tmp_path):
@@ -206,6 +249,23 @@ def test_query_or_capital_query_and_non_object_entries_are_kept_verbatim():
     alert = _alert(configuration={"queryList": query_list})
     assert alert.query_list == query_list
     assert [q.query for q in alert.configuration.queries] == ["q1", None, None]
+
+
+def test_fields_are_read_by_their_api_names_only():
+    # Steampipe reads `Name`, `Status`, `SlsProjectArn`, `queryList`: other spellings are extra fields.
+    document = snapshot({HZ: {
+        "trails": [{"Name": "t", "name": "other", "status": "Enable", "home_region": HZ,
+                    "sls_project_arn": f"acs:log:{HZ}:{ACCOUNT}:project/p01"}],
+        "sls_projects": {"p01": {"alerts": [
+            {"name": "a", "display_name": "x", "configuration": {"query_list": [{"query": "q"}]}}]}},
+    }})
+    parsed = parse_inventory(document).regions[HZ]
+    trail = parsed.trails[0]
+    assert (trail.name, trail.status, trail.home_region, trail.sls_project_arn) == ("t", None, None, None)
+    alert = parsed.sls_projects["p01"].alerts[0]
+    assert (alert.display_name, alert.query_list) == (None, None)
+    with pytest.raises(InventoryError, match=r"trails\[0\]\.Name: Field required"):
+        parse_inventory(snapshot({HZ: {"trails": [{"name": "t"}]}}))
 
 
 def test_missing_optional_fields():

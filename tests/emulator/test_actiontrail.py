@@ -27,8 +27,8 @@ def test_organization_trails_need_the_flag(cloud: EmulatedCloud) -> None:
 
 def test_all_region_trail_shows_in_other_regions_with_shadow_flag(cloud: EmulatedCloud) -> None:
     assert names("cn-shanghai") == ["sh-only"]
-    # In the order the snapshot listed them (the multi-region trail was seen first).
-    assert names("cn-shanghai", include_shadow_trails=True) == ["main", "sh-only"]
+    # The region's own trails first, then the shadow copies of other regions' trails.
+    assert names("cn-shanghai", include_shadow_trails=True) == ["sh-only", "main"]
     assert names("cn-beijing", include_shadow_trails=True, include_organization_trail=True) == ["main", "org"]
 
 

@@ -149,3 +149,14 @@ def test_custom_credentials_replace_the_default() -> None:
         assert sls(creds=UNKNOWN_KEY).list_project().get_count() == 0
         with pytest.raises(LogException):
             sls().list_project()
+
+
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
+def test_the_suite_itself_runs_with_network_sockets_and_dns_disabled() -> None:
+    # No marker here: the suite's own options (pyproject addopts --disable-socket) must block the
+    # network for every test, so that a test that tries fails; only unix sockets (PostgreSQL) pass.
+    with pytest.raises(Exception, match="socket"):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with pytest.raises(Exception, match="getaddrinfo"):
+        socket.getaddrinfo("actiontrail.cn-hangzhou.aliyuncs.com", 443)
+    socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).close()

@@ -152,3 +152,14 @@ def test_round_trip_property(
     assert [log.contents for log in stored] == logs
     assert {(log.topic, log.source) for log in stored} == {(topic, source)}
     assert all(log.tags == tags for log in stored)
+
+
+@pytest.mark.parametrize("raw_size", ["-1", "-100"])
+def test_negative_raw_size_is_the_services_error(findings: EmulatedCloud, raw_size: str) -> None:
+    headers = {
+        "x-log-bodyrawsize": raw_size, "x-log-compresstype": "lz4", "Content-Type": "application/x-protobuf",
+    }
+    with pytest.raises(LogException) as caught:
+        sls()._send("POST", PROJECT, b"\x00\x01\x02", f"/logstores/{STORE}/shards/lb", {}, headers)
+    assert (caught.value.get_error_code(), caught.value.resp_status) == ("ParameterInvalid", 400)
+    assert caught.value.get_request_id()

@@ -8,7 +8,8 @@ from typing import Any
 ACCOUNT = "1234567890123456"
 REGIONS = ("cn-hangzhou", "cn-shanghai", "ap-southeast-1", "cn-hongkong", "eu-central-1")
 PROJECTS = ("actiontrail-central", "audit-logs", "p01", "app-logs-2")
-TRAIL_NAMES = ("trail-a", "trail-b", "org-trail", "Trail-A", "t", "\u5ba1\u8ba1 trail", "it's\n%_")
+TRAIL_NAMES = ("trail-a", "trail-b", "org-trail", "Trail-A", "t", "\u5ba1\u8ba1 trail", "it's\n%_",
+               ' a\\b"c ', "x:y/project/z", "\t", "trail-a ", "\U0001f600")
 MISSING = object()
 
 CODES = (
@@ -30,6 +31,8 @@ FRAGMENTS = (
     " and ", " or ", " not ", "(", ")", " | select count(1) as c", "*", "\n", "\t", "\\", '"', "'",
     "%", "_", "\u00e9", "\u65e5\u672c", "\U0001f600", "\u00df", ":", " ",
 )
+# queryList keys the snapshot model types (text or null); the others may hold any JSON value.
+TYPED_KEYS = ("store", "logStore", "storeType", "project", "region", "start", "end", "timeSpanType")
 CONTEXT_KEYS = ("chartTitle", "store", "logStore", "storeType", "project", "region", "start", "end",
                 "timeSpanType", "a", "bb", "\u00e9", "Query_", "QUERY", "z" * 12)
 
@@ -67,6 +70,22 @@ def _scalar(rng: random.Random) -> Any:
     ))
 
 
+def _nested(rng: random.Random, pieces: list[str], depth: int = 0) -> Any:
+    """The pattern pieces spread over nested objects and arrays: jsonb orders keys at every level."""
+    if len(pieces) <= 1 and (depth > 2 or rng.random() < 0.5):
+        return pieces[0] if pieces else rng.choice((None, 1, [], {}))
+    cut = rng.randint(1, len(pieces) - 1) if len(pieces) > 1 else rng.randint(0, len(pieces))
+    left, right = _nested(rng, pieces[:cut], depth + 1), _nested(rng, pieces[cut:], depth + 1)
+    if rng.random() < 0.4:
+        return [left, _scalar(rng), right]
+    keys = rng.sample(CONTEXT_KEYS, 2)
+    return {keys[0]: left, keys[1]: right}
+
+
+def _typed_value(rng: random.Random) -> Any:
+    return rng.choice((_text(rng, 3), _good_query(rng), "", None, "actiontrail_t"))
+
+
 def _query_entry(rng: random.Random) -> Any:
     roll = rng.random()
     if roll < 0.1:
@@ -90,8 +109,14 @@ def _query_entry(rng: random.Random) -> Any:
     for key in rng.sample(CONTEXT_KEYS, rng.randint(0, 4)):
         if key == "chartTitle" and rng.random() < 0.6:
             entry[key] = _good_query(rng)
+        elif key in TYPED_KEYS:
+            entry[key] = _typed_value(rng)
         else:
             entry[key] = _scalar(rng)
+    if rng.random() < 0.2:
+        untyped = [key for key in CONTEXT_KEYS if key not in TYPED_KEYS]
+        pieces = ["event.eventType", "ApiCall", "event.errorCode", rng.choice(CODES)]
+        entry[rng.choice(untyped)] = _nested(rng, pieces)
     if rng.random() < 0.1:
         entry["logStore"] = "actiontrail_" + rng.choice(TRAIL_NAMES)
     return entry
@@ -122,7 +147,11 @@ def _alert(rng: random.Random, index: int) -> dict[str, Any]:
         configuration["queryList"] = []
     else:
         configuration["queryList"] = [_query_entry(rng) for _ in range(rng.randint(1, 3))]
+    if rng.random() < 0.05:
+        configuration["query_list"] = [{"query": _good_query(rng)}]  # not queryList: not the column
     alert["configuration"] = configuration
+    if rng.random() < 0.05:
+        alert["Status"] = "DISABLED"  # not `status`
     if rng.random() < 0.3:
         alert["schedule"] = {"type": "FixedRate", "interval": "15m"}
     return alert
@@ -170,6 +199,12 @@ def _trail(rng: random.Random, region: str, all_regions: bool) -> dict[str, Any]
     trail["Region"] = region
     if rng.random() < 0.2:
         trail["OssBucketName"] = rng.choice(("", "bucket"))
+    if rng.random() < 0.1:
+        # Field names in another case are other fields: Steampipe reads the PascalCase ones only.
+        decoys = {"name": "decoy", "status": "Enable", "home_region": region, "homeRegion": region,
+                  "sls_project_arn": f"acs:log:{region}:{ACCOUNT}:project/p01", "STATUS": "Enable"}
+        for key in rng.sample(sorted(decoys), rng.randint(1, 3)):
+            trail[key] = decoys[key]
     return trail
 
 

@@ -60,6 +60,12 @@ def _check_token(cred: Credentials, token: str | None, codes: TokenCodes) -> Aut
     return None
 
 
+def _same_signature(expected: str, given: str) -> bool:
+    # As bytes: hmac.compare_digest refuses str with non-ASCII characters (TypeError), and a
+    # header may carry any; such a signature is simply wrong.
+    return hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8", "surrogatepass"))
+
+
 # ---- ACS3-HMAC-SHA256 -------------------------------------------------------------------
 
 
@@ -114,7 +120,7 @@ def verify_acs3(req: EmuRequest, store: CredentialStore) -> AuthOk | AuthFailure
     expected = hmac.new(
         cred.access_key_secret.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256
     ).hexdigest()
-    if not hmac.compare_digest(expected, signature):
+    if not _same_signature(expected, signature):
         return AuthFailure(
             "SignatureDoesNotMatch",
             f"The request signature does not conform to Aliyun standards. server string to sign is:{to_sign}",
@@ -165,6 +171,6 @@ def verify_sls(req: EmuRequest, store: CredentialStore) -> AuthOk | AuthFailure:
     to_sign = sls_string_to_sign(req)
     digest = hmac.new(cred.access_key_secret.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha1).digest()
     expected = base64.b64encode(digest).decode("ascii")
-    if not hmac.compare_digest(expected, signature):
+    if not _same_signature(expected, signature):
         return AuthFailure("SignatureNotMatch", f"signature {signature} not match")
     return AuthOk(cred)

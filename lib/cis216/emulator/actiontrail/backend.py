@@ -48,12 +48,11 @@ class ActionTrailBackend:
         include_org: bool,
         names: Iterable[str] | None = None,
     ) -> list[Trail]:
-        """DescribeTrails as seen from `region`: the trails homed there and, with
+        """DescribeTrails as seen from `region`: the trails homed there first, then, with
         IncludeShadowTrails, the trails of other home regions that cover this region
-        (TrailRegion "All" or this region), in the order they were added (a seeded
-        snapshot's listings come back in their order). Organization trails only with
-        IncludeOrganizationTrail; a member account then also sees its management
-        account's organization trails."""
+        (TrailRegion "All" or this region); each group in the order the trails were added.
+        Organization trails only with IncludeOrganizationTrail; a member account then also
+        sees its management account's organization trails."""
         wanted = {name.strip() for name in names or () if name.strip()}
         candidates = list(self._trails.get(account, {}).items())
         management = self.management_of.get(account)
@@ -63,16 +62,18 @@ class ActionTrailBackend:
                 for item in self._trails.get(management, {}).items()
                 if _truthy(item[1].get("IsOrganizationTrail"))
             ]
-        listed: list[Trail] = []
+        homed: list[Trail] = []
+        shadows: list[Trail] = []
         for (home, name), trail in candidates:
             if wanted and name not in wanted:
                 continue
             if _truthy(trail.get("IsOrganizationTrail")) and not include_org:
                 continue
-            covers = trail.get("TrailRegion") in ("All", region)
-            if home == region or (include_shadow and covers):
-                listed.append(copy.deepcopy(trail))
-        return listed
+            if home == region:
+                homed.append(copy.deepcopy(trail))
+            elif include_shadow and trail.get("TrailRegion") in ("All", region):
+                shadows.append(copy.deepcopy(trail))
+        return homed + shadows
 
     def find(self, account: str, name: str) -> Trail | None:
         for (_, trail_name), trail in self._trails.get(account, {}).items():

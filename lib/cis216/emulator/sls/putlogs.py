@@ -38,6 +38,8 @@ def decode_body(body: bytes, headers: Mapping[str, str], limits: PutLogsLimits) 
         raw_size = int(headers.get("x-log-bodyrawsize") or len(body))
     except ValueError:
         raise ServiceError(400, "ParameterInvalid", "x-log-bodyrawsize is not a number") from None
+    if raw_size < 0:
+        raise ServiceError(400, "ParameterInvalid", f"x-log-bodyrawsize {raw_size} is negative")
     if raw_size > limits.max_raw_bytes:
         raise ServiceError(
             400, "PostBodyTooLarge", f"raw body size {raw_size} is larger than {limits.max_raw_bytes} bytes"
@@ -45,7 +47,7 @@ def decode_body(body: bytes, headers: Mapping[str, str], limits: PutLogsLimits) 
     if compress == "lz4":
         try:
             raw = lz4.block.decompress(body, uncompressed_size=raw_size)
-        except lz4.block.LZ4BlockError:
+        except (lz4.block.LZ4BlockError, ValueError):
             raise ServiceError(400, "PostBodyInvalid", "lz4 body cannot be decompressed") from None
     elif compress in ("", "none"):
         raw = body
