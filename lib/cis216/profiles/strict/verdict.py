@@ -186,9 +186,18 @@ def account_finding(
                 f"Best feed: {feed_sentence(best)}."
             )
         else:
+            # The codes stay those of the closest feed (an unverifiable one keeps the account at
+            # `info`), but the reason names every other complete feed that fails too.
+            others = [r.feed.label for r in results if r is not best and r.feed.counts]
+            more = (
+                f" Other complete feeds without an effective alert: {', '.join(others)} "
+                "(their trail findings say why)."
+                if others
+                else ""
+            )
             reason = (
                 f"No complete ActionTrail feed of account {account} has an effective alert on "
-                f"unauthorized API calls: {feed_sentence(best)}."
+                f"unauthorized API calls: {feed_sentence(best)}.{more}"
             )
     errors = hiding_errors(inventory, [r.feed for r in results])
     if errors and C.status_for(codes) != "ok":
