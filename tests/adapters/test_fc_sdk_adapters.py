@@ -155,3 +155,42 @@ def test_sts_credentials_are_sent_with_their_token(emulated_cloud):
             "cn-hangzhou", 5
         )
     assert caught.value.code.startswith("InvalidSecurityToken")
+
+
+def test_every_call_goes_over_https(cloud, creds, monkeypatch):
+    # LogClient talks plain HTTP to a bare host name: the STS token (x-acs-security-token), the
+    # inventory and the findings would cross the network in clear text.
+    import requests
+
+    urls = []
+    send = requests.Session.send
+
+    def recording(self, request, **kwargs):
+        urls.append(request.url)
+        return send(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "send", recording)
+    sls = SlsAdapter(creds, "fn/acct")
+    sls.list_projects("cn-hangzhou", 0, 10, 5)
+    sls.list_alerts("cn-hangzhou", "audit-hz", 0, 10, 5)
+    sls.get_index("cn-hangzhou", "audit-hz", "actiontrail_main", 5)
+    logs = [(1700000000, [("k", "v")])]
+    sls.put_logs("cn-hangzhou", "audit-hz", "actiontrail_main", "t", "fn/acct", logs, 5)
+    ActionTrailAdapter(creds).describe_trails("cn-hangzhou", 5)
+    assert len(urls) >= 5
+    assert all(u.startswith("https://") for u in urls), urls
+
+
+def test_an_error_in_a_200_answer_is_not_an_empty_trail_list(cloud, creds):
+    # No TrailList is not "no trails": it would read as an account without any trail (alarm).
+    cloud.faults.add("error", api="DescribeTrails", status=200, code="Weird", message="odd answer")
+    with pytest.raises(CallError) as caught:
+        ActionTrailAdapter(creds).describe_trails("cn-hangzhou", 5)
+    assert (caught.value.code, caught.value.message) == ("Weird", "odd answer")
+
+
+def test_an_error_in_a_200_answer_is_not_an_index_config(cloud, creds):
+    cloud.faults.add("error", api="GetIndex", status=200, code="Weird", message="odd answer")
+    with pytest.raises(CallError) as caught:
+        SlsAdapter(creds, "test").get_index("cn-hangzhou", "audit-hz", "actiontrail_main", 5)
+    assert (caught.value.code, caught.value.message) == ("Weird", "odd answer")

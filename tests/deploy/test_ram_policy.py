@@ -75,6 +75,50 @@ def test_placeholders_are_documented_and_render():
         render(text, {"ACCOUNT_ID": "1234567890123456"})
 
 
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("FINDINGS_PROJECT", "*"),
+        ("FINDINGS_PROJECT", "cis216-findings/logstore/*"),
+        ("FINDINGS_LOGSTORE", "*"),
+        ("FINDINGS_REGION", "*"),
+        ("ACCOUNT_ID", "*"),
+        ("ACCOUNT_ID", "1234567890123456:project/*"),
+        ("FINDINGS_PROJECT", "Cis216-Findings"),
+    ],
+)
+def test_render_refuses_values_that_widen_the_grant(name, value):
+    # The values land in the findings write's resource ARN: a wildcard there is a write to anything.
+    values = {
+        "ACCOUNT_ID": "1234567890123456",
+        "FINDINGS_REGION": "cn-hangzhou",
+        "FINDINGS_PROJECT": "cis216-findings",
+        "FINDINGS_LOGSTORE": "cis216_findings",
+        name: value,
+    }
+    with pytest.raises(ValueError, match=name):
+        render(POLICY.read_text(encoding="utf-8"), values)
+
+
+def test_render_policy_command_refuses_a_wildcard(capsys):
+    from cis216.deploy.__main__ import main
+
+    code = main(
+        [
+            "render-policy",
+            "--policy",
+            str(POLICY),
+            "--account-id",
+            "1234567890123456",
+            "--findings-region",
+            "cn-hangzhou",
+            "--findings-project",
+            "*",
+        ]
+    )
+    assert code == 1 and capsys.readouterr().out == ""
+
+
 def test_every_sdk_call_is_known(calls):
     _, unknown = required_actions(calls)
     assert not unknown, f"SDK calls without a RAM mapping in deploy.policy.SDK_ACTIONS: {sorted(unknown)}"

@@ -153,6 +153,13 @@ def test_timeout_follows_the_budget(resolved):
     _rejects(resolved, "SCAN_BUDGET_SECONDS")
 
 
+def test_a_fractional_budget_is_not_rounded_down(resolved):
+    props = props_of(resolved)
+    reserve = write_reserve_seconds() + START_MARGIN_SECONDS
+    props["environmentVariables"]["SCAN_BUDGET_SECONDS"] = f"{props['timeout'] - reserve + 0.5}"
+    _rejects(resolved, "SCAN_BUDGET_SECONDS")
+
+
 @pytest.mark.parametrize("runtime", ["python3.9", "python3", "nodejs18", "custom.debian10"])
 def test_runtime_allowed_set(resolved, runtime):
     props_of(resolved)["runtime"] = runtime
@@ -322,6 +329,20 @@ def test_fcignore_keeps_dev_files_out():
         assert not any(f.startswith(prefix) for f in files), prefix
     assert not any(f.endswith((".pyc", ".md")) or "__pycache__" in f or ".egg-info/" in f for f in files)
     assert not {"s.yaml", "pyproject.toml", "Makefile"} & files
+
+
+def test_fcignore_keeps_local_secrets_out(tmp_path: Path):
+    # `s` reads a .env next to s.yaml (access keys): it must not end up in the code package, nor
+    # a snapshot saved with `cis216 invoke --save-snapshot` (what the account has, verbatim).
+    import shutil
+
+    from cis216.deploy.fcignore import package_files
+
+    shutil.copy(ROOT / ".fcignore", tmp_path / ".fcignore")
+    (tmp_path / "handler").mkdir()
+    for name in (".env", ".env.local", "handler/.env", "key.pem", "snapshot-prod.json", "handler/index.py"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert set(package_files(tmp_path)) - {".fcignore"} == {"handler/index.py"}
 
 
 def test_fcignore_keeps_the_function():

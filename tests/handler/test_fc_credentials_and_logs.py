@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
 from fc_handler_support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE, TIMER, fc_context
 
+from cis216.adapters.writer import WriteError
 from cis216.emulator import Credentials, EmulatedCloud
 from cis216.emulator.pytest_plugin import NoSleep
 
@@ -86,3 +88,37 @@ def test_snapshot_errors_do_not_carry_secrets(sts_cloud, handler_module, env):
         json.dumps(log.contents) for log in sts_cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)
     )
     assert KEY not in text and TOKEN not in text
+
+
+def test_raised_errors_carry_no_secret(sts_cloud, handler_module, env, capsys):
+    # FC prints the error a handler raises (and so does `cis216 invoke`): it must be redacted too.
+    signature = "q7u7BEjh0YT8xgjugWrEUThoIgk="
+    sts_cloud.faults.add(
+        "error",
+        api="PutLogs",
+        code="Unauthorized",
+        status=401,
+        message=f"denied for {KEY} secret={SECRET} token {TOKEN}; signature {signature} not match",
+    )
+    with pytest.raises(WriteError) as caught:
+        handler_module.handler(TIMER, fc_context(credentials=role_creds()))
+    texts = [str(caught.value), repr(caught.value.args), str(caught.value.cause), capsys.readouterr().out]
+    for text in texts:
+        for secret in (KEY, SECRET, TOKEN, signature):
+            assert secret not in text, text
+    assert "[REDACTED]" in texts[0]
+
+
+def test_sls_signature_quoted_in_an_error_is_redacted(sts_cloud, handler_module, env):
+    # A wrong secret: SLS answers "signature <the request's signature> not match".
+    env.setenv("DRY_RUN", "true")
+    captured = []
+    context = fc_context(credentials=role_creds(secret="wrong-secret-value"))
+    context.cis216_observer = captured.append
+    handler_module.handler(TIMER, context)
+    errors = [e for region in captured[0].snapshot["regions"].values() for e in region["errors"]]
+    sls = [e for e in errors if e["code"] == "SignatureNotMatch"]
+    assert sls, errors
+    for error in sls:
+        assert re.search(r"signature [A-Za-z0-9+/]{16,}", error["message"]) is None, error
+        assert "signature [REDACTED]" in error["message"]

@@ -190,3 +190,46 @@ def test_importing_the_handler_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_account_id_with_a_trailing_newline_is_rejected(cloud, handler_module):
+    with pytest.raises(ConfigError, match="FC_ACCOUNT_ID"):
+        handler_module.handler(TIMER, fc_context(account_id=ACCOUNT + "\n"))
+
+
+def test_describe_trails_answering_without_a_trail_list_is_an_error_not_an_alarm(cloud, handler_module):
+    cloud.faults.add("error", api="DescribeTrails", status=200, code="Weird", message="odd answer")
+    summary = run(handler_module)
+    assert summary["collection_errors"] >= 22  # every region's DescribeTrails
+    assert summary["account_verdict"] == "error"
+    assert summary["counts"]["alarm"] == 0
+
+
+def test_an_unreadable_item_becomes_an_error_not_a_failed_scan(cloud, handler_module):
+    # One odd alert or trail in the account must not fail the whole scan (nothing written, FC
+    # retrying in vain every day): it is left out and reported like a failed call.
+    from cis216.inventory import parse_inventory
+
+    cloud.sls.put_alert(
+        ACCOUNT,
+        "cn-hangzhou",
+        "web-prod-logs",
+        {"name": "odd", "status": "ENABLED", "configuration": {"queryList": [{"query": 5, "store": "x"}]}},
+    )
+    odd_trail = {"Name": "odd", "HomeRegion": "cn-hangzhou", "TrailRegion": "cn-hangzhou", "Status": [1]}
+    cloud.actiontrail.add_trail(ACCOUNT, odd_trail)
+    captured = []
+    context = fc_context()
+    context.cis216_observer = captured.append
+    summary = run(handler_module, context=context)
+    assert summary["collection_errors"] == 3  # the sample's denied project, the alert, the trail
+    assert summary["counts"]["error"] >= 1 and summary["written"]["count"] == summary["findings"]
+    snapshot = captured[0].snapshot
+    parse_inventory(snapshot)  # what --save-snapshot keeps is a valid snapshot
+    errors = snapshot["regions"]["cn-hangzhou"]["errors"]
+    assert {(e["api"], e["code"]) for e in errors} == {
+        ("ListAlerts", "MalformedResponse"),
+        ("DescribeTrails", "MalformedResponse"),
+    }
+    alerts = snapshot["regions"]["cn-hangzhou"]["sls_projects"]["web-prod-logs"]["alerts"]
+    assert "odd" not in [a["name"] for a in alerts]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cis216.adapters.actiontrail import ActionTrailAdapter
-from cis216.adapters.calls import Caller, RetryPolicy
+from cis216.adapters.calls import Caller, CallError, RetryPolicy
 from cis216.adapters.credentials import Credentials
 from cis216.adapters.sls import SlsAdapter
 from cis216.emulator import DEFAULT_CREDENTIALS
@@ -263,3 +263,72 @@ def test_timeouts_are_retried(cloud):
     snapshot = c.collect()
     assert snapshot["regions"]["cn-hangzhou"]["errors"] == []
     assert c.caller.stats.retries == 2
+
+
+def test_names_from_arns_with_a_trailing_newline_are_not_used_in_hostnames(cloud):
+    cloud.actiontrail.add_trail(
+        ACCOUNT,
+        {
+            "Name": "newline-trail",
+            "HomeRegion": "cn-beijing",
+            "TrailRegion": "cn-beijing",
+            "Status": "Enable",
+            "SlsProjectArn": f"acs:log:cn-shanghai\n:{ACCOUNT}:project/sh-audit",
+        },
+    )
+    snapshot = collector(profile="powerpipe", regions=["cn-beijing"]).collect()
+    assert not any("\n" in region for region in snapshot["regions"])
+    assert all(not r["errors"] for r in snapshot["regions"].values()), snapshot["regions"]
+    assert "cn-shanghai" not in snapshot["regions"]
+
+
+def test_a_call_that_hangs_past_the_deadline_is_given_up(cloud):
+    # The per-call timeout does not bound a DNS lookup or an answer that trickles in: the scan must
+    # not wait past its budget for such a call (it would leave no time to evaluate and write).
+    release = threading.Event()
+
+    class Hanging(ActionTrailAdapter):
+        def describe_trails(self, region, timeout):
+            if region == "cn-shanghai":
+                release.wait(30)
+            return super().describe_trails(region, timeout)
+
+    ActionTrailAdapter(CREDS).describe_trails("cn-hangzhou", 5)  # SDK imports out of the budget
+    c = collector(
+        regions=["cn-hangzhou", "cn-shanghai"],
+        deadline=time.monotonic() + 1.0,
+        actiontrail=Hanging(CREDS),
+    )
+    c.overrun_seconds = 0.2
+    started = time.monotonic()
+    try:
+        snapshot = c.collect()
+    finally:
+        release.set()
+    assert time.monotonic() - started < 5
+    errors = {(e["api"], e["code"]) for e in snapshot["regions"]["cn-shanghai"]["errors"]}
+    assert ("DescribeTrails", "ScanBudgetExceeded") in errors, errors
+    assert snapshot["regions"]["cn-hangzhou"]["trails"]
+    parse_inventory(snapshot)
+
+
+def test_errors_come_in_a_stable_order_whatever_the_threads_did(cloud):
+    # Two failed pages of one project's alerts are two errors on the same resource: finding ids
+    # number such repeats in order, so the order must not depend on which thread failed first.
+    for n in range(300):
+        cloud.sls.put_alert(ACCOUNT, "cn-shanghai", "sh-audit", {"name": f"a{n:03d}", "status": "ENABLED"})
+
+    def run(slow_offset):
+        class Racing(SlsAdapter):
+            def list_alerts(self, region, project, offset, size, timeout):
+                if project == "sh-audit" and offset in (100, 200):
+                    if offset == slow_offset:
+                        time.sleep(0.2)
+                    raise CallError("ListAlerts", "Unauthorized", f"denied at offset {offset}")
+                return super().list_alerts(region, project, offset, size, timeout)
+
+        snapshot = collector(profile="powerpipe", regions=["cn-shanghai"], sls=Racing(CREDS, "t")).collect()
+        return snapshot["regions"]["cn-shanghai"]["errors"]
+
+    first, second = run(100), run(200)
+    assert len(first) == 2 and first == second

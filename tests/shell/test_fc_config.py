@@ -97,3 +97,16 @@ def test_every_variable_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "function.md").read_text()
     for variable in VARIABLES:
         assert f"| `{variable.name}` |" in doc, variable.name
+
+
+def test_names_with_a_trailing_newline_are_rejected():
+    from cis216.shell.config import Config
+
+    for field, value in (
+        ("findings_project", "cis216-findings\n"),
+        ("findings_logstore", "cis216_findings\n"),
+        ("findings_region", "cn-hangzhou\n"),
+        ("scan_regions", ("cn-hangzhou\n",)),
+    ):
+        with pytest.raises(ValueError):
+            Config.model_validate({field: value})

@@ -90,3 +90,12 @@ def test_direct_invocations():
 @pytest.mark.parametrize("name", ["timer.json", "timer-with-payload.json", "direct.json"])
 def test_bundled_events_parse(name):
     parse_event((EVENTS / name).read_bytes())
+
+
+@pytest.mark.parametrize("region", ["cn-hangzhou\n", "cn-hangzhou.evil.com", "CN-HANGZHOU"])
+def test_region_overrides_must_be_whole_region_ids(region):
+    # '$' in a regex also matches before a trailing newline: the whole value must be a region id.
+    with pytest.raises(EventError, match="is not a region id"):
+        parse_event(timer(json.dumps({"regions": [region]})))
+    with pytest.raises(EventError, match="is not a region id"):
+        parse_event(json.dumps({"regions": [region]}).encode())

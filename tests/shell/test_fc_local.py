@@ -101,6 +101,16 @@ def test_bad_inputs_exit_2(tmp_path, capsys, monkeypatch):
     assert "FINDINGS_PROJECT: " in capsys.readouterr().err
 
 
+def test_unwritable_save_snapshot_path_is_refused_before_the_scan(tmp_path, capsys):
+    # Exit 2 means "bad input": it must not come after the findings were already written.
+    code, out = invoke(EVENTS / "timer.json", "--save-snapshot", tmp_path / "no-such-dir" / "snap.json")
+    err = capsys.readouterr().err
+    assert code == 2 and "--save-snapshot" in err
+    assert "wrote" not in out + err and "scan complete" not in err
+    code, _ = invoke(EVENTS / "timer.json", "--save-snapshot", tmp_path)
+    assert code == 2
+
+
 def test_write_failure_exits_3(monkeypatch, capsys):
     import cis216.emulator as emulator
 
@@ -140,6 +150,25 @@ def test_real_cloud_without_credentials_fails_cleanly(monkeypatch, capsys):
     code, out = invoke(EVENTS / "timer.json", "--cloud", "real")
     assert code == 3 and out == ""
     assert "no credentials" in capsys.readouterr().err
+
+
+def test_real_cloud_region_defaults_like_fc(monkeypatch, capsys):
+    # The documented `FINDINGS_PROJECT=my-findings cis216 invoke events/timer.json --cloud real`:
+    # FC always sets FC_REGION, so the local context does too (FINDINGS_REGION defaults to it).
+    from cis216.adapters import credentials
+
+    def no_chain():
+        raise credentials.CredentialsError("no credentials: the default credential chain failed")
+
+    monkeypatch.setattr(credentials, "from_default_chain", no_chain)
+    monkeypatch.setenv("FINDINGS_PROJECT", "my-findings")
+    code, _ = invoke(EVENTS / "timer.json", "--cloud", "real")
+    err = capsys.readouterr().err
+    assert "FINDINGS_REGION" not in err
+    assert code == 3 and "no credentials" in err
+    import os
+
+    assert "FC_REGION" not in os.environ  # put back afterwards
 
 
 def test_seed_is_only_for_the_emulated_cloud(capsys):

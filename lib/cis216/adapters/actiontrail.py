@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from ._openapi import call_rpc, make_config
-from .calls import CallError
+from .calls import CallError, is_retryable
 from .credentials import Credentials
 
 VERSION = "2020-07-06"
@@ -55,7 +55,18 @@ class ActionTrailAdapter:
             {"IncludeShadowTrails": True, "IncludeOrganizationTrail": True},
             timeout,
         )
-        trails = body.get("TrailList", [])
+        if "TrailList" not in body:
+            # Not "no trails" (that is `"TrailList": []`): an answer without the list would
+            # otherwise read as an account without any trail, an `alarm` instead of an `error`.
+            code = body.get("Code")
+            raise CallError(
+                "DescribeTrails",
+                code if isinstance(code, str) and code else "MalformedResponse",
+                str(body.get("Message") or "the answer has no TrailList")[:500],
+                None,
+                is_retryable(code if isinstance(code, str) else None, None),
+            )
+        trails = body["TrailList"]
         if trails is None:
             trails = []
         if not isinstance(trails, list) or not all(isinstance(t, dict) and t.get("Name") for t in trails):

@@ -22,6 +22,12 @@ def endpoint(region: str) -> str:
     return f"{region}.log.aliyuncs.com"
 
 
+def url(region: str) -> str:
+    """What the client is given: with the scheme, since LogClient talks plain HTTP to a bare host
+    name, which would send the STS token, the inventory and the findings in clear text."""
+    return f"https://{endpoint(region)}"
+
+
 class _Escape(Exception):
     """Carries a LogException past the SDK's retry loop in LogClient._send."""
 
@@ -95,7 +101,7 @@ class SlsAdapter:
         if client is None:
             creds = self._credentials
             client = _client_class()(
-                endpoint(region),
+                url(region),
                 creds.access_key_id,
                 creds.access_key_secret,
                 securityToken=creds.security_token,
@@ -153,6 +159,12 @@ class SlsAdapter:
             raise classified from None
         if not isinstance(body, dict):
             raise CallError("GetIndex", "MalformedResponse", "the index config is not an object")
+        if "errorCode" in body:  # an error in a 200 answer: not an index config to judge queries with
+            code = str(body.get("errorCode") or "MalformedResponse")
+            if code in ("IndexConfigNotExist", "IndexNotExist"):
+                return None
+            message = str(body.get("errorMessage") or "")[:1000]
+            raise CallError("GetIndex", code, message, None, is_retryable(code, None))
         return body
 
     def put_logs(

@@ -20,6 +20,7 @@ Everything is checked on the *resolved* document (see `sfile.resolve`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Literal
 
@@ -238,7 +239,7 @@ class Props(_Strict):
         if self.cpu is not None and not self.cpu * 1024 <= self.memorySize <= self.cpu * 4096:
             raise ValueError(f"memorySize {self.memorySize} MB outside 1-4 GB per vCPU for cpu {self.cpu}")
         config = environment_config(self.environmentVariables, self.region)
-        needed = int(config.scan_budget_seconds) + write_reserve_seconds() + START_MARGIN_SECONDS
+        needed = math.ceil(config.scan_budget_seconds) + write_reserve_seconds() + START_MARGIN_SECONDS
         if self.timeout < needed:
             raise ValueError(f"timeout {self.timeout}s is below SCAN_BUDGET_SECONDS "
                              f"({config.scan_budget_seconds:g}) + write reserve ({write_reserve_seconds()}) "

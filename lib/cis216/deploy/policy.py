@@ -111,6 +111,21 @@ def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
 
 
+def _value_problem(name: str, value: Any) -> str | None:
+    """Why `value` cannot fill placeholder `name`, or None. The values land in resource ARNs: a `*`,
+    a `/` or a `:` would widen the grant (the write to every project, any account's resources)."""
+    from ..shell.config import is_account_id, is_logstore_name, is_project_name, is_region_id
+
+    checks = {
+        "ACCOUNT_ID": (is_account_id, "an account id (digits)"),
+        "FINDINGS_REGION": (is_region_id, "a region id (like cn-hangzhou)"),
+        "FINDINGS_PROJECT": (is_project_name, "an SLS project name"),
+        "FINDINGS_LOGSTORE": (is_logstore_name, "an SLS logstore name"),
+    }
+    check, what = checks[name]
+    return None if check(value) else f"{name}: {value!r} is not {what}"
+
+
 def render(template: str, values: Mapping[str, str]) -> str:
     """Fill `${NAME}` placeholders; every one must be given, and nothing else may be."""
     used = placeholders(template)
@@ -120,6 +135,9 @@ def render(template: str, values: Mapping[str, str]) -> str:
     missing = used - set(values)
     if missing:
         raise ValueError(f"values missing for: {sorted(missing)}")
+    problems = [p for p in (_value_problem(name, values[name]) for name in sorted(used)) if p]
+    if problems:
+        raise ValueError("; ".join(problems))
     rendered = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
     PolicyDocument.model_validate(json.loads(rendered))
     return rendered

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ..adapters.calls import Caller, CallError
-from ..inventory import ARN_PROJECT, ARN_REGION, PROJECT_NAME, SNAPSHOT_VERSION, is_region_id
+from ..adapters.calls import BudgetExceeded, Caller, CallError
+from ..inventory import ARN_PROJECT, ARN_REGION, SNAPSHOT_VERSION
+from .config import is_project_name, is_region_id
 from .logging import redact
 
 log = logging.getLogger("cis216.collector")
@@ -104,12 +105,17 @@ class Collector:
         self._index_scheduled: set[tuple[str, str, str]] = set()
         self._alerts_scheduled: set[tuple[str, str]] = set()
         self._pool: ThreadPoolExecutor | None = None
+        self._abandoned = False
+        # How long past the deadline a call already in flight may still answer: each attempt's
+        # timeout is cut to the time left, so a well-behaved call has ended by then.
+        self.overrun_seconds = min(5.0, float(caller.call_timeout))
 
     # ------------------------------------------------------------------ driver
 
     def collect(self) -> dict[str, Any]:
         collected_at = self.now()
-        with ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="cis216") as pool:
+        pool = ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="cis216")
+        try:
             self._pool = pool
             if self.configured_regions is None:
                 self._region(self.home_region)
@@ -123,7 +129,10 @@ class Collector:
             else:
                 self._start_trails(self.configured_regions)
             while self._pending:
-                done, _ = wait(list(self._pending), return_when=FIRST_COMPLETED)
+                done, _ = wait(list(self._pending), timeout=self._wait_timeout(), return_when=FIRST_COMPLETED)
+                if not done:  # past the deadline and its grace: calls that hang are given up on
+                    self._abandon_pending()
+                    break
                 for future in done:
                     api, on_done, where = self._pending.pop(future)
                     on_error = where.pop("_on_error", None)
@@ -141,8 +150,35 @@ class Collector:
                     else:
                         on_done(result)
                 self._after_trails()
-        self._pool = None
+        finally:
+            # Never wait for a call that outlived the deadline (a DNS lookup or a trickling answer
+            # is not bounded by the per-call timeout): the scan must still evaluate and write.
+            pool.shutdown(wait=not self._abandoned, cancel_futures=True)
+            self._pool = None
         return self._document(collected_at)
+
+    def _wait_timeout(self) -> float | None:
+        if self.caller.deadline is None:
+            return None
+        left = self.caller.deadline - self.caller.clock()
+        return max(0.0, left) + self.overrun_seconds
+
+    def _abandon_pending(self) -> None:
+        self._abandoned = True
+        for future, (api, _on_done, where) in list(self._pending.items()):
+            future.cancel()
+            where.pop("_on_error", None)
+            self._record(
+                api,
+                where,
+                BudgetExceeded(
+                    api,
+                    "ScanBudgetExceeded",
+                    "no answer before the scan's time budget ran out; the call was given up",
+                    attempts=1,
+                ),
+            )
+        self._pending.clear()
 
     def _submit(
         self,
@@ -238,7 +274,7 @@ class Collector:
         if not region_match or not is_region_id(region_match.group(1)):
             return None
         project = project_match.group(1) if project_match else None
-        if project is not None and not PROJECT_NAME.match(project):
+        if project is not None and not is_project_name(project):
             project = None
         return region_match.group(1), project or ""
 
@@ -315,7 +351,7 @@ class Collector:
             return []
         names: list[str] = []
         for name in state.projects.items():
-            if not isinstance(name, str) or not PROJECT_NAME.match(name) or name in names:
+            if not is_project_name(name) or name in names:
                 continue
             if state.central_only and name != central_project(self.account_id, region):
                 continue
@@ -433,10 +469,79 @@ class Collector:
                     if p == project
                 }
                 projects[project] = {"alerts": alerts, "logstores": logstores}
-            regions[region] = {"trails": state.trails, "sls_projects": projects, "errors": state.errors}
+            # In a stable order, not the order the threads happened to fail in: finding ids number
+            # repeats of one resource in order, and a retried scan must give the same ids.
+            errors = sorted(state.errors, key=_error_order)
+            regions[region] = {"trails": state.trails, "sls_projects": projects, "errors": errors}
         return {
             "version": SNAPSHOT_VERSION,
             "account_id": self.account_id,
             "collected_at": collected_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "regions": regions,
         }
+
+
+def _error_order(entry: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(entry.get(key) or "") for key in ("api", "project", "logstore", "code", "message"))
+
+
+# ---------------------------------------------------------------------- unreadable answers
+
+
+def quarantine(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot minus the items the inventory model cannot read, each one an `errors` entry.
+
+    One odd trail, alert or index in an account must not fail the whole scan (no findings written,
+    FC retrying in vain): like a failed call, it becomes an `error` finding and the rest goes on.
+    Each item is checked on its own, so this is only worth doing when the whole snapshot failed."""
+    from ..inventory import InventoryError, parse_inventory
+
+    head = {key: snapshot[key] for key in ("version", "account_id", "collected_at")}
+
+    def problem(region: str, body: dict[str, Any]) -> str | None:
+        try:
+            parse_inventory({**head, "regions": {region: body}}, source="answer")
+        except InventoryError as error:
+            return redact(str(error))[:1000]
+        return None
+
+    def unreadable(api: str, what: str, why: str, project: str | None = None, logstore: str | None = None):
+        return {
+            "api": api,
+            "project": project,
+            "logstore": logstore,
+            "code": "MalformedResponse",
+            "message": f"{what} could not be read, so it was left out: {why}",
+        }
+
+    regions: dict[str, Any] = {}
+    for region, data in snapshot["regions"].items():
+        errors = list(data.get("errors") or [])
+        trails = []
+        for trail in data.get("trails") or []:
+            why = problem(region, {"trails": [trail]})
+            if why is None:
+                trails.append(trail)
+            else:
+                name = trail.get("Name") if isinstance(trail, dict) else None
+                errors.append(unreadable("DescribeTrails", f"trail {name!r}", why))
+        projects: dict[str, Any] = {}
+        for project, content in (data.get("sls_projects") or {}).items():
+            alerts = []
+            for alert in content.get("alerts") or []:
+                why = problem(region, {"sls_projects": {project: {"alerts": [alert]}}})
+                if why is None:
+                    alerts.append(alert)
+                else:
+                    name = alert.get("name") if isinstance(alert, dict) else None
+                    errors.append(unreadable("ListAlerts", f"alert {name!r}", why, project))
+            logstores = {}
+            for logstore, store in (content.get("logstores") or {}).items():
+                why = problem(region, {"sls_projects": {project: {"logstores": {logstore: store}}}})
+                if why is None:
+                    logstores[logstore] = store
+                else:
+                    errors.append(unreadable("GetIndex", f"the index of {logstore}", why, project, logstore))
+            projects[project] = {"alerts": alerts, "logstores": logstores}
+        regions[region] = {"trails": trails, "sls_projects": projects, "errors": errors}
+    return {**snapshot, "regions": regions}

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..inventory import LOGSTORE_NAME, PROJECT_NAME, is_region_id
+from ..inventory import ACCOUNT_ID, LOGSTORE_NAME, PROJECT_NAME, REGION_ID
 
 PROFILES = ("strict", "powerpipe")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -100,6 +100,24 @@ VARIABLES: tuple[Variable, ...] = (
 _BY_FIELD = {v.field: v for v in VARIABLES}
 
 
+# Names that end up in hostnames and URL paths. `fullmatch`, not `match`: the shared patterns end
+# in `$`, which also matches before a trailing newline ('cn-hangzhou\n' is not a region id).
+def is_region_id(value: object) -> bool:
+    return isinstance(value, str) and REGION_ID.fullmatch(value) is not None
+
+
+def is_project_name(value: object) -> bool:
+    return isinstance(value, str) and PROJECT_NAME.fullmatch(value) is not None
+
+
+def is_logstore_name(value: object) -> bool:
+    return isinstance(value, str) and LOGSTORE_NAME.fullmatch(value) is not None
+
+
+def is_account_id(value: object) -> bool:
+    return isinstance(value, str) and ACCOUNT_ID.fullmatch(value) is not None
+
+
 def _region(value: str, what: str = "region id") -> str:
     if not is_region_id(value):
         raise ValueError(f"{value!r} is not a {what} (like 'cn-hangzhou')")
@@ -126,7 +144,7 @@ class Config(BaseModel):
     @field_validator("findings_project")
     @classmethod
     def _project(cls, value: str | None) -> str | None:
-        if value is not None and not PROJECT_NAME.match(value):
+        if value is not None and not is_project_name(value):
             raise ValueError(
                 f"{value!r} is not an SLS project name (3-63 of a-z, 0-9, '-', "
                 "starting and ending with a letter or digit)"
@@ -136,7 +154,7 @@ class Config(BaseModel):
     @field_validator("findings_logstore")
     @classmethod
     def _logstore(cls, value: str) -> str:
-        if not LOGSTORE_NAME.match(value):
+        if not is_logstore_name(value):
             raise ValueError(
                 f"{value!r} is not an SLS logstore name (2-63 of a-z, 0-9, '_', '-', "
                 "starting and ending with a letter or digit)"

@@ -18,8 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..inventory import is_region_id
-from .config import PROFILES
+from .config import PROFILES, is_region_id
 
 
 class EventError(ValueError):

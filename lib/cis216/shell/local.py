@@ -121,6 +121,19 @@ def _read_event(path: str) -> bytes:
         raise CliError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
+def _check_writable(path: str) -> None:
+    from ..cli import CliError
+
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise CliError(f"--save-snapshot {path}: is a directory")
+    if not parent.is_dir():
+        raise CliError(f"--save-snapshot {path}: no such directory {str(parent)!r}")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise CliError(f"--save-snapshot {path}: not writable")
+
+
 def _seed_document(path: str | None) -> dict[str, Any]:
     from ..inventory import load_inventory
 
@@ -151,6 +164,8 @@ def invoke(args: argparse.Namespace, out: TextIO) -> int:
     from .logging import set_stream
 
     event = _read_event(args.event)
+    if args.save_snapshot:
+        _check_writable(args.save_snapshot)  # before the scan writes anything: a bad path is exit 2
     results: list[Any] = []
     request_id = str(uuid.uuid4())
     env: dict[str, str | None] = {}
@@ -186,6 +201,8 @@ def invoke(args: argparse.Namespace, out: TextIO) -> int:
         if args.seed:
             raise CliError("--seed only applies to --cloud emulated")
         region = os.environ.get("FINDINGS_REGION") or os.environ.get("FC_REGION") or DEFAULT_REGION
+        if not os.environ.get("FC_REGION"):
+            env["FC_REGION"] = region  # FC always sets it (the function's region), and so do we
         context = LocalContext(request_id, region, os.environ.get("FC_ACCOUNT_ID"), None)
     context.cis216_observer = results.append
 

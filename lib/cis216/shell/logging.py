@@ -27,6 +27,8 @@ _PATTERNS = (
         r"x-acs-security-token|signature|password)\"?\s*[:=]\s*\"?)[^\s\",;&}]+"
     ),
     re.compile(r"(?i)(authorization\"?\s*[:=]\s*\"?)(?:LOG|ACS3-HMAC-SHA256|acs)\s+[^\",}]+"),
+    # SLS answers a bad signature with "signature <base64> not match": that is the request's signature.
+    re.compile(r"(?i)(\bsignature\s+)[A-Za-z0-9+/_-]{16,}={0,2}"),
 )
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 

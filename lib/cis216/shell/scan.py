@@ -9,6 +9,7 @@ becomes an `errors` entry of the snapshot and an `error` finding, and the scan g
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -17,10 +18,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..findings import STATUS_ORDER, Finding, count_by_status
-from ..inventory import ACCOUNT_ID
 from . import ids
 from . import logging as slog
-from .config import Config, ConfigError, load_config
+from .config import Config, ConfigError, is_account_id, load_config
 from .events import Invocation, parse_event
 
 log = slog.get("scan")
@@ -130,7 +130,7 @@ def run(
             "GetCallerIdentity", lambda t: sts.get_caller_identity(credentials, config.home_region, t)
         )
     account = str(account)
-    if not ACCOUNT_ID.match(account):  # it becomes part of project names, hence of hostnames
+    if not is_account_id(account):  # it becomes part of project names, hence of hostnames
         raise ConfigError(f"FC_ACCOUNT_ID: {account!r} is not an Alibaba Cloud account id (digits only)")
 
     function_name = _function_attr(context, "name") or environ.get("FC_FUNCTION_NAME") or "cis216"
@@ -157,9 +157,19 @@ def run(
     collected_ms = int((hooks.monotonic() - started) * 1000)
 
     from ..core import evaluate
-    from ..inventory import parse_inventory
+    from ..inventory import InventoryError, parse_inventory
 
-    inventory = parse_inventory(snapshot, source="collected snapshot")
+    try:
+        inventory = parse_inventory(snapshot, source="collected snapshot")
+    except InventoryError as unreadable:
+        from .collector import quarantine
+
+        log.warning("answers the inventory cannot read were left out", extra={"error": str(unreadable)})
+        snapshot = quarantine(snapshot)
+        try:
+            inventory = parse_inventory(snapshot, source="collected snapshot")
+        except InventoryError:
+            raise unreadable from None
     findings = evaluate(inventory, profile, settings)
 
     if invocation.kind == "timer":
@@ -229,11 +239,38 @@ def run(
     return ScanResult(summary, snapshot, findings, fids, config, invocation)
 
 
+def scrub(error: BaseException) -> BaseException:
+    """Redact what a raised error would print, its causes included, in place.
+
+    The log lines are redacted by the formatter, but an error that leaves the handler is printed by
+    FC itself (the invocation's error and its log) and by `cis216 invoke`: an SDK message quoting
+    the access key id, a signature or a token must not get out that way either."""
+    from ..adapters.calls import CallError
+
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, CallError):
+            current.message = slog.redact(current.message or "")
+        with contextlib.suppress(AttributeError, TypeError):  # an exception type with read-only args
+            current.args = tuple(slog.redact(a) if isinstance(a, str) else a for a in current.args)
+        inner = getattr(current, "cause", None)
+        pending.extend(
+            [inner if isinstance(inner, BaseException) else None, current.__cause__, current.__context__]
+        )
+    return error
+
+
 def handle(event: Any, context: Any) -> dict[str, Any]:
     """What handler/index.py calls: runs the scan, tells an observer (local runs), returns the summary."""
     try:
         result = run(event, context, hooks=getattr(context, "cis216_hooks", None))
     except Exception as error:
+        scrub(error)
         log.error("scan failed", extra={"error_type": type(error).__name__, "error": str(error)})
         raise
     observer = getattr(context, "cis216_observer", None)
