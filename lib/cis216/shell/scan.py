@@ -162,7 +162,7 @@ def run(
     try:
         inventory = parse_inventory(snapshot, source="collected snapshot")
     except InventoryError as unreadable:
-        from .collector import quarantine
+        from .quarantine import quarantine
 
         log.warning("answers the inventory cannot read were left out", extra={"error": str(unreadable)})
         snapshot = quarantine(snapshot)
