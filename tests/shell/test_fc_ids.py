@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from cis216.findings import Finding
-from cis216.shell.ids import finding_ids, scan_id
+from cis216.shell.ids import finding_ids, scan_id, summary_id
 
 T = datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
 
@@ -30,3 +30,9 @@ def test_finding_ids_deterministic_unique_and_per_resource():
     assert len(set(first)) == len(first)
     assert first != finding_ids("scan-2", findings)
     assert finding_ids("scan-1", [f("b")])[0] == first[1]  # depends on the resource, not the position
+
+
+def test_summary_id_is_deterministic_and_differs_per_profile():
+    scan = scan_id("1234567890123456", datetime(2026, 11, 29, 2, tzinfo=timezone.utc), "daily")
+    assert summary_id(scan, "strict") == summary_id(scan, "strict")
+    assert summary_id(scan, "strict") != summary_id(scan, "powerpipe")

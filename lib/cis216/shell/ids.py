@@ -42,5 +42,7 @@ def finding_ids(scan: str, findings: Sequence[Finding]) -> list[str]:
     return out
 
 
-def summary_id(scan: str) -> str:
-    return hashlib.sha256(f"{scan}|account-summary".encode()).hexdigest()[:32]
+def summary_id(scan: str, profile: str) -> str:
+    """The scan summary log's id; the profile is part of it because two runs with one trigger time
+    (a direct invocation with the same scan_time) may evaluate with different profiles."""
+    return hashlib.sha256(f"{scan}|{profile}|account-summary".encode()).hexdigest()[:32]

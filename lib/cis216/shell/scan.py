@@ -211,7 +211,7 @@ def run(
         assert config.findings_project is not None
         evaluated_at = hooks.now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         logs = [finding_contents(f, fid, scan, evaluated_at) for f, fid in zip(findings, fids, strict=True)]
-        logs.append(summary_contents(summary, ids.summary_id(scan), evaluated_at))
+        logs.append(summary_contents(summary, ids.summary_id(scan, profile), evaluated_at))
         write_deadline = None
         if isinstance(fc_timeout, (int, float)) and fc_timeout > 0:
             write_deadline = started + float(fc_timeout) - 2.0
