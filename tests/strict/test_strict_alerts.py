@@ -435,3 +435,22 @@ def test_log_audit_query_filtering_on_its_topic_is_judged_with_log_audit_events(
     # The same query on a trail's own logstore matches nothing: its events carry the trail topic.
     found = trail_finding(run(snapshot(alerts=[alert(query=text)])))
     assert found.status == "alarm" and "ALERT_QUERY_INCOMPLETE" in found.reason_codes
+
+
+@pytest.mark.parametrize("condition", ["", "cnt >= 0", "cnt > -1 || cnt > 5"])
+def test_condition_that_holds_without_calls_is_advised_as_always_firing(condition):
+    # A count query returns its row even when nothing matched; these conditions fire on every run.
+    found = trail_finding(run(snapshot(alerts=[alert(condition=condition)])))
+    assert found.status == "ok" and "ALERT_ALWAYS_FIRES" in found.advisories
+
+
+@pytest.mark.parametrize("condition", ["cnt > 0", "cnt >= 1", "cnt > 5"])
+def test_condition_that_needs_a_call_is_not_always_firing(condition):
+    found = trail_finding(run(snapshot(alerts=[alert(condition=condition)])))
+    assert "ALERT_ALWAYS_FIRES" not in found.advisories
+
+
+def test_no_pipe_returns_no_row_without_calls_so_an_empty_condition_is_not_always_firing():
+    query = TEMPLATE_QUERY.split("|")[0]
+    found = trail_finding(run(snapshot(alerts=[alert(query=query, condition="")])))
+    assert found.status == "ok" and "ALERT_ALWAYS_FIRES" not in found.advisories

@@ -287,6 +287,12 @@ def _check_trigger(j: AlertJudgement, pipe, ctx: Context) -> None:
             f"fires on {result.min_count} unauthorized call(s) in a window but not on {result.stops_at}: "
             "a burst of calls goes unnoticed; use cnt > 0",
         )
+    if result.fires_without_calls:
+        j.advise(
+            C.ALERT_ALWAYS_FIRES,
+            "fires on every run even when no unauthorized call happened (its count query always returns "
+            "a row, and the condition holds for 0); such noise gets muted: use cnt > 0",
+        )
     if result.consecutive > limit:
         j.advise(
             C.ALERT_THRESHOLD_HIGH,

@@ -43,6 +43,7 @@ SCAN_ERROR = "SCAN_ERROR"
 ALERT_THRESHOLD_HIGH = "ALERT_THRESHOLD_HIGH"
 ALERT_FROM_TEMPLATE = "ALERT_FROM_TEMPLATE"
 ALERT_QUERY_BROAD = "ALERT_QUERY_BROAD"
+ALERT_ALWAYS_FIRES = "ALERT_ALWAYS_FIRES"
 COVERED_BY_OTHER_FEED = "COVERED_BY_OTHER_FEED"
 LOG_AUDIT_NOT_ACCEPTED = "LOG_AUDIT_NOT_ACCEPTED"
 
@@ -100,6 +101,9 @@ MEANINGS: dict[str, str] = {
     ),
     ALERT_FROM_TEMPLATE: "The alert was recognised by Alibaba's template identity, not by reading its query.",
     ALERT_QUERY_BROAD: "The query also matches successful calls: it fires, but is noisy.",
+    ALERT_ALWAYS_FIRES: (
+        "The trigger fires on every run, with no unauthorized call at all: noise that gets muted or ignored."
+    ),
     COVERED_BY_OTHER_FEED: (
         "This trail needs no alert of its own: another complete feed has an effective alert."
     ),
@@ -141,6 +145,7 @@ ADVISORY = frozenset(
         ALERT_THRESHOLD_HIGH,
         ALERT_FROM_TEMPLATE,
         ALERT_QUERY_BROAD,
+        ALERT_ALWAYS_FIRES,
         COVERED_BY_OTHER_FEED,
         LOG_AUDIT_NOT_ACCEPTED,
     }

@@ -27,6 +27,9 @@ class TriggerResult:
     consecutive: int = 1  # `threshold`: evaluations in a row that must trigger
     # A count above min_count at which no condition fires (`cnt == 1` misses two calls in a window)
     stops_at: int | None = None
+    # Fires with no unauthorized call at all: a count query always returns its one row, so an empty
+    # condition ("data is returned") or `cnt >= 0` fires on every run.
+    fires_without_calls: bool = False
 
 
 def conditions_of(config: AlertConfiguration | None) -> list[tuple[str, str, str]]:
@@ -149,6 +152,9 @@ def judge_trigger(config: AlertConfiguration | None, pipe: PipeAnalysis) -> Trig
     if result.min_count is not None:
         firing = [t for t, o in zip(conditions_of(config), outcomes, strict=True) if o == "fires"]
         result.stops_at = _first_gap(firing, pipe, result.min_count)
+        result.fires_without_calls = pipe.always_row and any(
+            _fires_at(c, cc, pipe.count_column, pipe.groups, 0) for _, c, cc in firing
+        )
     if config is not None and isinstance(config.threshold, int) and config.threshold > 1:
         result.consecutive = config.threshold
     return result
