@@ -266,6 +266,12 @@ def _project_name(name: str) -> str:
     return name
 
 
+def _logstore_name(name: str) -> str:
+    if not LOGSTORE_NAME.fullmatch(name):
+        raise ValueError(f"{name!r} is not an SLS logstore name (2-63 of a-z, 0-9, '_', '-')")
+    return name
+
+
 def _region_id(region: str) -> str:
     if not is_region_id(region):
         raise ValueError(f"{region!r} is not a region id (like 'cn-hangzhou')")
@@ -273,6 +279,7 @@ def _region_id(region: str) -> str:
 
 
 ProjectName = Annotated[str, AfterValidator(_project_name)]
+LogstoreName = Annotated[str, AfterValidator(_logstore_name)]
 RegionId = Annotated[str, AfterValidator(_region_id)]
 
 
@@ -280,7 +287,7 @@ class SlsProject(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     alerts: list[Alert] = Field(default_factory=list)
-    logstores: dict[str, Logstore] = Field(default_factory=dict)
+    logstores: dict[LogstoreName, Logstore] = Field(default_factory=dict)
 
 
 class ScanError(BaseModel):
@@ -327,6 +334,14 @@ class Inventory(BaseModel):
             value = str(value)
         if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
             raise ValueError(f"{value!r} is not an Alibaba Cloud account id (digits only)")
+        return value
+
+    @field_validator("collected_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: Any) -> Any:
+        # pydantic would read a number as Unix seconds: a snapshot says when, in ISO 8601 text.
+        if not isinstance(value, str):
+            raise ValueError("expected an ISO 8601 time as text, like '2026-11-29T02:00:00Z'")
         return value
 
     @field_validator("collected_at")
@@ -407,6 +422,9 @@ def _check_values(document: Any) -> list[str]:
 
 
 def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
+    if not isinstance(document, dict):
+        kind = "an array" if isinstance(document, list) else type(document).__name__
+        raise InventoryError(f"{source}: (document): expected a JSON object (a snapshot), got {kind}")
     problems = _check_values(document)
     if problems:
         raise InventoryError("\n".join(f"{source}: {problem}" for problem in problems))

@@ -166,9 +166,26 @@ def test_every_problem_gets_its_own_line():
     ]
 
 
-def test_not_an_object_at_all():
-    with pytest.raises(InventoryError, match=r"^snapshot: \(document\): Input should be a valid dictionary"):
-        parse_inventory([])
+@pytest.mark.parametrize(("document", "kind"), [([], "an array"), ("x", "str"), (None, "NoneType")])
+def test_not_an_object_at_all(document, kind):
+    with pytest.raises(InventoryError) as caught:
+        parse_inventory(document)
+    assert str(caught.value) == f"snapshot: (document): expected a JSON object (a snapshot), got {kind}"
+
+
+@pytest.mark.parametrize("when", [5, 1764381600.0, None, True])
+def test_collected_at_must_be_iso_text(when):
+    document = copy.deepcopy(BASE)
+    document["collected_at"] = when
+    with pytest.raises(InventoryError, match=r"^snapshot: collected_at: expected an ISO 8601 time as text"):
+        parse_inventory(document)
+
+
+def test_logstore_keys_must_be_logstore_names():
+    document = copy.deepcopy(BASE)
+    document["regions"][HZ]["sls_projects"] = {"audit": {"logstores": {"../x": {"index": None}}}}
+    with pytest.raises(InventoryError, match=r"is not an SLS logstore name"):
+        parse_inventory(document)
 
 
 def test_file_that_is_not_json(tmp_path):
