@@ -1,4 +1,4 @@
-"""Synthetic accounts for the benchmark: snapshot documents in the shape of docs/CONTRACTS.md.
+"""Synthetic accounts for the benchmark: snapshot documents in the shape of README, "Inventory snapshot".
 
 Deterministic (seeded), no I/O. Two shapes:
 
