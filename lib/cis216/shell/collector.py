@@ -301,39 +301,49 @@ class Collector:
         state.projects = _Listing()
         state.central_only = central_only
         pattern = central_project(self.account_id, region) if central_only else None
-        self._project_page(region, 0, pattern)
+        self._fetch_pages(
+            state.projects,
+            "ListProject",
+            region,
+            lambda offset, t: self.sls.list_projects(region, offset, PAGE_SIZE, t, name_pattern=pattern),
+            settled=lambda: self._listing_settled(region),
+        )
 
-    def _project_page(self, region: str, offset: int, pattern: str | None) -> None:
-        listing = self._region(region).projects
-        assert listing is not None
+    def _fetch_pages(
+        self,
+        listing: _Listing,
+        api: str,
+        region: str,
+        fetch: Callable[[int, float], tuple[list[Any], int]],
+        offset: int = 0,
+        settled: Callable[[], None] | None = None,
+        project: str | None = None,
+    ) -> None:
+        """One page of a paged listing (projects of a region, alerts of a project). The first page
+        tells the total, and the remaining pages are then fetched in parallel. `settled` runs after
+        each page is answered or has failed, to see whether the listing is complete."""
         listing.outstanding += 1
+
+        def after() -> None:
+            if settled is not None:
+                settled()
 
         def failed(_error: BaseException) -> None:
             listing.outstanding -= 1
             listing.failed = True
-            self._listing_settled(region)
+            after()
 
-        self._submit(
-            "ListProject",
-            region,
-            lambda t: self.sls.list_projects(region, offset, PAGE_SIZE, t, name_pattern=pattern),
-            lambda answer: self._on_project_page(region, offset, pattern, answer),
-            on_error=failed,
-        )
+        def done(answer: tuple[list[Any], int]) -> None:
+            items, total = answer
+            listing.outstanding -= 1
+            listing.pages[offset] = items
+            if offset == 0:
+                listing.total = total
+                for next_offset in range(PAGE_SIZE, total, PAGE_SIZE):
+                    self._fetch_pages(listing, api, region, fetch, next_offset, settled, project)
+            after()
 
-    def _on_project_page(
-        self, region: str, offset: int, pattern: str | None, answer: tuple[list[str], int]
-    ) -> None:
-        listing = self._region(region).projects
-        assert listing is not None
-        names, total = answer
-        listing.outstanding -= 1
-        listing.pages[offset] = names
-        if offset == 0:
-            listing.total = total
-            for next_offset in range(PAGE_SIZE, total, PAGE_SIZE):
-                self._project_page(region, next_offset, pattern)
-        self._listing_settled(region)
+        self._submit(api, region, lambda t: fetch(offset, t), done, project=project, on_error=failed)
 
     def _listing_settled(self, region: str) -> None:
         state = self._region(region)
@@ -364,33 +374,13 @@ class Collector:
         if (region, project) in self._alerts_scheduled:
             return
         self._alerts_scheduled.add((region, project))
-        self._region(region).alerts[project] = _Listing()
-        self._alert_page(region, project, 0)
-
-    def _alert_page(self, region: str, project: str, offset: int) -> None:
-        listing = self._region(region).alerts[project]
-        listing.outstanding += 1
-
-        def failed(_error: BaseException) -> None:
-            listing.outstanding -= 1
-            listing.failed = True
-
-        def done(answer: tuple[list[dict[str, Any]], int]) -> None:
-            alerts, total = answer
-            listing.outstanding -= 1
-            listing.pages[offset] = alerts
-            if offset == 0:
-                listing.total = total
-                for next_offset in range(PAGE_SIZE, total, PAGE_SIZE):
-                    self._alert_page(region, project, next_offset)
-
-        self._submit(
+        listing = self._region(region).alerts[project] = _Listing()
+        self._fetch_pages(
+            listing,
             "ListAlerts",
             region,
-            lambda t: self.sls.list_alerts(region, project, offset, PAGE_SIZE, t),
-            done,
+            lambda offset, t: self.sls.list_alerts(region, project, offset, PAGE_SIZE, t),
             project=project,
-            on_error=failed,
         )
 
     # ------------------------------------------------------------------ indexes
