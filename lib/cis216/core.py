@@ -14,15 +14,20 @@ class UnknownProfile(ValueError):
     pass
 
 
+def check_profile(name: str) -> str:
+    """The one check of a profile name, for evaluate, the configuration and the payload."""
+    if name not in PROFILES:
+        raise UnknownProfile(f"unknown profile {name!r}; choose one of: {', '.join(PROFILES)}")
+    return name
+
+
 def evaluate(
     inventory: Inventory, profile: str = DEFAULT_PROFILE, settings: Settings | None = None
 ) -> list[Finding]:
-    if profile == "powerpipe":
+    if check_profile(profile) == "powerpipe":
         from .profiles import powerpipe
 
         return powerpipe.evaluate(inventory)
-    if profile == "strict":
-        from .profiles import strict
+    from .profiles import strict
 
-        return strict.evaluate(inventory, settings or Settings())
-    raise UnknownProfile(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+    return strict.evaluate(inventory, settings or Settings())

@@ -54,7 +54,7 @@ def test_every_variable_is_read():
         ("FINDINGS_REGION", "cn-hangzhou.evil.com", "not a region id"),
         ("SCAN_REGIONS", "cn-hangzhou,,cn-beijing", "comma-separated"),
         ("SCAN_REGIONS", "cn-hangzhou,mars", "not a region id"),
-        ("PROFILE", "lenient", "not a profile"),
+        ("PROFILE", "lenient", "unknown profile 'lenient'; choose one of: strict, powerpipe"),
         ("PROFILE_SETTINGS", "{nope", "not JSON"),
         ("PROFILE_SETTINGS", '{"unknown_knob": 1}', "unknown_knob"),
         ("MAX_CONCURRENCY", "0", "greater than or equal to 1"),

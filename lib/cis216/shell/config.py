@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..core import check_profile
 from ..inventory import ACCOUNT_ID, LOGSTORE_NAME, PROJECT_NAME, REGION_ID
 
-PROFILES = ("strict", "powerpipe")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -189,9 +189,7 @@ class Config(BaseModel):
     @field_validator("profile")
     @classmethod
     def _profile(cls, value: str) -> str:
-        if value not in PROFILES:
-            raise ValueError(f"{value!r} is not a profile; choose one of: {', '.join(PROFILES)}")
-        return value
+        return check_profile(value)
 
     @field_validator("settings", mode="before")
     @classmethod

@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .config import PROFILES, is_region_id
+from ..core import check_profile
+from .config import is_region_id
 
 
 class EventError(ValueError):
@@ -55,9 +56,7 @@ class Overrides(BaseModel):
     @field_validator("profile")
     @classmethod
     def _profile(cls, value: str | None) -> str | None:
-        if value is not None and value not in PROFILES:
-            raise ValueError(f"{value!r} is not a profile; choose one of: {', '.join(PROFILES)}")
-        return value
+        return value if value is None else check_profile(value)
 
     @field_validator("settings")
     @classmethod
