@@ -170,6 +170,27 @@ def test_describe_regions_failure_falls_back_to_the_home_region(cloud):
     assert snapshot["regions"]["cn-hangzhou"]["errors"][0]["api"] == "DescribeRegions"
 
 
+@pytest.mark.parametrize(
+    ("answer", "expected_regions", "says"),
+    [
+        ([], ["cn-hangzhou"], "no usable region id, so only cn-hangzhou was scanned"),
+        (["cn-shanghai", "cn-hangzhou.evil.com"], ["cn-shanghai"], "'cn-hangzhou.evil.com'"),
+    ],
+)
+def test_an_unusable_region_list_is_recorded_not_silently_narrowed(cloud, answer, expected_regions, says):
+    class Answering(ActionTrailAdapter):
+        def describe_regions(self, region, timeout):
+            return list(answer)
+
+    snapshot = collector(actiontrail=Answering(CREDS)).collect()
+    (error,) = [e for e in snapshot["regions"]["cn-hangzhou"]["errors"] if e["api"] == "DescribeRegions"]
+    assert error["code"] == "MalformedResponse" and says in error["message"]
+    for region in expected_regions:
+        assert region in snapshot["regions"]
+    assert not any("evil" in region for region in snapshot["regions"])
+    parse_inventory(snapshot)
+
+
 def test_log_audit_central_project_in_another_region(cloud):
     central = central_project(ACCOUNT, "cn-beijing")
     cloud.create_logstore(ACCOUNT, "cn-beijing", central, "actiontrail_log", index={"line": {"token": [","]}})

@@ -229,11 +229,19 @@ class Collector:
 
     def _on_regions(self, regions: list[str]) -> None:
         valid = [r for r in regions if is_region_id(r)]
-        if len(valid) != len(regions):
-            log.warning(
-                "ignoring region ids of an unexpected shape",
-                extra={"ignored": [r for r in regions if not is_region_id(r)][:10]},
-            )
+        ignored = [r for r in regions if not is_region_id(r)]
+        if ignored or not valid:
+            # A narrower scan than asked for must say so: recorded like a failed call, so the
+            # verdict cannot read "no trail there" from regions that were never listed.
+            what = f"ignored region ids of an unexpected shape: {ignored[:10]!r}" if ignored else ""
+            if not valid:
+                fallback = f"no usable region id, so only {self.home_region} was scanned"
+                what = f"{what}; {fallback}" if what else fallback
+            self._region(self.home_region).errors.append(
+                {"api": "DescribeRegions", "project": None, "logstore": None,
+                 "code": "MalformedResponse", "message": redact(what)}
+            )  # fmt: skip
+            log.warning("DescribeRegions answer not fully usable", extra={"detail": redact(what)})
         self._start_trails(valid or [self.home_region])
 
     def _start_trails(self, regions: Sequence[str]) -> None:
