@@ -68,6 +68,10 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
     raise QuerySyntaxError("unterminated double-quoted string", start)
 
 
+# Characters that are a token on their own.
+_PUNCTUATION = {"(": "LPAREN", ")": "RPAREN", "[": "LBRACK", "]": "RBRACK", ":": "COLON"}
+
+
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     i = 0
@@ -77,20 +81,8 @@ def tokenize(text: str) -> list[Token]:
         if c in " \t\r\n":
             i += 1
             continue
-        if c == "(":
-            tokens.append(Token("LPAREN", c, i))
-            i += 1
-        elif c == ")":
-            tokens.append(Token("RPAREN", c, i))
-            i += 1
-        elif c == "[":
-            tokens.append(Token("LBRACK", c, i))
-            i += 1
-        elif c == "]":
-            tokens.append(Token("RBRACK", c, i))
-            i += 1
-        elif c == ":":
-            tokens.append(Token("COLON", c, i))
+        if c in _PUNCTUATION:
+            tokens.append(Token(_PUNCTUATION[c], c, i))
             i += 1
         elif c in "=<>":
             op = c
