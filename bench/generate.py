@@ -19,10 +19,26 @@ COLLECTED_AT = "2026-11-29T02:00:00Z"
 
 # 20 ActionTrail regions (the emulator's default list starts with these).
 REGIONS: tuple[str, ...] = (
-    "cn-qingdao", "cn-beijing", "cn-zhangjiakou", "cn-huhehaote", "cn-wulanchabu",
-    "cn-hangzhou", "cn-shanghai", "cn-shenzhen", "cn-heyuan", "cn-guangzhou",
-    "cn-chengdu", "cn-hongkong", "ap-southeast-1", "ap-southeast-3", "ap-southeast-5",
-    "ap-northeast-1", "ap-northeast-2", "us-west-1", "us-east-1", "eu-central-1",
+    "cn-qingdao",
+    "cn-beijing",
+    "cn-zhangjiakou",
+    "cn-huhehaote",
+    "cn-wulanchabu",
+    "cn-hangzhou",
+    "cn-shanghai",
+    "cn-shenzhen",
+    "cn-heyuan",
+    "cn-guangzhou",
+    "cn-chengdu",
+    "cn-hongkong",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ap-southeast-5",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "us-west-1",
+    "us-east-1",
+    "eu-central-1",
 )
 
 CIS_QUERY = (
@@ -43,62 +59,150 @@ OTHER_QUERIES = (
     "level: ERROR and service: payment | select count(1) as errors",
 )
 
-DEFAULT_TOKENS = [",", " ", "'", '"', ";", "=", "(", ")", "[", "]", "{", "}", "?", "@", "&", "<", ">",
-                  "/", ":", "\n", "\t", "\r"]
+DEFAULT_TOKENS = [
+    ",",
+    " ",
+    "'",
+    '"',
+    ";",
+    "=",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "?",
+    "@",
+    "&",
+    "<",
+    ">",
+    "/",
+    ":",
+    "\n",
+    "\t",
+    "\r",
+]
 
 
 def actiontrail_index() -> dict[str, Any]:
     return {
-        "ttl": 180, "max_text_len": 16384, "log_reduce": False,
+        "ttl": 180,
+        "max_text_len": 16384,
+        "log_reduce": False,
         "line": {"token": list(DEFAULT_TOKENS), "caseSensitive": False, "chn": False},
         "keys": {
-            "event": {"type": "json", "token": list(DEFAULT_TOKENS), "caseSensitive": False, "chn": False,
-                      "alias": "", "doc_value": True, "index_all": True, "max_depth": 3, "json_keys": {}},
+            "event": {
+                "type": "json",
+                "token": list(DEFAULT_TOKENS),
+                "caseSensitive": False,
+                "chn": False,
+                "alias": "",
+                "doc_value": True,
+                "index_all": True,
+                "max_depth": 3,
+                "json_keys": {},
+            },
             "__topic__": {"type": "text", "token": [], "caseSensitive": False, "doc_value": True},
         },
     }
 
 
-def trail(name: str, home: str, sls_region: str | None, sls_project: str | None, *,
-          account: str = ACCOUNT_ID, trail_region: str = "All", status: str = "Enable",
-          event_rw: str = "All") -> dict[str, Any]:
+def trail(
+    name: str,
+    home: str,
+    sls_region: str | None,
+    sls_project: str | None,
+    *,
+    account: str = ACCOUNT_ID,
+    trail_region: str = "All",
+    status: str = "Enable",
+    event_rw: str = "All",
+) -> dict[str, Any]:
     arn = f"acs:log:{sls_region}:{account}:project/{sls_project}" if sls_project else ""
     return {
-        "Name": name, "Status": status, "HomeRegion": home, "TrailRegion": trail_region, "Region": home,
-        "EventRW": event_rw, "IsOrganizationTrail": False, "OrganizationId": "",
-        "CreateTime": "2025-03-02 10:11:12", "UpdateTime": "2026-10-01 08:00:00",
-        "StartLoggingTime": "2025-03-02 10:11:12", "StopLoggingTime": "",
+        "Name": name,
+        "Status": status,
+        "HomeRegion": home,
+        "TrailRegion": trail_region,
+        "Region": home,
+        "EventRW": event_rw,
+        "IsOrganizationTrail": False,
+        "OrganizationId": "",
+        "CreateTime": "2025-03-02 10:11:12",
+        "UpdateTime": "2026-10-01 08:00:00",
+        "StartLoggingTime": "2025-03-02 10:11:12",
+        "StopLoggingTime": "",
         "SlsProjectArn": arn,
         "SlsWriteRoleArn": f"acs:ram::{account}:role/aliyunactiontraildefaultrole" if arn else "",
-        "OssBucketName": "", "OssBucketLocation": "", "OssKeyPrefix": "", "OssWriteRoleArn": "",
+        "OssBucketName": "",
+        "OssBucketLocation": "",
+        "OssKeyPrefix": "",
+        "OssWriteRoleArn": "",
         "MaxComputeProjectArn": "",
         "TrailArn": f"acs:actiontrail:{home}:{account}:actiontrail/{name}",
     }
 
 
-def alert(name: str, query: str, project: str, region: str, store: str, *, enabled: bool = True,
-          threshold: int = 1, action_policy: str = "sls.app.actiontrail.builtin") -> dict[str, Any]:
+def alert(
+    name: str,
+    query: str,
+    project: str,
+    region: str,
+    store: str,
+    *,
+    enabled: bool = True,
+    threshold: int = 1,
+    action_policy: str = "sls.app.actiontrail.builtin",
+) -> dict[str, Any]:
     return {
-        "name": name, "displayName": name.replace("_", " "), "description": "", "type": "Alert",
+        "name": name,
+        "displayName": name.replace("_", " "),
+        "description": "",
+        "type": "Alert",
         "status": "ENABLED" if enabled else "DISABLED",
         "schedule": {"type": "FixedRate", "interval": "15m", "runImmediately": False, "delay": 0},
-        "createTime": 1735689600, "lastModifiedTime": 1764000000,
+        "createTime": 1735689600,
+        "lastModifiedTime": 1764000000,
         "configuration": {
-            "version": "2.0", "type": "default", "dashboard": "internal-alert-analysis",
-            "queryList": [{
-                "query": query, "store": store, "storeType": "log", "project": project, "region": region,
-                "start": "-30m", "end": "now", "timeSpanType": "Truncated", "roleArn": "", "chartTitle": "",
-                "dashboardId": "", "powerSqlMode": "auto",
-            }],
+            "version": "2.0",
+            "type": "default",
+            "dashboard": "internal-alert-analysis",
+            "queryList": [
+                {
+                    "query": query,
+                    "store": store,
+                    "storeType": "log",
+                    "project": project,
+                    "region": region,
+                    "start": "-30m",
+                    "end": "now",
+                    "timeSpanType": "Truncated",
+                    "roleArn": "",
+                    "chartTitle": "",
+                    "dashboardId": "",
+                    "powerSqlMode": "auto",
+                }
+            ],
             "groupConfiguration": {"type": "no_group", "fields": []},
             "joinConfigurations": [],
-            "severityConfigurations": [{"severity": 6, "evalCondition": {"condition": "cnt > 0",
-                                                                          "countCondition": ""}}],
-            "labels": [], "annotations": [{"key": "title", "value": name}], "autoAnnotation": True,
-            "sendResolved": False, "threshold": threshold, "noDataFire": False, "noDataSeverity": 6,
+            "severityConfigurations": [
+                {"severity": 6, "evalCondition": {"condition": "cnt > 0", "countCondition": ""}}
+            ],
+            "labels": [],
+            "annotations": [{"key": "title", "value": name}],
+            "autoAnnotation": True,
+            "sendResolved": False,
+            "threshold": threshold,
+            "noDataFire": False,
+            "noDataSeverity": 6,
             "muteUntil": 0,
-            "policyConfiguration": {"alertPolicyId": "sls.builtin.dynamic", "actionPolicyId": action_policy,
-                                    "repeatInterval": "1h", "useDefault": False},
+            "policyConfiguration": {
+                "alertPolicyId": "sls.builtin.dynamic",
+                "actionPolicyId": action_policy,
+                "repeatInterval": "1h",
+                "useDefault": False,
+            },
             "tags": [],
         },
     }
@@ -108,8 +212,9 @@ def _empty_regions(regions: Sequence[str]) -> dict[str, dict[str, Any]]:
     return {region: {"trails": [], "sls_projects": {}, "errors": []} for region in regions}
 
 
-def scan_account(n_regions: int = 20, n_trails: int = 3, n_projects: int = 50, alerts_per_project: int = 4,
-                 seed: int = 216) -> dict[str, Any]:
+def scan_account(
+    n_regions: int = 20, n_trails: int = 3, n_projects: int = 50, alerts_per_project: int = 4, seed: int = 216
+) -> dict[str, Any]:
     """The scan benchmark's account.
 
     Trail i lives in region i and delivers to project `audit-<i>` in SLS region `sls_regions[i]`
@@ -123,14 +228,19 @@ def scan_account(n_regions: int = 20, n_trails: int = 3, n_projects: int = 50, a
         raise ValueError(f"at most {len(REGIONS)} regions")
     rng = random.Random(seed)
     regions = list(REGIONS[:n_regions])
-    doc: dict[str, Any] = {"version": 1, "account_id": ACCOUNT_ID, "collected_at": COLLECTED_AT,
-                           "regions": _empty_regions(regions)}
+    doc: dict[str, Any] = {
+        "version": 1,
+        "account_id": ACCOUNT_ID,
+        "collected_at": COLLECTED_AT,
+        "regions": _empty_regions(regions),
+    }
     sls_regions = [regions[(5 + 3 * i) % n_regions] for i in range(n_trails)]  # cn-hangzhou, cn-heyuan, ...
     trails: list[dict[str, Any]] = []
     for i in range(n_trails):
         home = regions[(5 + i) % n_regions]
-        t = trail(f"trail-{i:02d}", home, sls_regions[i], f"audit-{i:02d}",
-                  trail_region="All" if i == 0 else home)
+        t = trail(
+            f"trail-{i:02d}", home, sls_regions[i], f"audit-{i:02d}", trail_region="All" if i == 0 else home
+        )
         trails.append(t)
     for region in regions:
         for t in trails:
@@ -173,9 +283,16 @@ def _pages(items: int, page_size: int) -> int:
     return max(1, math.ceil(items / page_size))
 
 
-def minimum_calls(doc: dict[str, Any], *, profile: str = "strict", page_size: int = 100,
-                  put_logs_batch: int = 4096, findings: int = 0, regions_configured: bool = False,
-                  account_known: bool = True) -> dict[str, int]:
+def minimum_calls(
+    doc: dict[str, Any],
+    *,
+    profile: str = "strict",
+    page_size: int = 100,
+    put_logs_batch: int = 4096,
+    findings: int = 0,
+    regions_configured: bool = False,
+    account_known: bool = True,
+) -> dict[str, int]:
     """The calls a scan of `doc` cannot do without, per API (the design of shell/collector.py).
 
     DescribeRegions once (unless regions are configured); DescribeTrails once per region; ListProject
@@ -217,8 +334,15 @@ def minimum_calls(doc: dict[str, Any], *, profile: str = "strict", page_size: in
     return calls
 
 
-def longest_chain(doc: dict[str, Any], *, page_size: int = 100, put_logs_batch: int = 4096,
-                  findings: int = 0, regions_configured: bool = False, account_known: bool = True) -> int:
+def longest_chain(
+    doc: dict[str, Any],
+    *,
+    page_size: int = 100,
+    put_logs_batch: int = 4096,
+    findings: int = 0,
+    regions_configured: bool = False,
+    account_known: bool = True,
+) -> int:
     """Calls on the longest chain of calls that depend on each other (the critical path).
 
     [GetCallerIdentity ->] [DescribeRegions ->] DescribeTrails -> ListProject first page [-> the other
@@ -234,12 +358,23 @@ def longest_chain(doc: dict[str, Any], *, page_size: int = 100, put_logs_batch: 
         for entry in projects.values():
             alert_levels = max(alert_levels, min(2, _pages(len(entry.get("alerts", [])), page_size)))
     put_batches = max(1, math.ceil((findings + 1) / put_logs_batch))
-    return ((0 if account_known else 1) + (0 if regions_configured else 1) + 1 + project_levels
-            + alert_levels + put_batches)
+    return (
+        (0 if account_known else 1)
+        + (0 if regions_configured else 1)
+        + 1
+        + project_levels
+        + alert_levels
+        + put_batches
+    )
 
 
-def large_inventory(n_trails: int = 10_000, n_alerts: int = 100_000, n_regions: int = 20,
-                    alerts_per_project: int = 100, seed: int = 1216) -> dict[str, Any]:
+def large_inventory(
+    n_trails: int = 10_000,
+    n_alerts: int = 100_000,
+    n_regions: int = 20,
+    alerts_per_project: int = 100,
+    seed: int = 1216,
+) -> dict[str, Any]:
     """An account far beyond any real one: n_trails trails and n_alerts alerts over n_regions.
 
     Trails are spread evenly over the regions, a third of them delivering to their own project;
@@ -247,8 +382,12 @@ def large_inventory(n_trails: int = 10_000, n_alerts: int = 100_000, n_regions: 
     """
     rng = random.Random(seed)
     regions = list(REGIONS[:n_regions])
-    doc: dict[str, Any] = {"version": 1, "account_id": ACCOUNT_ID, "collected_at": COLLECTED_AT,
-                           "regions": _empty_regions(regions)}
+    doc: dict[str, Any] = {
+        "version": 1,
+        "account_id": ACCOUNT_ID,
+        "collected_at": COLLECTED_AT,
+        "regions": _empty_regions(regions),
+    }
     trail_sites: list[tuple[str, str, str]] = []  # (region, project, logstore)
     for i in range(n_trails):
         region = regions[i % n_regions]
@@ -256,8 +395,15 @@ def large_inventory(n_trails: int = 10_000, n_alerts: int = 100_000, n_regions: 
         project = f"audit-{i:05d}" if delivers else None
         status = "Enable" if i % 7 else "Disable"
         doc["regions"][region]["trails"].append(
-            trail(f"trail-{i:05d}", region, region if delivers else None, project,
-                  trail_region=region, status=status))
+            trail(
+                f"trail-{i:05d}",
+                region,
+                region if delivers else None,
+                project,
+                trail_region=region,
+                status=status,
+            )
+        )
         if project:
             trail_sites.append((region, project, f"actiontrail_trail-{i:05d}"))
     n_projects = math.ceil(n_alerts / alerts_per_project)
@@ -272,8 +418,9 @@ def large_inventory(n_trails: int = 10_000, n_alerts: int = 100_000, n_regions: 
         for k in range(count):
             cis = (k % 50 == 0) and store.startswith("actiontrail_")
             query = CIS_QUERY if cis else rng.choice(OTHER_QUERIES)
-            alerts.append(alert(f"alert_{j:05d}_{k:03d}", query, project, region, store,
-                                enabled=(k % 11 != 0)))
+            alerts.append(
+                alert(f"alert_{j:05d}_{k:03d}", query, project, region, store, enabled=(k % 11 != 0))
+            )
         made += count
         entry: dict[str, Any] = {"alerts": alerts, "logstores": {}}
         if store.startswith("actiontrail_"):
@@ -282,7 +429,8 @@ def large_inventory(n_trails: int = 10_000, n_alerts: int = 100_000, n_regions: 
     # Trail projects beyond the alert-holding ones still exist (with no alerts).
     for region, project, store in trail_sites[n_projects:]:
         doc["regions"][region]["sls_projects"].setdefault(
-            project, {"alerts": [], "logstores": {store: {"index": actiontrail_index()}}})
+            project, {"alerts": [], "logstores": {store: {"index": actiontrail_index()}}}
+        )
     return doc
 
 

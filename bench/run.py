@@ -59,17 +59,28 @@ def _fresh(code: str, runs: int) -> float:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
     env["PYTHONDONTWRITEBYTECODE"] = "0"
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
 
 
 FIRST_INVOCATION_MODULES = (
-    "cis216.shell.scan", "cis216.shell.collector", "cis216.shell.events", "cis216.adapters.actiontrail",
-    "cis216.adapters.sls", "cis216.adapters.sts", "cis216.adapters.writer", "cis216.adapters.credentials",
-    "cis216.core", "cis216.profiles.powerpipe", "cis216.profiles.strict", "aliyun.log",
-    "alibabacloud_actiontrail20200706.client", "alibabacloud_sts20150401.client",
+    "cis216.shell.scan",
+    "cis216.shell.collector",
+    "cis216.shell.events",
+    "cis216.adapters.actiontrail",
+    "cis216.adapters.sls",
+    "cis216.adapters.sts",
+    "cis216.adapters.writer",
+    "cis216.adapters.credentials",
+    "cis216.core",
+    "cis216.profiles.powerpipe",
+    "cis216.profiles.strict",
+    "aliyun.log",
+    "alibabacloud_actiontrail20200706.client",
+    "alibabacloud_sts20150401.client",
 )
 
 
@@ -78,11 +89,14 @@ def bench_cold_start(runs: int) -> dict[str, Any]:
     bare = _fresh(prelude + "print(time.perf_counter() - t)", runs)
     handler = _fresh(prelude + "import handler.index\nprint(time.perf_counter() - t)", runs)
     modules = ", ".join(repr(m) for m in FIRST_INVOCATION_MODULES)
-    first = _fresh(prelude + "import importlib, handler.index\n"
-                   f"for m in ({modules}):\n"
-                   "    try: importlib.import_module(m)\n"
-                   "    except ImportError: pass\n"
-                   "print(time.perf_counter() - t)", runs)
+    first = _fresh(
+        prelude + "import importlib, handler.index\n"
+        f"for m in ({modules}):\n"
+        "    try: importlib.import_module(m)\n"
+        "    except ImportError: pass\n"
+        "print(time.perf_counter() - t)",
+        runs,
+    )
     start = _fresh("import time; t = time.perf_counter(); print(time.perf_counter() - t)", 1)
     interpreter = []
     for _ in range(runs):
@@ -116,16 +130,29 @@ def _scan_once(doc: dict[str, Any], profile: str, concurrency: int) -> dict[str,
     cloud.create_logstore(account, region, FINDINGS_PROJECT, FINDINGS_LOGSTORE)
     cloud.faults.add(kind="latency", seconds=LATENCY)
     results: list[Any] = []
-    context = LocalContext(str(uuid.uuid4()), region, account,
-                           ContextCredentials(DEFAULT_CREDENTIALS.access_key_id,
-                                              DEFAULT_CREDENTIALS.access_key_secret,
-                                              DEFAULT_CREDENTIALS.security_token))
+    context = LocalContext(
+        str(uuid.uuid4()),
+        region,
+        account,
+        ContextCredentials(
+            DEFAULT_CREDENTIALS.access_key_id,
+            DEFAULT_CREDENTIALS.access_key_secret,
+            DEFAULT_CREDENTIALS.security_token,
+        ),
+    )
     context.cis216_observer = results.append
     env = {
-        "FINDINGS_REGION": region, "FINDINGS_PROJECT": FINDINGS_PROJECT,
-        "FINDINGS_LOGSTORE": FINDINGS_LOGSTORE, "FC_ACCOUNT_ID": account, "FC_REGION": region,
-        "PROFILE": profile, "MAX_CONCURRENCY": str(concurrency), "SCAN_REGIONS": "all", "DRY_RUN": "false",
-        "LOG_LEVEL": "ERROR", "SCAN_BUDGET_SECONDS": "600",
+        "FINDINGS_REGION": region,
+        "FINDINGS_PROJECT": FINDINGS_PROJECT,
+        "FINDINGS_LOGSTORE": FINDINGS_LOGSTORE,
+        "FC_ACCOUNT_ID": account,
+        "FC_REGION": region,
+        "PROFILE": profile,
+        "MAX_CONCURRENCY": str(concurrency),
+        "SCAN_REGIONS": "all",
+        "DRY_RUN": "false",
+        "LOG_LEVEL": "ERROR",
+        "SCAN_BUDGET_SECONDS": "600",
     }
     module = load_handler_module()
     devnull = open(os.devnull, "w")  # noqa: SIM115 (the handler's JSON log lines)
@@ -143,8 +170,14 @@ def _scan_once(doc: dict[str, Any], profile: str, concurrency: int) -> dict[str,
     summary = json.loads(answer)
     by_api = Counter(call.api for call in cloud.calls)
     stored = cloud.sls_logs(account, region, FINDINGS_PROJECT, FINDINGS_LOGSTORE)
-    return {"wall_s": wall, "summary": summary, "by_api": dict(sorted(by_api.items())),
-            "calls": sum(by_api.values()), "stored_logs": len(stored), "findings": summary.get("findings")}
+    return {
+        "wall_s": wall,
+        "summary": summary,
+        "by_api": dict(sorted(by_api.items())),
+        "calls": sum(by_api.values()),
+        "stored_logs": len(stored),
+        "findings": summary.get("findings"),
+    }
 
 
 def bench_scan(doc: dict[str, Any], profiles: list[str]) -> dict[str, Any]:
@@ -157,9 +190,14 @@ def bench_scan(doc: dict[str, Any], profiles: list[str]) -> dict[str, Any]:
     # The findings project is part of the account (in a trail's SLS region here, so it is listed too).
     doc = json.loads(json.dumps(doc))
     doc["regions"][FINDINGS_REGION]["sls_projects"].setdefault(
-        FINDINGS_PROJECT, {"alerts": [], "logstores": {FINDINGS_LOGSTORE: {"index": None}}})
-    out: dict[str, Any] = {"account": generate.counts(doc), "latency_s": LATENCY, "page_size": PAGE_SIZE,
-                           "profiles": {}}
+        FINDINGS_PROJECT, {"alerts": [], "logstores": {FINDINGS_LOGSTORE: {"index": None}}}
+    )
+    out: dict[str, Any] = {
+        "account": generate.counts(doc),
+        "latency_s": LATENCY,
+        "page_size": PAGE_SIZE,
+        "profiles": {},
+    }
     # The first scan in a process pays the SDK imports inside the worker threads (FC's initializer
     # pays them before the first event); it is reported, then left out of the comparisons.
     first = _scan_once(doc, profiles[0], 16)
@@ -168,14 +206,17 @@ def bench_scan(doc: dict[str, Any], profiles: list[str]) -> dict[str, Any]:
         parallel = _scan_once(doc, profile, 16)
         sequential = _scan_once(doc, profile, 1)
         findings = int(parallel["findings"] or 0)
-        minimum = generate.minimum_calls(doc, profile=profile, page_size=PAGE_SIZE, put_logs_batch=MAX_LINES,
-                                         findings=findings)
+        minimum = generate.minimum_calls(
+            doc, profile=profile, page_size=PAGE_SIZE, put_logs_batch=MAX_LINES, findings=findings
+        )
         chain = generate.longest_chain(doc, page_size=PAGE_SIZE, put_logs_batch=MAX_LINES, findings=findings)
         chain_s = chain * LATENCY
-        excess = {api: n - minimum.get(api, 0) for api, n in parallel["by_api"].items()
-                  if n != minimum.get(api, 0)}
-        excess.update({api: -n for api, n in minimum.items()
-                       if api != "total" and n and api not in parallel["by_api"]})
+        excess = {
+            api: n - minimum.get(api, 0) for api, n in parallel["by_api"].items() if n != minimum.get(api, 0)
+        }
+        excess.update(
+            {api: -n for api, n in minimum.items() if api != "total" and n and api not in parallel["by_api"]}
+        )
         out["profiles"][profile] = {
             "parallel_wall_s": round(parallel["wall_s"], 3),
             "sequential_wall_s": round(sequential["wall_s"], 3),
@@ -236,10 +277,14 @@ def eval_worker(profile: str, n_trails: int, n_alerts: int, trace_limit_s: float
     t_parse, parsed = _time(lambda: Inventory.model_validate(doc))
     t_eval, findings = _time(lambda: evaluate(parsed, profile))
     out: dict[str, Any] = {
-        "profile": profile, "trails": n_trails, "alerts": n_alerts,
+        "profile": profile,
+        "trails": n_trails,
+        "alerts": n_alerts,
         "snapshot_mb": round(len(json.dumps(doc)) / 2**20, 1),
         "baseline_json_roundtrip_s": round(baseline, 3),
-        "parse_s": round(t_parse, 3), "evaluate_s": round(t_eval, 3), "findings": len(findings),
+        "parse_s": round(t_parse, 3),
+        "evaluate_s": round(t_eval, 3),
+        "findings": len(findings),
         "parse_over_baseline": round(t_parse / baseline, 2),
         "evaluate_over_baseline": round(t_eval / baseline, 2),
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -247,23 +292,36 @@ def eval_worker(profile: str, n_trails: int, n_alerts: int, trace_limit_s: float
     parsed = findings = None
     if t_parse + t_eval <= trace_limit_s:  # tracemalloc roughly doubles the time
         out["peak_traced_mb_parse_and_evaluate"] = round(
-            _peak(lambda: evaluate(Inventory.model_validate(doc), profile)), 1)
+            _peak(lambda: evaluate(Inventory.model_validate(doc), profile)), 1
+        )
     else:
         out["peak_traced_mb_parse_and_evaluate"] = None
     return out
 
 
 def _run_worker(profile: str, n_trails: int, n_alerts: int, timeout_s: float) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--eval-worker", profile, str(n_trails),
-               str(n_alerts), "--trace-limit", str(timeout_s / 4)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--eval-worker",
+        profile,
+        str(n_trails),
+        str(n_alerts),
+        "--trace-limit",
+        str(timeout_s / 4),
+    ]
     t = time.perf_counter()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
         return {"profile": profile, "trails": n_trails, "alerts": n_alerts, "timed_out_after_s": timeout_s}
     if done.returncode != 0:
-        return {"profile": profile, "trails": n_trails, "alerts": n_alerts,
-                "failed": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}
+        return {
+            "profile": profile,
+            "trails": n_trails,
+            "alerts": n_alerts,
+            "failed": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode,
+        }
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["worker_wall_s"] = round(time.perf_counter() - t, 1)
     return result
@@ -281,7 +339,7 @@ def bench_evaluation(n_trails: int, n_alerts: int, timeout_s: float) -> dict[str
             exponent = math.log(max(medium["evaluate_s"], 1e-6) / small["evaluate_s"]) / math.log(2)
             entry["growth_exponent"] = round(exponent, 2)
             if "evaluate_s" not in full:
-                entry["extrapolated_full_evaluate_s"] = round(medium["evaluate_s"] * 5 ** exponent, 1)
+                entry["extrapolated_full_evaluate_s"] = round(medium["evaluate_s"] * 5**exponent, 1)
         out["profiles"][profile] = entry
     return out
 
@@ -304,28 +362,62 @@ def report(results: dict[str, Any]) -> str:
     rows = [("measure", "value", "baseline / target")]
     cold = results.get("cold_start")
     if cold:
-        rows.append(("cold start: import handler.index", f"{cold['import_handler_index_s'] * 1000:.0f} ms",
-                     f"target < 1000 ms ({'ok' if cold['handler_within_target'] else 'MISSED'})"))
+        rows.append(
+            (
+                "cold start: import handler.index",
+                f"{cold['import_handler_index_s'] * 1000:.0f} ms",
+                f"target < 1000 ms ({'ok' if cold['handler_within_target'] else 'MISSED'})",
+            )
+        )
         first_ms = cold["import_first_invocation_s"] * 1000
-        rows.append(("cold start: + first-invocation imports", f"{first_ms:.0f} ms",
-                     f"target < 1000 ms ({'ok' if cold['first_invocation_within_target'] else 'MISSED'}); "
-                     f"bare interpreter {cold['interpreter_start_s'] * 1000:.0f} ms"))
+        rows.append(
+            (
+                "cold start: + first-invocation imports",
+                f"{first_ms:.0f} ms",
+                f"target < 1000 ms ({'ok' if cold['first_invocation_within_target'] else 'MISSED'}); "
+                f"bare interpreter {cold['interpreter_start_s'] * 1000:.0f} ms",
+            )
+        )
     scan = results.get("scan")
     if scan:
         for profile, s in scan["profiles"].items():
-            rows.append((f"scan {profile}: parallel wall", f"{s['parallel_wall_s']:.2f} s",
-                         f"sequential {s['sequential_wall_s']:.2f} s "
-                         f"-> x{s['speedup_vs_sequential']} faster"))
-            rows.append((f"scan {profile}: wall / longest chain", f"{s['wall_over_chain']}x",
-                         f"chain {s['longest_chain_calls']} calls = {s['longest_chain_s']:.1f} s; "
-                         f"target <= 3x ({'ok' if s['within_3x_chain'] else 'MISSED'})"))
-            rows.append((f"scan {profile}: API calls", f"{s['calls']}",
-                         f"minimum {s['minimum_calls']} -> x{s['calls_over_minimum']}"
-                         + (f"; off: {s['calls_not_at_minimum']}" if s["calls_not_at_minimum"] else "")))
-        rows.append(("scan: first scan in the process", f"{scan['first_scan_in_process_wall_s']:.2f} s",
-                     "pays the SDK imports in its threads; not in the ratios above"))
-        rows.append(("scan: max RSS of this process", f"{scan['max_rss_mb_after_scans']} MB",
-                     "emulator + SDKs + handler, both profiles"))
+            rows.append(
+                (
+                    f"scan {profile}: parallel wall",
+                    f"{s['parallel_wall_s']:.2f} s",
+                    f"sequential {s['sequential_wall_s']:.2f} s -> x{s['speedup_vs_sequential']} faster",
+                )
+            )
+            rows.append(
+                (
+                    f"scan {profile}: wall / longest chain",
+                    f"{s['wall_over_chain']}x",
+                    f"chain {s['longest_chain_calls']} calls = {s['longest_chain_s']:.1f} s; "
+                    f"target <= 3x ({'ok' if s['within_3x_chain'] else 'MISSED'})",
+                )
+            )
+            rows.append(
+                (
+                    f"scan {profile}: API calls",
+                    f"{s['calls']}",
+                    f"minimum {s['minimum_calls']} -> x{s['calls_over_minimum']}"
+                    + (f"; off: {s['calls_not_at_minimum']}" if s["calls_not_at_minimum"] else ""),
+                )
+            )
+        rows.append(
+            (
+                "scan: first scan in the process",
+                f"{scan['first_scan_in_process_wall_s']:.2f} s",
+                "pays the SDK imports in its threads; not in the ratios above",
+            )
+        )
+        rows.append(
+            (
+                "scan: max RSS of this process",
+                f"{scan['max_rss_mb_after_scans']} MB",
+                "emulator + SDKs + handler, both profiles",
+            )
+        )
     ev = results.get("evaluation")
     if ev:
         for profile, entry in ev["profiles"].items():
@@ -333,23 +425,44 @@ def report(results: dict[str, Any]) -> str:
             label = f"evaluate {profile} {ev['trails']} trails / {ev['alerts']} alerts"
             if "evaluate_s" in full:
                 peak = full.get("peak_traced_mb_parse_and_evaluate")
-                rows.append((label, f"{full['evaluate_s']:.2f} s",
-                             f"x{full['evaluate_over_baseline']} JSON round trip "
-                             f"({full['baseline_json_roundtrip_s']:.2f} s); parse {full['parse_s']:.2f} s "
-                             f"(x{full['parse_over_baseline']}); {full['findings']} findings"))
-                rows.append((f"  memory {profile}", f"{full['max_rss_mb']} MB RSS",
-                             f"traced peak parse+evaluate: {peak if peak is not None else 'not traced'} MB"))
+                rows.append(
+                    (
+                        label,
+                        f"{full['evaluate_s']:.2f} s",
+                        f"x{full['evaluate_over_baseline']} JSON round trip "
+                        f"({full['baseline_json_roundtrip_s']:.2f} s); parse {full['parse_s']:.2f} s "
+                        f"(x{full['parse_over_baseline']}); {full['findings']} findings",
+                    )
+                )
+                rows.append(
+                    (
+                        f"  memory {profile}",
+                        f"{full['max_rss_mb']} MB RSS",
+                        f"traced peak parse+evaluate: {peak if peak is not None else 'not traced'} MB",
+                    )
+                )
             else:
-                why = (f"did not finish in {full['timed_out_after_s']:.0f} s" if "timed_out_after_s" in full
-                       else f"failed: {full.get('failed')}")
-                extra = (f"; extrapolated {entry['extrapolated_full_evaluate_s']} s"
-                         if "extrapolated_full_evaluate_s" in entry else "")
+                why = (
+                    f"did not finish in {full['timed_out_after_s']:.0f} s"
+                    if "timed_out_after_s" in full
+                    else f"failed: {full.get('failed')}"
+                )
+                extra = (
+                    f"; extrapolated {entry['extrapolated_full_evaluate_s']} s"
+                    if "extrapolated_full_evaluate_s" in entry
+                    else ""
+                )
                 rows.append((label, why, f"growth exponent {entry.get('growth_exponent')}{extra}"))
             if "growth_exponent" in entry:
                 small, medium = entry["at_tenth"], entry["at_fifth"]
-                rows.append((f"  growth {profile}", f"n^{entry['growth_exponent']}",
-                             f"{small['alerts']} alerts {small['evaluate_s']:.2f} s, "
-                             f"{medium['alerts']} alerts {medium['evaluate_s']:.2f} s"))
+                rows.append(
+                    (
+                        f"  growth {profile}",
+                        f"n^{entry['growth_exponent']}",
+                        f"{small['alerts']} alerts {small['evaluate_s']:.2f} s, "
+                        f"{medium['alerts']} alerts {medium['evaluate_s']:.2f} s",
+                    )
+                )
     return _table(rows)
 
 
@@ -359,11 +472,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--skip-eval", action="store_true")
     parser.add_argument("--skip-cold", action="store_true")
-    parser.add_argument("--eval-timeout", type=float, default=600.0,
-                        help="seconds one profile may take at one size before it is reported as too slow")
+    parser.add_argument(
+        "--eval-timeout",
+        type=float,
+        default=600.0,
+        help="seconds one profile may take at one size before it is reported as too slow",
+    )
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results.json"))
-    parser.add_argument("--eval-worker", nargs=3, metavar=("PROFILE", "TRAILS", "ALERTS"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--eval-worker", nargs=3, metavar=("PROFILE", "TRAILS", "ALERTS"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--trace-limit", type=float, default=60.0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.eval_worker:
@@ -372,8 +490,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     results: dict[str, Any] = {
-        "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "quick": args.quick,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "quick": args.quick,
     }
     if not args.skip_cold:
         results["cold_start"] = bench_cold_start(3 if args.quick else 7)

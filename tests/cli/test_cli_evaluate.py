@@ -18,14 +18,25 @@ GOOD = "event.eventType: ApiCall and event.errorCode: NoPermission"
 
 
 def _snapshot(trails, alerts=()):
-    return {"version": 1, "account_id": ACCOUNT, "collected_at": "2026-11-29T02:00:00Z", "regions": {HZ: {
-        "trails": list(trails),
-        "sls_projects": {"p01": {"alerts": list(alerts)}},
-    }}}
+    return {
+        "version": 1,
+        "account_id": ACCOUNT,
+        "collected_at": "2026-11-29T02:00:00Z",
+        "regions": {
+            HZ: {
+                "trails": list(trails),
+                "sls_projects": {"p01": {"alerts": list(alerts)}},
+            }
+        },
+    }
 
 
-TRAIL = {"Name": "t", "Status": "Enable", "HomeRegion": HZ,
-         "SlsProjectArn": f"acs:log:{HZ}:{ACCOUNT}:project/p01"}
+TRAIL = {
+    "Name": "t",
+    "Status": "Enable",
+    "HomeRegion": HZ,
+    "SlsProjectArn": f"acs:log:{HZ}:{ACCOUNT}:project/p01",
+}
 ALERT = {"name": "unauth", "status": "ENABLED", "configuration": {"queryList": [{"query": GOOD}]}}
 OK_DOC = _snapshot([TRAIL], [ALERT])
 ALARM_DOC = _snapshot([TRAIL, {"Name": "off", "Status": "Disable", "HomeRegion": HZ}], [ALERT])
@@ -37,6 +48,7 @@ def write(tmp_path):
         path = tmp_path / name
         path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
         return str(path)
+
     return write
 
 
@@ -54,8 +66,11 @@ def test_json_is_one_array_of_finding_objects(write):
     findings = json.loads(out)
     assert isinstance(findings, list) and len(findings) == 2
     assert [(f["status"], f["reason"]) for f in findings] == [
-        ("ok", f"t is configured with ActionTrail enabled, delivering to SLS project in region {HZ}, "
-               "and has an unauthorized API call monitoring alert configured"),
+        (
+            "ok",
+            f"t is configured with ActionTrail enabled, delivering to SLS project in region {HZ}, "
+            "and has an unauthorized API call monitoring alert configured",
+        ),
         ("alarm", "off is not enabled"),
     ]
     for finding in findings:
@@ -112,13 +127,20 @@ def test_stdin(monkeypatch):
     assert [f["status"] for f in json.loads(out)] == ["ok"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{not json",
-     "cis216: error: stdin: not JSON: Expecting property name enclosed in double quotes "
-     "at line 1 column 2\n"),
-    (json.dumps({**OK_DOC, "version": 9}),
-     "cis216: error: stdin: version: unsupported snapshot version 9; this cis216 reads version 1\n"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "{not json",
+            "cis216: error: stdin: not JSON: Expecting property name enclosed in double quotes "
+            "at line 1 column 2\n",
+        ),
+        (
+            json.dumps({**OK_DOC, "version": 9}),
+            "cis216: error: stdin: version: unsupported snapshot version 9; this cis216 reads version 1\n",
+        ),
+    ],
+)
 def test_bad_stdin_exits_2(monkeypatch, capsys, text, message):
     code, out = run(["evaluate", "-", "--profile", "powerpipe"], text, monkeypatch)
     assert (code, out) == (EXIT_BAD_INPUT, "")
@@ -137,7 +159,8 @@ def test_bad_file_exits_2_with_the_path_of_the_bad_field(write, capsys):
     code, out = run(["evaluate", path, "--profile", "powerpipe"])
     assert (code, out) == (EXIT_BAD_INPUT, "")
     assert capsys.readouterr().err == (
-        f"cis216: error: {path}: regions.cn-hangzhou.trails[0].Name: Field required\n")
+        f"cis216: error: {path}: regions.cn-hangzhou.trails[0].Name: Field required\n"
+    )
 
 
 @pytest.mark.parametrize("content", ["", "[1,", "\u00ff not json"])
@@ -153,13 +176,16 @@ def test_missing_file_exits_2(tmp_path, capsys):
     assert capsys.readouterr().err == f"cis216: error: {path}: cannot read: No such file or directory\n"
 
 
-@pytest.mark.parametrize("argv", [
-    ["evaluate"],
-    ["evaluate", "x.json", "--format", "xml"],
-    ["evaluate", "x.json", "--profile", "lenient"],
-    ["evaluate", "x.json", "--fail-on", "bad"],
-    [],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate"],
+        ["evaluate", "x.json", "--format", "xml"],
+        ["evaluate", "x.json", "--profile", "lenient"],
+        ["evaluate", "x.json", "--fail-on", "bad"],
+        [],
+    ],
+)
 def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as caught:
         main(argv, out=io.StringIO())
@@ -180,9 +206,23 @@ def test_help(capsys):
 def test_python_m_cis216_end_to_end(tmp_path):
     sample = resources.files("cis216").joinpath("samples/sample-account.json")
     done = subprocess.run(
-        [sys.executable, "-m", "cis216", "evaluate", str(sample), "--profile", "powerpipe",
-         "--format", "json", "--fail-on", "alarm"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "cis216",
+            "evaluate",
+            str(sample),
+            "--profile",
+            "powerpipe",
+            "--format",
+            "json",
+            "--fail-on",
+            "alarm",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == EXIT_FAIL_ON, done.stderr
     findings = json.loads(done.stdout)
@@ -190,13 +230,20 @@ def test_python_m_cis216_end_to_end(tmp_path):
 
     bad = tmp_path / "bad.json"
     bad.write_text('{"version": 1}', encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "cis216", "evaluate", "-", "--profile", "powerpipe"],
-                          input=bad.read_text(), capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cis216", "evaluate", "-", "--profile", "powerpipe"],
+        input=bad.read_text(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert (done.returncode, done.stdout) == (EXIT_BAD_INPUT, "")
     assert done.stderr.startswith("cis216: error: stdin: account_id: Field required\n")
 
-    done = subprocess.run([sys.executable, "-m", "cis216", "--help"], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cis216", "--help"], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0 and "evaluate" in done.stdout
 
 
@@ -212,13 +259,20 @@ def test_settings_file_that_is_not_utf8_or_not_json_exits_2(write, capsys):
     assert capsys.readouterr().err.startswith(f"cis216: error: {nan}: ")
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"version": 1, "x": ' + "9" * 5000 + "}",
-     "not JSON this program can read: a number has too many digits"),
-    ("[" * 100000 + "]" * 100000, "not JSON this program can read: nested too deeply"),
-    (json.dumps(OK_DOC).replace('"version": 1', '"version": NaN'),
-     "version: not a finite number (JSON has no NaN or Infinity)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            '{"version": 1, "x": ' + "9" * 5000 + "}",
+            "not JSON this program can read: a number has too many digits",
+        ),
+        ("[" * 100000 + "]" * 100000, "not JSON this program can read: nested too deeply"),
+        (
+            json.dumps(OK_DOC).replace('"version": 1', '"version": NaN'),
+            "version: not a finite number (JSON has no NaN or Infinity)",
+        ),
+    ],
+)
 def test_json_python_cannot_hold_exits_2(write, monkeypatch, capsys, text, message):
     path = write(text)
     assert run(["evaluate", path, "--profile", "powerpipe"]) == (EXIT_BAD_INPUT, "")
@@ -229,12 +283,29 @@ def test_json_python_cannot_hold_exits_2(write, monkeypatch, capsys, text, messa
 
 def test_a_closed_pipe_is_not_a_traceback_and_keeps_the_exit_code(write):
     # `cis216 evaluate ... | head -1`: the reader closes the pipe before everything is written.
-    path = write(_snapshot([dict(TRAIL, Name=f"t{i}") for i in range(2000)] + [
-        {"Name": "off", "Status": "Disable", "HomeRegion": HZ}], [ALERT]))
+    path = write(
+        _snapshot(
+            [dict(TRAIL, Name=f"t{i}") for i in range(2000)]
+            + [{"Name": "off", "Status": "Disable", "HomeRegion": HZ}],
+            [ALERT],
+        )
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "cis216", "evaluate", path, "--profile", "powerpipe", "--format", "jsonl",
-         "--fail-on", "alarm"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "cis216",
+            "evaluate",
+            path,
+            "--profile",
+            "powerpipe",
+            "--format",
+            "jsonl",
+            "--fail-on",
+            "alarm",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     process.stdout.read(10)
     process.stdout.close()

@@ -13,16 +13,21 @@ DEFAULT = object()
 
 
 def snapshot(regions: dict[str, Any], account_id: str = ACCOUNT) -> dict[str, Any]:
-    return {"version": 1, "account_id": account_id, "collected_at": "2026-11-29T02:00:00Z",
-            "regions": regions}
+    return {
+        "version": 1,
+        "account_id": account_id,
+        "collected_at": "2026-11-29T02:00:00Z",
+        "regions": regions,
+    }
 
 
 def arn(region: str, project: str = "actiontrail-central") -> str:
     return f"acs:log:{region}:{ACCOUNT}:project/{project}"
 
 
-def trail(name: str = "t", status: Any = "Enable", home: Any = "cn-hangzhou", sls_arn: Any = DEFAULT,
-          **extra: Any) -> dict[str, Any]:
+def trail(
+    name: str = "t", status: Any = "Enable", home: Any = "cn-hangzhou", sls_arn: Any = DEFAULT, **extra: Any
+) -> dict[str, Any]:
     """A DescribeTrails item; UNSET leaves a field out, DEFAULT delivers to SLS in the home region."""
     doc: dict[str, Any] = {"Name": name}
     if status is not UNSET:
@@ -37,8 +42,9 @@ def trail(name: str = "t", status: Any = "Enable", home: Any = "cn-hangzhou", sl
     return doc
 
 
-def alert(query_list: Any = UNSET, status: Any = "ENABLED", name: str = "unauth",
-          **extra: Any) -> dict[str, Any]:
+def alert(
+    query_list: Any = UNSET, status: Any = "ENABLED", name: str = "unauth", **extra: Any
+) -> dict[str, Any]:
     doc: dict[str, Any] = {"name": name}
     if status is not UNSET:
         doc["status"] = status
@@ -49,8 +55,9 @@ def alert(query_list: Any = UNSET, status: Any = "ENABLED", name: str = "unauth"
     return doc
 
 
-def region(trails: list | None = None, alerts: list | None = None, project: str = "actiontrail-central",
-           **extra: Any) -> dict[str, Any]:
+def region(
+    trails: list | None = None, alerts: list | None = None, project: str = "actiontrail-central", **extra: Any
+) -> dict[str, Any]:
     doc: dict[str, Any] = {"trails": trails or []}
     if alerts is not None:
         doc["sls_projects"] = {project: {"alerts": alerts}}

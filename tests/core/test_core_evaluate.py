@@ -28,7 +28,8 @@ def test_unknown_profile():
 def test_powerpipe_findings_carry_the_contract_fields():
     findings = evaluate(inventory({HZ: region([trail()], [alert()])}), "powerpipe")
     assert [(f.control, f.profile, f.scope, f.account_id, f.region) for f in findings] == [
-        (CONTROL, "powerpipe", "trail", ACCOUNT, HZ)]
+        (CONTROL, "powerpipe", "trail", ACCOUNT, HZ)
+    ]
     assert CONTROL == "cis_v200_2_16"
 
 
@@ -50,24 +51,37 @@ def test_every_profile_runs_on_the_sample(profile):
     assert evaluate(_sample(), profile)
 
 
-@pytest.mark.parametrize("error, resource, reason", [
-    ({"api": "ListAlerts", "project": "p01", "code": "Unauthorized", "message": "denied"},
-     f"acs:log:{HZ}:{ACCOUNT}:project/p01",
-     f"ListAlerts failed for project p01 in {HZ} (Unauthorized: denied); what it would have returned is "
-     "missing, so verdicts that depend on it may be wrong"),
-    ({"api": "GetIndex", "project": "p01", "logstore": "actiontrail_t", "code": "InternalError"},
-     f"acs:log:{HZ}:{ACCOUNT}:project/p01/logstore/actiontrail_t",
-     f"GetIndex failed for logstore actiontrail_t of project p01 in {HZ} (InternalError); what it would have "
-     "returned is missing, so verdicts that depend on it may be wrong"),
-    ({"api": "ListProject", "code": "Throttling", "message": "slow down"},
-     f"acs:log:{HZ}:{ACCOUNT}:*",
-     f"ListProject failed for {HZ} (Throttling: slow down); what it would have returned is missing, "
-     "so verdicts that depend on it may be wrong"),
-])
+@pytest.mark.parametrize(
+    "error, resource, reason",
+    [
+        (
+            {"api": "ListAlerts", "project": "p01", "code": "Unauthorized", "message": "denied"},
+            f"acs:log:{HZ}:{ACCOUNT}:project/p01",
+            f"ListAlerts failed for project p01 in {HZ} (Unauthorized: denied); what it would have returned is "
+            "missing, so verdicts that depend on it may be wrong",
+        ),
+        (
+            {"api": "GetIndex", "project": "p01", "logstore": "actiontrail_t", "code": "InternalError"},
+            f"acs:log:{HZ}:{ACCOUNT}:project/p01/logstore/actiontrail_t",
+            f"GetIndex failed for logstore actiontrail_t of project p01 in {HZ} (InternalError); what it would have "
+            "returned is missing, so verdicts that depend on it may be wrong",
+        ),
+        (
+            {"api": "ListProject", "code": "Throttling", "message": "slow down"},
+            f"acs:log:{HZ}:{ACCOUNT}:*",
+            f"ListProject failed for {HZ} (Throttling: slow down); what it would have returned is missing, "
+            "so verdicts that depend on it may be wrong",
+        ),
+    ],
+)
 def test_recorded_errors_become_error_findings(error, resource, reason):
     findings = evaluate(inventory({HZ: region([trail()], [alert()], errors=[error])}), "powerpipe")
     assert [f.status for f in findings] == ["ok", "error"]
     found = findings[1]
-    assert (found.resource, found.reason, found.scope, found.reason_codes) == (resource, reason, "scan",
-                                                                               ["SCAN_ERROR"])
+    assert (found.resource, found.reason, found.scope, found.reason_codes) == (
+        resource,
+        reason,
+        "scan",
+        ["SCAN_ERROR"],
+    )
     assert found.evidence["api"] == error["api"] and found.evidence["code"] == error["code"]

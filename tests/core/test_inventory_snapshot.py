@@ -13,11 +13,17 @@ from core_builders import ACCOUNT, snapshot
 from cis216.inventory import SNAPSHOT_VERSION, Inventory, InventoryError, load_inventory, parse_inventory
 
 HZ = "cn-hangzhou"
-BASE = snapshot({HZ: {
-    "trails": [{"Name": "t", "Status": "Enable", "HomeRegion": HZ}],
-    "sls_projects": {"p01": {"alerts": [{"name": "a", "configuration": {"queryList": [{"query": "x"}]}}]}},
-    "errors": [],
-}})
+BASE = snapshot(
+    {
+        HZ: {
+            "trails": [{"Name": "t", "Status": "Enable", "HomeRegion": HZ}],
+            "sls_projects": {
+                "p01": {"alerts": [{"name": "a", "configuration": {"queryList": [{"query": "x"}]}}]}
+            },
+            "errors": [],
+        }
+    }
+)
 ALERT = ("regions", HZ, "sls_projects", "p01", "alerts", 0)
 
 
@@ -31,6 +37,7 @@ def _set(path, value):
             del target[last]
         else:
             target[last] = value
+
     return change
 
 
@@ -42,6 +49,8 @@ def _nested_lists(depth):
     for _ in range(depth - 1):
         value = [value]
     return value
+
+
 R = "snapshot: regions.cn-hangzhou"
 A = f"{R}.sls_projects.p01.alerts[0]"
 Q = f"{A}.configuration.queryList[0]"
@@ -50,97 +59,137 @@ QUERY_TYPE = "expected a string (the search statement) or null"
 BROKEN = {
     "wrong version": (
         _set(("version",), 2),
-        "snapshot: version: unsupported snapshot version 2; this cis216 reads version 1"),
+        "snapshot: version: unsupported snapshot version 2; this cis216 reads version 1",
+    ),
     "version as text": (_set(("version",), "1"), "snapshot: version: Input should be a valid integer"),
     "missing version": (_set(("version",), DELETE), "snapshot: version: Field required"),
     "trail without Name": (
-        _set(("regions", HZ, "trails", 0, "Name"), DELETE), f"{R}.trails[0].Name: Field required"),
+        _set(("regions", HZ, "trails", 0, "Name"), DELETE),
+        f"{R}.trails[0].Name: Field required",
+    ),
     "trail with empty Name": (
         _set(("regions", HZ, "trails", 0, "Name"), ""),
-        f"{R}.trails[0].Name: String should have at least 1 character"),
+        f"{R}.trails[0].Name: String should have at least 1 character",
+    ),
     "trail Name not text": (
-        _set(("regions", HZ, "trails", 0, "Name"), 7), f"{R}.trails[0].Name: Input should be a valid string"),
+        _set(("regions", HZ, "trails", 0, "Name"), 7),
+        f"{R}.trails[0].Name: Input should be a valid string",
+    ),
     "trail Status not text": (
         _set(("regions", HZ, "trails", 0, "Status"), True),
-        f"{R}.trails[0].Status: Input should be a valid string"),
+        f"{R}.trails[0].Status: Input should be a valid string",
+    ),
     "trail not an object": (
-        _set(("regions", HZ, "trails", 0), "t"), f"{R}.trails[0]: expected an object, got str"),
+        _set(("regions", HZ, "trails", 0), "t"),
+        f"{R}.trails[0]: expected an object, got str",
+    ),
     "trails not a list": (
-        _set(("regions", HZ, "trails"), {"Name": "t"}), f"{R}.trails: Input should be a valid list"),
+        _set(("regions", HZ, "trails"), {"Name": "t"}),
+        f"{R}.trails: Input should be a valid list",
+    ),
     "region id in capitals": (
-        _set(("regions", "CN_HANGZHOU"), {}), f"snapshot: regions.CN_HANGZHOU: 'CN_HANGZHOU' {NOT_REGION}"),
+        _set(("regions", "CN_HANGZHOU"), {}),
+        f"snapshot: regions.CN_HANGZHOU: 'CN_HANGZHOU' {NOT_REGION}",
+    ),
     "region id a host and path": (
-        _set(("regions", "evil.com/x"), {}), f"snapshot: regions['evil.com/x']: 'evil.com/x' {NOT_REGION}"),
+        _set(("regions", "evil.com/x"), {}),
+        f"snapshot: regions['evil.com/x']: 'evil.com/x' {NOT_REGION}",
+    ),
     "region id with a trailing newline": (
         _set(("regions", "cn-hangzhou\n"), {}),
-        f"snapshot: regions['cn-hangzhou\\n']: 'cn-hangzhou\\n' {NOT_REGION}"),
+        f"snapshot: regions['cn-hangzhou\\n']: 'cn-hangzhou\\n' {NOT_REGION}",
+    ),
     "project name with a trailing newline": (
         _set(("regions", HZ, "sls_projects", "p01\n"), {}),
-        f"{R}.sls_projects['p01\\n']: 'p01\\n' is not an SLS project name (3-63 of a-z, 0-9, '-')"),
+        f"{R}.sls_projects['p01\\n']: 'p01\\n' is not an SLS project name (3-63 of a-z, 0-9, '-')",
+    ),
     "account id with a trailing newline": (
         _set(("account_id",), ACCOUNT + "\n"),
-        f"snapshot: account_id: '{ACCOUNT}\\n' is not an Alibaba Cloud account id (digits only)"),
+        f"snapshot: account_id: '{ACCOUNT}\\n' is not an Alibaba Cloud account id (digits only)",
+    ),
     "region id empty": (_set(("regions", ""), {}), f"snapshot: regions['']: '' {NOT_REGION}"),
     "regions not an object": (
         _set(("regions",), []),
-        "snapshot: regions: Input should be a valid dictionary"),
+        "snapshot: regions: Input should be a valid dictionary",
+    ),
     "bad account id": (
         _set(("account_id",), "12ab"),
-        "snapshot: account_id: '12ab' is not an Alibaba Cloud account id (digits only)"),
+        "snapshot: account_id: '12ab' is not an Alibaba Cloud account id (digits only)",
+    ),
     "account id missing": (_set(("account_id",), DELETE), "snapshot: account_id: Field required"),
     "collected_at not a time": (
         _set(("collected_at",), "yesterday"),
-        "snapshot: collected_at: Input should be a valid datetime or date, input is too short"),
+        "snapshot: collected_at: Input should be a valid datetime or date, input is too short",
+    ),
     "alerts not a list": (
         _set(("regions", HZ, "sls_projects", "p01", "alerts"), {"name": "a"}),
-        f"{R}.sls_projects.p01.alerts: Input should be a valid list"),
+        f"{R}.sls_projects.p01.alerts: Input should be a valid list",
+    ),
     "alert without name": (_set((*ALERT, "name"), DELETE), f"{A}.name: Field required"),
     "alert with empty name": (
         _set((*ALERT, "name"), ""),
-        f"{A}.name: String should have at least 1 character"),
+        f"{A}.name: String should have at least 1 character",
+    ),
     "project name invalid": (
         _set(("regions", HZ, "sls_projects", "Bad_Project"), {}),
-        f"{R}.sls_projects.Bad_Project: 'Bad_Project' is not an SLS project name (3-63 of a-z, 0-9, '-')"),
+        f"{R}.sls_projects.Bad_Project: 'Bad_Project' is not an SLS project name (3-63 of a-z, 0-9, '-')",
+    ),
     "sls_projects not an object": (
         _set(("regions", HZ, "sls_projects"), ["p01"]),
-        f"{R}.sls_projects: Input should be a valid dictionary"),
+        f"{R}.sls_projects: Input should be a valid dictionary",
+    ),
     "queryList not a list": (
         _set((*ALERT, "configuration", "queryList"), {"query": "x"}),
-        f"{A}.configuration.queryList: Input should be a valid list"),
+        f"{A}.configuration.queryList: Input should be a valid list",
+    ),
     "query not text": (
         _set((*ALERT, "configuration", "queryList", 0), {"query": 5}),
-        f"{Q}: query: {QUERY_TYPE}, got a number"),
+        f"{Q}: query: {QUERY_TYPE}, got a number",
+    ),
     "Query not text": (
         _set((*ALERT, "configuration", "queryList", 0), {"Query": ["x"]}),
-        f"{Q}: Query: {QUERY_TYPE}, got an array"),
+        f"{Q}: Query: {QUERY_TYPE}, got an array",
+    ),
     "queryList start not text": (
         _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "start": 5}),
-        f"{Q}: start: expected a string, got a number"),
+        f"{Q}: start: expected a string, got a number",
+    ),
     "queryList region an object": (
         _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "region": {"id": "cn-hangzhou"}}),
-        f"{Q}: region: expected a string, got an object"),
+        f"{Q}: region: expected a string, got an object",
+    ),
     "queryList logStore not text": (
         _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "logStore": ["a"]}),
-        f"{Q}: logStore: expected a string, got an array"),
+        f"{Q}: logStore: expected a string, got an array",
+    ),
     "queryList storeType not text": (
         _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "storeType": 1}),
-        f"{Q}: storeType: Input should be a valid string"),
+        f"{Q}: storeType: Input should be a valid string",
+    ),
     "NaN in a queryList entry": (
         _set((*ALERT, "configuration", "queryList", 0), {"query": "x", "threshold": float("nan")}),
-        f"{Q}.threshold: not a finite number (JSON has no NaN or Infinity)"),
+        f"{Q}.threshold: not a finite number (JSON has no NaN or Infinity)",
+    ),
     "infinity as the version": (
         _set(("version",), float("inf")),
-        "snapshot: version: not a finite number (JSON has no NaN or Infinity)"),
+        "snapshot: version: not a finite number (JSON has no NaN or Infinity)",
+    ),
     "nested too deep": (
         _set((*ALERT, "configuration", "queryList", 0), {"ui": _nested_lists(60)}),
-        f"{Q}.ui{'[0]' * 54}: nested deeper than 64 levels"),
+        f"{Q}.ui{'[0]' * 54}: nested deeper than 64 levels",
+    ),
     "unknown top-level key": (
         _set(("extra",), 1),
-        f"snapshot: extra: unknown field (not part of snapshot version {SNAPSHOT_VERSION})"),
+        f"snapshot: extra: unknown field (not part of snapshot version {SNAPSHOT_VERSION})",
+    ),
     "unknown region key": (
-        _set(("regions", HZ, "buckets"), []), f"{R}.buckets: unknown field (not part of snapshot version 1)"),
+        _set(("regions", HZ, "buckets"), []),
+        f"{R}.buckets: unknown field (not part of snapshot version 1)",
+    ),
     "scan error without code": (
-        _set(("regions", HZ, "errors"), [{"api": "ListAlerts"}]), f"{R}.errors[0].code: Field required"),
+        _set(("regions", HZ, "errors"), [{"api": "ListAlerts"}]),
+        f"{R}.errors[0].code: Field required",
+    ),
 }
 
 
@@ -194,7 +243,8 @@ def test_file_that_is_not_json(tmp_path):
     with pytest.raises(InventoryError) as caught:
         load_inventory(path)
     assert str(caught.value) == (
-        f"{path}: not JSON: Expecting property name enclosed in double quotes at line 1 column 15")
+        f"{path}: not JSON: Expecting property name enclosed in double quotes at line 1 column 15"
+    )
 
 
 def test_file_with_a_byte_order_mark(tmp_path):
@@ -229,17 +279,28 @@ def test_file_errors_name_the_file(tmp_path):
 
 # --- tolerant of real-world variants ----------------------------------------------------------------
 
+
 def _alert(**fields):
     document = snapshot({HZ: {"sls_projects": {"p01": {"alerts": [{"name": "a", **fields}]}}}})
     return parse_inventory(document).regions[HZ].sls_projects["p01"].alerts[0]
 
 
-@pytest.mark.parametrize("fields, enabled", [
-    ({"status": "ENABLED"}, True), ({"status": "enabled"}, True), ({"status": "Enabled"}, True),
-    ({"state": "Enabled"}, True), ({"state": "ENABLE"}, True), ({"status": " disabled "}, False),
-    ({"state": "Disabled"}, False), ({"status": "DISABLED", "state": "Enabled"}, False),
-    ({}, None), ({"status": ""}, None), ({"status": "", "state": "disabled"}, False),
-])
+@pytest.mark.parametrize(
+    "fields, enabled",
+    [
+        ({"status": "ENABLED"}, True),
+        ({"status": "enabled"}, True),
+        ({"status": "Enabled"}, True),
+        ({"state": "Enabled"}, True),
+        ({"state": "ENABLE"}, True),
+        ({"status": " disabled "}, False),
+        ({"state": "Disabled"}, False),
+        ({"status": "DISABLED", "state": "Enabled"}, False),
+        ({}, None),
+        ({"status": ""}, None),
+        ({"status": "", "state": "disabled"}, False),
+    ],
+)
 def test_status_or_state_in_any_case(fields, enabled):
     assert _alert(**fields).enabled is enabled
 
@@ -250,12 +311,15 @@ def test_status_is_kept_as_given_for_the_reference_query():
     assert _alert(state="Enabled").status is None
 
 
-@pytest.mark.parametrize("entry, store", [
-    ({"query": "*", "store": "actiontrail_t"}, "actiontrail_t"),
-    ({"query": "*", "logStore": "actiontrail_t"}, "actiontrail_t"),
-    ({"query": "*", "store": "", "logStore": "legacy"}, "legacy"),
-    ({"query": "*"}, None),
-])
+@pytest.mark.parametrize(
+    "entry, store",
+    [
+        ({"query": "*", "store": "actiontrail_t"}, "actiontrail_t"),
+        ({"query": "*", "logStore": "actiontrail_t"}, "actiontrail_t"),
+        ({"query": "*", "store": "", "logStore": "legacy"}, "legacy"),
+        ({"query": "*"}, None),
+    ],
+)
 def test_store_or_log_store(entry, store):
     alert = _alert(configuration={"queryList": [entry]})
     assert alert.configuration.queries[0].store == store
@@ -270,12 +334,32 @@ def test_query_or_capital_query_and_non_object_entries_are_kept_verbatim():
 
 def test_fields_are_read_by_their_api_names_only():
     # Steampipe reads `Name`, `Status`, `SlsProjectArn`, `queryList`: other spellings are extra fields.
-    document = snapshot({HZ: {
-        "trails": [{"Name": "t", "name": "other", "status": "Enable", "home_region": HZ,
-                    "sls_project_arn": f"acs:log:{HZ}:{ACCOUNT}:project/p01"}],
-        "sls_projects": {"p01": {"alerts": [
-            {"name": "a", "display_name": "x", "configuration": {"query_list": [{"query": "q"}]}}]}},
-    }})
+    document = snapshot(
+        {
+            HZ: {
+                "trails": [
+                    {
+                        "Name": "t",
+                        "name": "other",
+                        "status": "Enable",
+                        "home_region": HZ,
+                        "sls_project_arn": f"acs:log:{HZ}:{ACCOUNT}:project/p01",
+                    }
+                ],
+                "sls_projects": {
+                    "p01": {
+                        "alerts": [
+                            {
+                                "name": "a",
+                                "display_name": "x",
+                                "configuration": {"query_list": [{"query": "q"}]},
+                            }
+                        ]
+                    }
+                },
+            }
+        }
+    )
     parsed = parse_inventory(document).regions[HZ]
     trail = parsed.trails[0]
     assert (trail.name, trail.status, trail.home_region, trail.sls_project_arn) == ("t", None, None, None)
@@ -305,10 +389,16 @@ def test_empty_strings_are_null_as_in_steampipe():
 
 
 def test_extra_fields_the_api_may_add_are_kept():
-    document = snapshot({HZ: {
-        "trails": [{"Name": "t", "BrandNewField": {"x": 1}}],
-        "sls_projects": {"p01": {"alerts": [{"name": "a", "newThing": 1, "configuration": {"newConf": 2}}]}},
-    }})
+    document = snapshot(
+        {
+            HZ: {
+                "trails": [{"Name": "t", "BrandNewField": {"x": 1}}],
+                "sls_projects": {
+                    "p01": {"alerts": [{"name": "a", "newThing": 1, "configuration": {"newConf": 2}}]}
+                },
+            }
+        }
+    )
     parsed = parse_inventory(document).regions[HZ]
     assert parsed.trails[0].raw["BrandNewField"] == {"x": 1}
     assert parsed.sls_projects["p01"].alerts[0].raw["newThing"] == 1

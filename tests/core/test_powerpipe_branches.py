@@ -17,8 +17,11 @@ HZ, SH = "cn-hangzhou", "cn-shanghai"
 
 
 def rows(regions):
-    return [(f.resource, f.status, f.reason, f.account_id, f.region)
-            for f in powerpipe.evaluate(inventory(regions)) if f.status != "error"]
+    return [
+        (f.resource, f.status, f.reason, f.account_id, f.region)
+        for f in powerpipe.evaluate(inventory(regions))
+        if f.status != "error"
+    ]
 
 
 def status_of(regions):
@@ -33,29 +36,39 @@ def with_query_list(query_list, status="ENABLED"):
 
 # --- the three strings of a row -------------------------------------------------------------------
 
+
 def test_ok_row_is_the_sql_row_exactly():
-    assert rows({HZ: region([trail()], [alert()])}) == [(
-        f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t", "ok",
-        f"t is configured with ActionTrail enabled, delivering to SLS project in region {HZ}, "
-        "and has an unauthorized API call monitoring alert configured",
-        ACCOUNT, HZ,
-    )]
+    assert rows({HZ: region([trail()], [alert()])}) == [
+        (
+            f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t",
+            "ok",
+            f"t is configured with ActionTrail enabled, delivering to SLS project in region {HZ}, "
+            "and has an unauthorized API call monitoring alert configured",
+            ACCOUNT,
+            HZ,
+        )
+    ]
 
 
 def test_no_alert_row():
-    assert rows({HZ: region([trail()])}) == [(
-        f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t", "alarm",
-        f"t is configured with ActionTrail enabled and delivering to SLS project in region {HZ}, "
-        "but no unauthorized API call monitoring alert found in that region",
-        ACCOUNT, HZ,
-    )]
+    assert rows({HZ: region([trail()])}) == [
+        (
+            f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t",
+            "alarm",
+            f"t is configured with ActionTrail enabled and delivering to SLS project in region {HZ}, "
+            "but no unauthorized API call monitoring alert found in that region",
+            ACCOUNT,
+            HZ,
+        )
+    ]
 
 
 @pytest.mark.parametrize("sls_arn", ["", UNSET])
 def test_enabled_trail_not_delivering_to_sls(sls_arn):
     found = rows({HZ: region([trail(sls_arn=sls_arn)], [alert()])})
     assert [(status, reason) for _, status, reason, *_ in found] == [
-        ("alarm", "t is enabled but not configured to deliver logs to SLS")]
+        ("alarm", "t is enabled but not configured to deliver logs to SLS")
+    ]
 
 
 @pytest.mark.parametrize("status", ["Disable", "Fresh", "enable", "ENABLE", "", UNSET])
@@ -71,6 +84,7 @@ def test_disabled_trail_without_sls_is_not_enabled():
 
 # --- rows: one per trail per region, none without a trail ------------------------------------------
 
+
 def test_account_without_trail_gives_no_row():
     regions = {HZ: region([], [alert()]), SH: region([], [alert(status="DISABLED")])}
     assert rows(regions) == []
@@ -81,7 +95,8 @@ def test_account_without_trail_keeps_its_scan_errors():
     errors = [{"api": "DescribeTrails", "code": "Forbidden.RAM", "message": "denied"}]
     findings = powerpipe.evaluate(inventory({HZ: region([], errors=errors)}))
     assert [(f.status, f.scope, f.resource) for f in findings] == [
-        ("error", "scan", f"acs:actiontrail:{HZ}:{ACCOUNT}:*")]
+        ("error", "scan", f"acs:actiontrail:{HZ}:{ACCOUNT}:*")
+    ]
     assert "DescribeTrails failed" in findings[0].reason and "Forbidden.RAM: denied" in findings[0].reason
 
 
@@ -113,14 +128,17 @@ def test_a_name_match_does_not_help_a_row_that_does_not_deliver():
     }
     assert sorted((f[4], f[1]) for f in rows(regions)) == [(HZ, "ok"), (SH, "alarm")]
     assert [f[2] for f in rows(regions) if f[4] == SH] == [
-        "same is enabled but not configured to deliver logs to SLS"]
+        "same is enabled but not configured to deliver logs to SLS"
+    ]
 
 
 # --- region-only matching --------------------------------------------------------------------------
 
+
 def test_alert_in_any_project_of_the_sls_region_counts():
-    regions = {HZ: region([trail(sls_arn=arn(HZ, "actiontrail-central"))], [alert()],
-                          project="other-project")}
+    regions = {
+        HZ: region([trail(sls_arn=arn(HZ, "actiontrail-central"))], [alert()], project="other-project")
+    }
     assert status_of(regions) == "ok"
 
 
@@ -132,8 +150,10 @@ def test_alert_in_another_region_does_not_count():
 def test_the_sls_region_of_the_arn_decides_not_the_trail_region():
     regions = {HZ: region([trail(sls_arn=arn(SH))], [alert()]), SH: region([], [alert()])}
     assert rows(regions)[0][1:3] == (
-        "ok", f"t is configured with ActionTrail enabled, delivering to SLS project in region {SH}, "
-        "and has an unauthorized API call monitoring alert configured")
+        "ok",
+        f"t is configured with ActionTrail enabled, delivering to SLS project in region {SH}, "
+        "and has an unauthorized API call monitoring alert configured",
+    )
     assert status_of({HZ: region([trail(sls_arn=arn(SH))], [alert()])}) == "alarm"
 
 
@@ -159,12 +179,14 @@ def test_trim_strips_spaces_only(sls_region):
 def test_lower_folds_ascii_only_as_in_the_c_locale():
     # KELVIN SIGN lowercases to 'k' in Python, not in PostgreSQL's C locale (Steampipe's database).
     kelvin = "cn-hong\u212aong"
-    regions = {"cn-hongkong": region([trail(home="cn-hongkong", sls_arn=f"acs:log:{kelvin}:1:project/p")],
-                                     [alert()])}
+    regions = {
+        "cn-hongkong": region([trail(home="cn-hongkong", sls_arn=f"acs:log:{kelvin}:1:project/p")], [alert()])
+    }
     assert status_of(regions) == "alarm"
 
 
 # --- NULL propagation --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("home", [UNSET, ""])
 def test_missing_home_region_makes_the_resource_null(home):
@@ -173,7 +195,8 @@ def test_missing_home_region_makes_the_resource_null(home):
 
 
 @pytest.mark.parametrize(
-    "sls_arn", ["garbage", f"acs:log::{ACCOUNT}:project/p", f"acs:log:{HZ}", "ACS:LOG:cn-hangzhou:1:"])
+    "sls_arn", ["garbage", f"acs:log::{ACCOUNT}:project/p", f"acs:log:{HZ}", "ACS:LOG:cn-hangzhou:1:"]
+)
 def test_arn_without_a_region_makes_the_reason_null(sls_arn):
     found = rows({HZ: region([trail(sls_arn=sls_arn)], [alert()])})
     assert found[0][1:3] == ("alarm", None)  # delivers (ARN not null), no region to match, reason || NULL
@@ -187,10 +210,19 @@ def test_first_arn_region_is_the_one_taken():
 
 # --- alert status ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("status, expected", [
-    ("ENABLED", "ok"), (UNSET, "ok"), ("", "ok"),
-    ("DISABLED", "alarm"), ("Enabled", "alarm"), ("enabled", "alarm"), ("disabled", "alarm"),
-])
+
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        ("ENABLED", "ok"),
+        (UNSET, "ok"),
+        ("", "ok"),
+        ("DISABLED", "alarm"),
+        ("Enabled", "alarm"),
+        ("enabled", "alarm"),
+        ("disabled", "alarm"),
+    ],
+)
 def test_alert_status_enabled_or_missing(status, expected):
     assert status_of({HZ: region([trail()], [alert(status=status)])}) == expected
 
@@ -207,6 +239,7 @@ def test_one_qualifying_alert_among_others_is_enough():
 
 # --- query_list and the query text ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("configuration", [None, {}, {"queryList": None}, {"queryList": []}])
 def test_alert_without_queries_does_not_count(configuration):
     doc = alert()
@@ -217,20 +250,23 @@ def test_alert_without_queries_does_not_count(configuration):
     assert status_of({HZ: region([trail()], [doc])}) == "alarm"
 
 
-@pytest.mark.parametrize("entry, expected", [
-    ({"query": GOOD_QUERY}, "ok"),
-    ({"Query": GOOD_QUERY}, "ok"),
-    ({"Query": None, "query": GOOD_QUERY}, "ok"),
-    ({"Query": "*", "query": GOOD_QUERY}, "alarm"),  # Query wins even when query would match
-    ({"Query": "", "query": GOOD_QUERY}, "alarm"),  # '' is not NULL inside jsonb
-    ({"query": "*", "chartTitle": GOOD_QUERY}, "alarm"),
-    ({"query": None, "chartTitle": GOOD_QUERY}, "ok"),  # neither: the object's own text
-    ({"chartTitle": GOOD_QUERY}, "ok"),
-    ({"QUERY": GOOD_QUERY}, "ok"),  # not a key the SQL reads, but part of the object's text
-    (GOOD_QUERY, "ok"),  # a bare string entry: its jsonb text, quotes included
-    (42, "alarm"),
-    (None, "alarm"),
-])
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        ({"query": GOOD_QUERY}, "ok"),
+        ({"Query": GOOD_QUERY}, "ok"),
+        ({"Query": None, "query": GOOD_QUERY}, "ok"),
+        ({"Query": "*", "query": GOOD_QUERY}, "alarm"),  # Query wins even when query would match
+        ({"Query": "", "query": GOOD_QUERY}, "alarm"),  # '' is not NULL inside jsonb
+        ({"query": "*", "chartTitle": GOOD_QUERY}, "alarm"),
+        ({"query": None, "chartTitle": GOOD_QUERY}, "ok"),  # neither: the object's own text
+        ({"chartTitle": GOOD_QUERY}, "ok"),
+        ({"QUERY": GOOD_QUERY}, "ok"),  # not a key the SQL reads, but part of the object's text
+        (GOOD_QUERY, "ok"),  # a bare string entry: its jsonb text, quotes included
+        (42, "alarm"),
+        (None, "alarm"),
+    ],
+)
 def test_query_text_is_query_then_lowercase_query_then_the_object(entry, expected):
     assert status_of(with_query_list([entry])) == expected
 
@@ -254,8 +290,17 @@ def test_both_patterns_must_be_in_the_same_entry():
 
 # --- matching: case-insensitive substrings in order, any one code ---------------------------------------
 
-CODES = ("NoPermission", "Forbidden", "Forbbiden", "InvalidAccessKeyId", "InvalidSecurityToken",
-         "SignatureDoesNotMatch", "InvalidAuthorization", "AccessForbidden", "NotAuthorized")
+CODES = (
+    "NoPermission",
+    "Forbidden",
+    "Forbbiden",
+    "InvalidAccessKeyId",
+    "InvalidSecurityToken",
+    "SignatureDoesNotMatch",
+    "InvalidAuthorization",
+    "AccessForbidden",
+    "NotAuthorized",
+)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -264,28 +309,34 @@ def test_any_one_error_code_is_enough(code):
     assert status_of(with_query_list([{"query": query}])) == "ok"
 
 
-@pytest.mark.parametrize("text", [
-    "EVENT.EVENTTYPE:APICALL EVENT.ERRORCODE:FORBBIDEN",
-    "event.eventtype=apicall|event.errorcode=notauthorized",
-    '{"event.eventType": "ApiCall", "event.errorCode": "Forbidden.RAM"}',
-    "xxevent.eventTypexxApiCallxx event.errorCodexxNoPermission.Role",
-    "event.errorCode: InvalidAccessKeyId.NotFound and event.eventType: ApiCall",
-    "not event.eventType: ApiCall and not event.errorCode: Forbidden",  # negation is not understood
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EVENT.EVENTTYPE:APICALL EVENT.ERRORCODE:FORBBIDEN",
+        "event.eventtype=apicall|event.errorcode=notauthorized",
+        '{"event.eventType": "ApiCall", "event.errorCode": "Forbidden.RAM"}',
+        "xxevent.eventTypexxApiCallxx event.errorCodexxNoPermission.Role",
+        "event.errorCode: InvalidAccessKeyId.NotFound and event.eventType: ApiCall",
+        "not event.eventType: ApiCall and not event.errorCode: Forbidden",  # negation is not understood
+    ],
+)
 def test_case_insensitive_substrings(text):
     assert status_of(with_query_list([{"query": text}])) == "ok"
 
 
-@pytest.mark.parametrize("text", [
-    "ApiCall event.eventType event.errorCode: Forbidden",  # ApiCall before event.eventType
-    "event.eventType: ApiCall and Forbidden event.errorCode",  # code before event.errorCode
-    "event.eventType: ApiCall and event.errorCode: Forbid",
-    "event_eventType: ApiCall and event.errorCode: Forbidden",  # '.' is literal in LIKE
-    "event.eventType: Api Call and event.errorCode: Forbidden",
-    "event.eventType: ApiCall",
-    "event.errorCode: Forbidden",
-    "event.eventType: ApiCall and event.errorCode: InvalidAccess\u212aeyId",  # KELVIN SIGN: C locale
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ApiCall event.eventType event.errorCode: Forbidden",  # ApiCall before event.eventType
+        "event.eventType: ApiCall and Forbidden event.errorCode",  # code before event.errorCode
+        "event.eventType: ApiCall and event.errorCode: Forbid",
+        "event_eventType: ApiCall and event.errorCode: Forbidden",  # '.' is literal in LIKE
+        "event.eventType: Api Call and event.errorCode: Forbidden",
+        "event.eventType: ApiCall",
+        "event.errorCode: Forbidden",
+        "event.eventType: ApiCall and event.errorCode: InvalidAccess\u212aeyId",  # KELVIN SIGN: C locale
+        "",
+    ],
+)
 def test_near_misses(text):
     assert status_of(with_query_list([{"query": text}])) == "alarm"

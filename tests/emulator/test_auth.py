@@ -113,14 +113,27 @@ def test_signatures_hold_for_encoded_query_values(cloud: EmulatedCloud) -> None:
     assert sls().list_project(project_name_pattern="-hz").get_count() == 2
 
 
-@pytest.mark.parametrize("url, headers, status, code", [
-    ("https://cn-hangzhou.log.aliyuncs.com/",
-     {"Authorization": f"LOG {DEFAULT_CREDENTIALS.access_key_id}:sig\u00e9"}, 401, "SignatureNotMatch"),
-    ("https://actiontrail.cn-hangzhou.aliyuncs.com/",
-     {"x-acs-action": "DescribeRegions",
-      "Authorization": f"ACS3-HMAC-SHA256 Credential={DEFAULT_CREDENTIALS.access_key_id},"
-                       "SignedHeaders=host,Signature=\u00e9\ud800"}, 400, "SignatureDoesNotMatch"),
-])
+@pytest.mark.parametrize(
+    "url, headers, status, code",
+    [
+        (
+            "https://cn-hangzhou.log.aliyuncs.com/",
+            {"Authorization": f"LOG {DEFAULT_CREDENTIALS.access_key_id}:sig\u00e9"},
+            401,
+            "SignatureNotMatch",
+        ),
+        (
+            "https://actiontrail.cn-hangzhou.aliyuncs.com/",
+            {
+                "x-acs-action": "DescribeRegions",
+                "Authorization": f"ACS3-HMAC-SHA256 Credential={DEFAULT_CREDENTIALS.access_key_id},"
+                "SignedHeaders=host,Signature=\u00e9\ud800",
+            },
+            400,
+            "SignatureDoesNotMatch",
+        ),
+    ],
+)
 def test_a_non_ascii_signature_is_a_wrong_signature(cloud: EmulatedCloud, url, headers, status, code) -> None:
     method = "POST" if "actiontrail" in url else "GET"
     answer = requests.request(method, url, headers=headers)

@@ -157,7 +157,9 @@ def test_round_trip_property(
 @pytest.mark.parametrize("raw_size", ["-1", "-100"])
 def test_negative_raw_size_is_the_services_error(findings: EmulatedCloud, raw_size: str) -> None:
     headers = {
-        "x-log-bodyrawsize": raw_size, "x-log-compresstype": "lz4", "Content-Type": "application/x-protobuf",
+        "x-log-bodyrawsize": raw_size,
+        "x-log-compresstype": "lz4",
+        "Content-Type": "application/x-protobuf",
     }
     with pytest.raises(LogException) as caught:
         sls()._send("POST", PROJECT, b"\x00\x01\x02", f"/logstores/{STORE}/shards/lb", {}, headers)

@@ -15,8 +15,9 @@ REFERENCE_SQL = REPO_ROOT.parent / "shared" / "spec" / "cis_v200_2_16.sql"
 @pytest.fixture(scope="session")
 def reference_sql() -> str:
     if not REFERENCE_SQL.is_file():
-        pytest.skip(f"reference query not found at {REFERENCE_SQL} (../shared/spec relative to the repo root)"
-                    )
+        pytest.skip(
+            f"reference query not found at {REFERENCE_SQL} (../shared/spec relative to the repo root)"
+        )
     return REFERENCE_SQL.read_text(encoding="utf-8")
 
 
@@ -25,8 +26,10 @@ def pg_server():
     pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e .[dev])")
     tools = pgharness.find_binaries()
     if tools is None:
-        pytest.skip("no PostgreSQL server binary (initdb, pg_ctl, postgres) on PATH, in /usr/local/bin or "
-                    "/usr/lib/postgresql/*/bin: the SQL parity tests need one")
+        pytest.skip(
+            "no PostgreSQL server binary (initdb, pg_ctl, postgres) on PATH, in /usr/local/bin or "
+            "/usr/lib/postgresql/*/bin: the SQL parity tests need one"
+        )
     server = PgServer(tools)
     try:
         server.start()

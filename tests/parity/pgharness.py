@@ -25,13 +25,28 @@ from typing import Any
 SEARCH_DIRS = ("/usr/local/bin", *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
 
 TRAIL_COLUMNS = (
-    "name", "status", "home_region", "trail_region", "region", "event_rw", "sls_project_arn",
-    "sls_write_role_arn", "oss_bucket_name", "is_organization_trail", "account_id",
+    "name",
+    "status",
+    "home_region",
+    "trail_region",
+    "region",
+    "event_rw",
+    "sls_project_arn",
+    "sls_write_role_arn",
+    "oss_bucket_name",
+    "is_organization_trail",
+    "account_id",
 )
 TRAIL_FIELDS = {
-    "name": "Name", "status": "Status", "home_region": "HomeRegion", "trail_region": "TrailRegion",
-    "event_rw": "EventRW", "sls_project_arn": "SlsProjectArn", "sls_write_role_arn": "SlsWriteRoleArn",
-    "oss_bucket_name": "OssBucketName", "is_organization_trail": "IsOrganizationTrail",
+    "name": "Name",
+    "status": "Status",
+    "home_region": "HomeRegion",
+    "trail_region": "TrailRegion",
+    "event_rw": "EventRW",
+    "sls_project_arn": "SlsProjectArn",
+    "sls_write_role_arn": "SlsWriteRoleArn",
+    "oss_bucket_name": "OssBucketName",
+    "is_organization_trail": "IsOrganizationTrail",
 }
 ALERT_COLUMNS = ("project", "region", "name", "display_name", "status", "query_list", "account_id")
 
@@ -97,15 +112,37 @@ class PgServer:
         if self.user is not None:
             for path in (self.root, self.socket_dir):
                 os.chown(path, self.user.pw_uid, self.user.pw_gid)
-        done = self._run([
-            self.tools["initdb"], "-D", str(self.data), "--username=postgres", "--auth=trust",
-            "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions",
-        ])
+        done = self._run(
+            [
+                self.tools["initdb"],
+                "-D",
+                str(self.data),
+                "--username=postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ]
+        )
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed:\n{done.stdout}\n{done.stderr}")
         options = f"-c listen_addresses='' -k {self.socket_dir} -c fsync=off -c synchronous_commit=off"
-        done = self._run([self.tools["pg_ctl"], "-D", str(self.data), "-o", options, "-l", str(self.log),
-                          "-w", "-t", "60", "start"])
+        done = self._run(
+            [
+                self.tools["pg_ctl"],
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.log),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
         if done.returncode != 0:
             log = self.log.read_text(errors="replace") if self.log.exists() else ""
             raise RuntimeError(f"pg_ctl start failed:\n{done.stdout}\n{done.stderr}\n{log}")
@@ -117,8 +154,9 @@ class PgServer:
         deadline = time.monotonic() + 30
         while True:
             try:
-                return psycopg.connect(host=str(self.socket_dir), user="postgres", dbname="postgres",
-                                       autocommit=True)
+                return psycopg.connect(
+                    host=str(self.socket_dir), user="postgres", dbname="postgres", autocommit=True
+                )
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
                     raise
@@ -155,11 +193,17 @@ def table_rows(document: dict[str, Any]) -> tuple[list[tuple], list[tuple]]:
             for alert in project_doc.get("alerts") or []:
                 configuration = alert.get("configuration")
                 query_list = configuration.get("queryList") if isinstance(configuration, dict) else None
-                alerts.append((
-                    project, region, _column(alert.get("name")), _column(alert.get("displayName")),
-                    _column(alert.get("status")), None if query_list is None else Jsonb(query_list),
-                    account_id,
-                ))
+                alerts.append(
+                    (
+                        project,
+                        region,
+                        _column(alert.get("name")),
+                        _column(alert.get("displayName")),
+                        _column(alert.get("status")),
+                        None if query_list is None else Jsonb(query_list),
+                        account_id,
+                    )
+                )
     return trails, alerts
 
 
@@ -179,12 +223,14 @@ class ParityDatabase:
             if trails:
                 cursor.executemany(
                     f"insert into alicloud_action_trail ({', '.join(TRAIL_COLUMNS)}) "
-                    f"values ({', '.join(['%s'] * len(TRAIL_COLUMNS))})", trails,
+                    f"values ({', '.join(['%s'] * len(TRAIL_COLUMNS))})",
+                    trails,
                 )
             if alerts:
                 cursor.executemany(
                     f"insert into alicloud_sls_alert ({', '.join(ALERT_COLUMNS)}) "
-                    f"values ({', '.join(['%s'] * len(ALERT_COLUMNS))})", alerts,
+                    f"values ({', '.join(['%s'] * len(ALERT_COLUMNS))})",
+                    alerts,
                 )
 
     def reference_rows(self, document: dict[str, Any]) -> list[Row]:

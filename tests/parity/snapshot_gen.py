@@ -8,33 +8,106 @@ from typing import Any
 ACCOUNT = "1234567890123456"
 REGIONS = ("cn-hangzhou", "cn-shanghai", "ap-southeast-1", "cn-hongkong", "eu-central-1")
 PROJECTS = ("actiontrail-central", "audit-logs", "p01", "app-logs-2")
-TRAIL_NAMES = ("trail-a", "trail-b", "org-trail", "Trail-A", "t", "\u5ba1\u8ba1 trail", "it's\n%_",
-               ' a\\b"c ', "x:y/project/z", "\t", "trail-a ", "\U0001f600")
+TRAIL_NAMES = (
+    "trail-a",
+    "trail-b",
+    "org-trail",
+    "Trail-A",
+    "t",
+    "\u5ba1\u8ba1 trail",
+    "it's\n%_",
+    ' a\\b"c ',
+    "x:y/project/z",
+    "\t",
+    "trail-a ",
+    "\U0001f600",
+)
 MISSING = object()
 
 CODES = (
-    "NoPermission", "Forbidden", "Forbbiden", "InvalidAccessKeyId", "InvalidSecurityToken",
-    "SignatureDoesNotMatch", "InvalidAuthorization", "AccessForbidden", "NotAuthorized",
+    "NoPermission",
+    "Forbidden",
+    "Forbbiden",
+    "InvalidAccessKeyId",
+    "InvalidSecurityToken",
+    "SignatureDoesNotMatch",
+    "InvalidAuthorization",
+    "AccessForbidden",
+    "NotAuthorized",
 )
 # Pieces a query text is built from: the patterns in several cases and shapes, near misses, and
 # characters that stress escaping (jsonb text), case folding (C locale: ASCII only) and regexes.
 FRAGMENTS = (
-    "event.eventType", "event.eventType: ", "EVENT.EVENTTYPE:", "event.eventtype", '"event.eventType":',
-    "event_eventType", "eventType",
-    "ApiCall", "apicall", "APICALL", '"ApiCall"', "ApiCal", "Api Call",
-    "event.errorCode", "event.errorCode: ", "EVENT.ERRORCODE", '"event.errorCode":', '"event.errorCode": "',
-    "event.errorcode=", "errorCode",
-    *CODES, *(code.lower() for code in CODES), *(code.upper() for code in CODES),
-    "Forbidden.RAM", "NoPermission.*", "Forbid", "Permission",
+    "event.eventType",
+    "event.eventType: ",
+    "EVENT.EVENTTYPE:",
+    "event.eventtype",
+    '"event.eventType":',
+    "event_eventType",
+    "eventType",
+    "ApiCall",
+    "apicall",
+    "APICALL",
+    '"ApiCall"',
+    "ApiCal",
+    "Api Call",
+    "event.errorCode",
+    "event.errorCode: ",
+    "EVENT.ERRORCODE",
+    '"event.errorCode":',
+    '"event.errorCode": "',
+    "event.errorcode=",
+    "errorCode",
+    *CODES,
+    *(code.lower() for code in CODES),
+    *(code.upper() for code in CODES),
+    "Forbidden.RAM",
+    "NoPermission.*",
+    "Forbid",
+    "Permission",
     "InvalidAccess\u212aeyId",  # KELVIN SIGN: Python's lower() makes it 'k', PostgreSQL's C locale does not
-    "NoPerm\u0130ssion", "ApiCa\u0141l",
-    " and ", " or ", " not ", "(", ")", " | select count(1) as c", "*", "\n", "\t", "\\", '"', "'",
-    "%", "_", "\u00e9", "\u65e5\u672c", "\U0001f600", "\u00df", ":", " ",
+    "NoPerm\u0130ssion",
+    "ApiCa\u0141l",
+    " and ",
+    " or ",
+    " not ",
+    "(",
+    ")",
+    " | select count(1) as c",
+    "*",
+    "\n",
+    "\t",
+    "\\",
+    '"',
+    "'",
+    "%",
+    "_",
+    "\u00e9",
+    "\u65e5\u672c",
+    "\U0001f600",
+    "\u00df",
+    ":",
+    " ",
 )
 # queryList keys the snapshot model types (text or null); the others may hold any JSON value.
 TYPED_KEYS = ("store", "logStore", "storeType", "project", "region", "start", "end", "timeSpanType")
-CONTEXT_KEYS = ("chartTitle", "store", "logStore", "storeType", "project", "region", "start", "end",
-                "timeSpanType", "a", "bb", "\u00e9", "Query_", "QUERY", "z" * 12)
+CONTEXT_KEYS = (
+    "chartTitle",
+    "store",
+    "logStore",
+    "storeType",
+    "project",
+    "region",
+    "start",
+    "end",
+    "timeSpanType",
+    "a",
+    "bb",
+    "\u00e9",
+    "Query_",
+    "QUERY",
+    "z" * 12,
+)
 
 
 def _text(rng: random.Random, size: int = 6) -> str:
@@ -44,10 +117,14 @@ def _text(rng: random.Random, size: int = 6) -> str:
 def _good_query(rng: random.Random) -> str:
     """A text matching the reference patterns (with decoration), so that ok rows are common."""
     parts = [
-        rng.choice(("event.eventType", "EVENT.eventtype", '"event.eventType":')), rng.choice((": ", "", " ")),
-        rng.choice(("ApiCall", "apicall", "APICALL")), _text(rng, 2),
-        rng.choice(("event.errorCode", "event.ERRORCODE", '"event.errorCode":')), rng.choice((": ", "", '"')),
-        rng.choice(CODES + tuple(c.lower() for c in CODES)), _text(rng, 2),
+        rng.choice(("event.eventType", "EVENT.eventtype", '"event.eventType":')),
+        rng.choice((": ", "", " ")),
+        rng.choice(("ApiCall", "apicall", "APICALL")),
+        _text(rng, 2),
+        rng.choice(("event.errorCode", "event.ERRORCODE", '"event.errorCode":')),
+        rng.choice((": ", "", '"')),
+        rng.choice(CODES + tuple(c.lower() for c in CODES)),
+        _text(rng, 2),
     ]
     return _text(rng, 2) + "".join(parts)
 
@@ -64,10 +141,30 @@ def _query_value(rng: random.Random) -> Any:
 
 
 def _scalar(rng: random.Random) -> Any:
-    return rng.choice((
-        0, 1, -7, 2**63, 0.5, 100.0, -0.0, 1e20, 1.5e-7, 123456.789, True, False, None,
-        _text(rng, 3), _good_query(rng), "", [], {}, [1, "x", None], {"b": 1, "a": [2]},
-    ))
+    return rng.choice(
+        (
+            0,
+            1,
+            -7,
+            2**63,
+            0.5,
+            100.0,
+            -0.0,
+            1e20,
+            1.5e-7,
+            123456.789,
+            True,
+            False,
+            None,
+            _text(rng, 3),
+            _good_query(rng),
+            "",
+            [],
+            {},
+            [1, "x", None],
+            {"b": 1, "a": [2]},
+        )
+    )
 
 
 def _nested(rng: random.Random, pieces: list[str], depth: int = 0) -> Any:
@@ -124,9 +221,20 @@ def _query_entry(rng: random.Random) -> Any:
 
 def _alert(rng: random.Random, index: int) -> dict[str, Any]:
     alert: dict[str, Any] = {"name": f"alert-{index}-{rng.randint(0, 9)}"}
-    status = rng.choice((
-        "ENABLED", "ENABLED", "DISABLED", "Enabled", "enabled", "", MISSING, "state", "Disabled", "ENABLED ",
-    ))
+    status = rng.choice(
+        (
+            "ENABLED",
+            "ENABLED",
+            "DISABLED",
+            "Enabled",
+            "enabled",
+            "",
+            MISSING,
+            "state",
+            "Disabled",
+            "ENABLED ",
+        )
+    )
     if status == "state":
         alert["state"] = rng.choice(("Enabled", "DISABLED", "disabled", "ENABLED"))
     elif status is not MISSING:
@@ -160,29 +268,32 @@ def _alert(rng: random.Random, index: int) -> dict[str, Any]:
 def _arn(rng: random.Random, region: str) -> Any:
     target = rng.choice(REGIONS) if rng.random() < 0.6 else region
     project = rng.choice(PROJECTS)
-    return rng.choice((
-        f"acs:log:{target}:{ACCOUNT}:project/{project}",
-        f"acs:log:{target}:{ACCOUNT}:project/{project}",
-        f"acs:log:{target}:{ACCOUNT}:project/{project}",
-        f"acs:log:{target.upper()}:{ACCOUNT}:project/{project}",
-        f"acs:log: {target} :{ACCOUNT}:project/{project}",
-        f"acs:log:{target}\t:{ACCOUNT}:project/{project}",
-        f"acs:log:{target.replace('k', chr(0x212A))}:{ACCOUNT}:project/{project}",
-        f"acs:log::{ACCOUNT}:project/{project}",
-        f"acs:log:{target}",
-        f"ACS:LOG:{target}:{ACCOUNT}:project/{project}",
-        f"x acs:log:{target}:1:project/a acs:log:{rng.choice(REGIONS)}:2:",
-        "acs:oss:cn-hangzhou:1:bucket",
-        "garbage",
-        "",
-        MISSING,
-    ))
+    return rng.choice(
+        (
+            f"acs:log:{target}:{ACCOUNT}:project/{project}",
+            f"acs:log:{target}:{ACCOUNT}:project/{project}",
+            f"acs:log:{target}:{ACCOUNT}:project/{project}",
+            f"acs:log:{target.upper()}:{ACCOUNT}:project/{project}",
+            f"acs:log: {target} :{ACCOUNT}:project/{project}",
+            f"acs:log:{target}\t:{ACCOUNT}:project/{project}",
+            f"acs:log:{target.replace('k', chr(0x212A))}:{ACCOUNT}:project/{project}",
+            f"acs:log::{ACCOUNT}:project/{project}",
+            f"acs:log:{target}",
+            f"ACS:LOG:{target}:{ACCOUNT}:project/{project}",
+            f"x acs:log:{target}:1:project/a acs:log:{rng.choice(REGIONS)}:2:",
+            "acs:oss:cn-hangzhou:1:bucket",
+            "garbage",
+            "",
+            MISSING,
+        )
+    )
 
 
 def _trail(rng: random.Random, region: str, all_regions: bool) -> dict[str, Any]:
     trail: dict[str, Any] = {"Name": rng.choice(TRAIL_NAMES)}
     status = rng.choice(
-        ("Enable", "Enable", "Enable", "Disable", "Fresh", "", "enable", "ENABLE", " Enable", MISSING))
+        ("Enable", "Enable", "Enable", "Disable", "Fresh", "", "enable", "ENABLE", " Enable", MISSING)
+    )
     if status is not MISSING:
         trail["Status"] = status
     home = rng.choice((region, region, rng.choice(REGIONS), "", MISSING))
@@ -201,8 +312,14 @@ def _trail(rng: random.Random, region: str, all_regions: bool) -> dict[str, Any]
         trail["OssBucketName"] = rng.choice(("", "bucket"))
     if rng.random() < 0.1:
         # Field names in another case are other fields: Steampipe reads the PascalCase ones only.
-        decoys = {"name": "decoy", "status": "Enable", "home_region": region, "homeRegion": region,
-                  "sls_project_arn": f"acs:log:{region}:{ACCOUNT}:project/p01", "STATUS": "Enable"}
+        decoys = {
+            "name": "decoy",
+            "status": "Enable",
+            "home_region": region,
+            "homeRegion": region,
+            "sls_project_arn": f"acs:log:{region}:{ACCOUNT}:project/p01",
+            "STATUS": "Enable",
+        }
         for key in rng.sample(sorted(decoys), rng.randint(1, 3)):
             trail[key] = decoys[key]
     return trail
@@ -232,5 +349,6 @@ def random_snapshot(seed: int) -> dict[str, Any]:
         rng.shuffle(documents[region]["trails"])
         if rng.random() < 0.1:
             documents[region]["errors"].append(
-                {"api": "ListAlerts", "project": "audit-logs", "code": "Unauthorized", "message": "denied"})
+                {"api": "ListAlerts", "project": "audit-logs", "code": "Unauthorized", "message": "denied"}
+            )
     return {"version": 1, "account_id": ACCOUNT, "collected_at": "2026-11-29T02:00:00Z", "regions": documents}

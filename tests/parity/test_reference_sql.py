@@ -88,54 +88,115 @@ def test_no_trail_no_row(parity_db):
     ],
 )
 def test_query_shapes_match_the_sql(parity_db, query_list):
-    trail = {"Name": "t", "Status": "Enable", "HomeRegion": "cn-hangzhou",
-             "SlsProjectArn": _arn("cn-hangzhou")}
-    document = _snapshot({"cn-hangzhou": {
-        "trails": [trail],
-        "sls_projects": {"p01": {"alerts": [_alert(query_list)]}},
-    }})
+    trail = {
+        "Name": "t",
+        "Status": "Enable",
+        "HomeRegion": "cn-hangzhou",
+        "SlsProjectArn": _arn("cn-hangzhou"),
+    }
+    document = _snapshot(
+        {
+            "cn-hangzhou": {
+                "trails": [trail],
+                "sls_projects": {"p01": {"alerts": [_alert(query_list)]}},
+            }
+        }
+    )
     _compare(parity_db, document)
 
 
-@pytest.mark.parametrize("sls_region", ["cn-hangzhou", "CN-HANGZHOU", " cn-hangzhou ", "cn-hangzhou\t",
-                                        "cn-hong\u212aong", "cn-hongkong", "", "ap-southeast-1"])
+@pytest.mark.parametrize(
+    "sls_region",
+    [
+        "cn-hangzhou",
+        "CN-HANGZHOU",
+        " cn-hangzhou ",
+        "cn-hangzhou\t",
+        "cn-hong\u212aong",
+        "cn-hongkong",
+        "",
+        "ap-southeast-1",
+    ],
+)
 def test_trail_regions_match_the_sql(parity_db, sls_region):
-    trail = {"Name": "t", "Status": "Enable", "HomeRegion": "cn-hangzhou",
-             "SlsProjectArn": f"acs:log:{sls_region}:{ACCOUNT}:project/p01"}
+    trail = {
+        "Name": "t",
+        "Status": "Enable",
+        "HomeRegion": "cn-hangzhou",
+        "SlsProjectArn": f"acs:log:{sls_region}:{ACCOUNT}:project/p01",
+    }
     alert = _alert([{"query": GOOD}])
-    document = _snapshot({
-        "cn-hangzhou": {"trails": [trail], "sls_projects": {"p01": {"alerts": [alert]}}},
-        "cn-hongkong": {"sls_projects": {"p01": {"alerts": [alert]}}},
-    })
+    document = _snapshot(
+        {
+            "cn-hangzhou": {"trails": [trail], "sls_projects": {"p01": {"alerts": [alert]}}},
+            "cn-hongkong": {"sls_projects": {"p01": {"alerts": [alert]}}},
+        }
+    )
     _compare(parity_db, document)
 
 
-@pytest.mark.parametrize("trail, alert", [
-    # Steampipe fills its columns from the PascalCase fields only: `name`/`status`/... are other fields.
-    ({"Name": "t", "status": "Enable", "HomeRegion": "cn-hangzhou", "sls_project_arn": _arn("cn-hangzhou")},
-     _alert([{"query": GOOD}])),
-    ({"Name": "t", "Status": "Enable", "home_region": "cn-hangzhou", "SlsProjectArn": _arn("cn-hangzhou")},
-     _alert([{"query": GOOD}])),
-    ({"Name": "t", "Status": "Enable", "HomeRegion": "cn-hangzhou", "SlsProjectArn": _arn("cn-hangzhou")},
-     {"name": "unauth", "configuration": {"query_list": [{"query": GOOD}]}}),
-    ({"Name": "t", "Status": "Enable", "HomeRegion": "cn-hangzhou", "SlsProjectArn": _arn("cn-hangzhou")},
-     {"name": "unauth", "Status": "DISABLED", "configuration": {"queryList": [{"query": GOOD}]}}),
-])
+@pytest.mark.parametrize(
+    "trail, alert",
+    [
+        # Steampipe fills its columns from the PascalCase fields only: `name`/`status`/... are other fields.
+        (
+            {
+                "Name": "t",
+                "status": "Enable",
+                "HomeRegion": "cn-hangzhou",
+                "sls_project_arn": _arn("cn-hangzhou"),
+            },
+            _alert([{"query": GOOD}]),
+        ),
+        (
+            {
+                "Name": "t",
+                "Status": "Enable",
+                "home_region": "cn-hangzhou",
+                "SlsProjectArn": _arn("cn-hangzhou"),
+            },
+            _alert([{"query": GOOD}]),
+        ),
+        (
+            {
+                "Name": "t",
+                "Status": "Enable",
+                "HomeRegion": "cn-hangzhou",
+                "SlsProjectArn": _arn("cn-hangzhou"),
+            },
+            {"name": "unauth", "configuration": {"query_list": [{"query": GOOD}]}},
+        ),
+        (
+            {
+                "Name": "t",
+                "Status": "Enable",
+                "HomeRegion": "cn-hangzhou",
+                "SlsProjectArn": _arn("cn-hangzhou"),
+            },
+            {"name": "unauth", "Status": "DISABLED", "configuration": {"queryList": [{"query": GOOD}]}},
+        ),
+    ],
+)
 def test_fields_in_another_case_are_not_the_columns(parity_db, trail, alert):
     document = _snapshot({"cn-hangzhou": {"trails": [trail], "sls_projects": {"p01": {"alerts": [alert]}}}})
     _compare(parity_db, document)
 
 
 def test_patterns_spread_over_nested_objects_and_arrays(parity_db):
-    trail = {"Name": "t", "Status": "Enable", "HomeRegion": "cn-hangzhou",
-             "SlsProjectArn": _arn("cn-hangzhou")}
+    trail = {
+        "Name": "t",
+        "Status": "Enable",
+        "HomeRegion": "cn-hangzhou",
+        "SlsProjectArn": _arn("cn-hangzhou"),
+    }
     for entry in (
         {"ui": {"zz": "event.errorCode Forbidden", "a": {"bb": "ApiCall", "a": "event.eventType"}}},
         {"ui": [{"a": "event.eventType"}, "ApiCall", {"yyy": "NotAuthorized", "xx": "event.errorCode"}]},
         {"ui": {"bb": ["event.eventType", {"c": "ApiCall"}], "a": "event.errorCode: NoPermission"}},
     ):
-        document = _snapshot({"cn-hangzhou": {
-            "trails": [trail], "sls_projects": {"p01": {"alerts": [_alert([entry])]}}}})
+        document = _snapshot(
+            {"cn-hangzhou": {"trails": [trail], "sls_projects": {"p01": {"alerts": [_alert([entry])]}}}}
+        )
         _compare(parity_db, document)
 
 

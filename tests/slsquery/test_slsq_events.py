@@ -8,17 +8,29 @@ def test_every_family_has_realistic_events() -> None:
     families = {e.family for e in events if not e.negative}
     assert families == set(DEFAULT_REQUIRED_CODES)
     codes = {e.error_code for e in events}
-    for real in ("Forbidden.RAM", "InvalidAccessKeyId.NotFound", "InvalidSecurityToken.Expired",
-                 "NoPermission", "SignatureDoesNotMatch", "NotAuthorized"):
+    for real in (
+        "Forbidden.RAM",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidSecurityToken.Expired",
+        "NoPermission",
+        "SignatureDoesNotMatch",
+        "NotAuthorized",
+    ):
         assert real in codes
     for e in events:
         if e.negative:
             continue
         assert e.event["event.eventType"] == "ApiCall"
         assert e.event["event.errorCode"] == e.error_code
-        for f in ("event.serviceName", "event.eventName", "event.acsRegion",
-                  "event.sourceIpAddress", "event.userIdentity.type",
-                  "event.userIdentity.accessKeyId", "event.errorMessage"):
+        for f in (
+            "event.serviceName",
+            "event.eventName",
+            "event.acsRegion",
+            "event.sourceIpAddress",
+            "event.userIdentity.type",
+            "event.userIdentity.accessKeyId",
+            "event.errorMessage",
+        ):
             assert e.event[f], f
         if e.family.endswith(".*"):
             stem = e.family[:-2]

@@ -55,8 +55,16 @@ def test_from_get_index_source_and_json_inheritance() -> None:
 
 
 def test_json_subkeys_inherit_case_sensitivity() -> None:
-    d = {"keys": {"event": {"type": "json", "token": [" "], "caseSensitive": True,
-                            "json_keys": {"errorCode": {"type": "text"}}}}}
+    d = {
+        "keys": {
+            "event": {
+                "type": "json",
+                "token": [" "],
+                "caseSensitive": True,
+                "json_keys": {"errorCode": {"type": "text"}},
+            }
+        }
+    }
     idx = IndexConfig.from_get_index(d)
     ev = {"event.errorCode": "Forbidden.RAM"}
     assert q("event.errorCode: Forbidden.RAM", ev, idx)
@@ -75,8 +83,9 @@ def test_custom_delimiters_with_dot() -> None:
 
 
 def test_non_indexed_field_matches_nothing() -> None:
-    d = {"keys": {"event": {"type": "json", "index_all": False,
-                            "json_keys": {"eventType": {"type": "text"}}}}}
+    d = {
+        "keys": {"event": {"type": "json", "index_all": False, "json_keys": {"eventType": {"type": "text"}}}}
+    }
     idx = IndexConfig.from_get_index(d)
     ev = {"event.eventType": "ApiCall", "event.errorCode": "Forbidden"}
     assert q("event.eventType: ApiCall", ev, idx)

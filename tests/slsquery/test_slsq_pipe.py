@@ -25,7 +25,7 @@ def test_none(text) -> None:
         ("select max(__time__) as last, count(*) as n", "n"),
         ("select count(1) as cnt limit 10", "cnt"),
         ("select count(1) as cnt;", "cnt"),
-        ("select count(distinct \"event.userIdentity.accessKeyId\") as keys", "keys"),
+        ('select count(distinct "event.userIdentity.accessKeyId") as keys', "keys"),
         ("\n  select\n count(1)\n as cnt\n", "cnt"),
     ],
 )
@@ -76,7 +76,7 @@ def test_filters(text: str) -> None:
         "select count(1) as cnt from other_table",
         "select regexp_like(x, 'a') as r",
         "select max(__time__) as last",  # one row always, says nothing about matches
-        "select count(1) as cnt, \"event.errorCode\"",  # invalid without group by
+        'select count(1) as cnt, "event.errorCode"',  # invalid without group by
         "select distinct x",
         "select count(1) as cnt limit 1, 10",
         "select count(1) as cnt union select 1",

@@ -69,8 +69,16 @@ def rewrites(draw, codes: list[str]) -> str:
         extra = f"{key('event.eventType')}{colon()}{value('ApiCall')}"
         parts.insert(draw(st.integers(0, len(parts))), extra)
     search = f"{ws()}{op('and')}{ws()}".join(parts)
-    pipe = draw(st.sampled_from([" | select count(1) as cnt", "|SELECT COUNT(*) AS cnt",
-                                 "\n| select count(1) cnt", " | select count(1) as cnt limit 100"]))
+    pipe = draw(
+        st.sampled_from(
+            [
+                " | select count(1) as cnt",
+                "|SELECT COUNT(*) AS cnt",
+                "\n| select count(1) cnt",
+                " | select count(1) as cnt limit 100",
+            ]
+        )
+    )
     return ws() + search + pipe
 
 
@@ -109,8 +117,28 @@ def test_and_instead_of_or_misses_everything_when_two_codes(codes) -> None:
 
 
 _SYNTAX = st.text(alphabet='abcE. :*?"()\\#=<>[]|-_\n', max_size=40) | st.lists(
-    st.sampled_from(["a", "b:", "c", "and", "OR", "not", "(", ")", '"x y"', "*", "k:*", "in", "[1", "2]",
-                     "#\"p q\"", "x>1", "|", "select"]),
+    st.sampled_from(
+        [
+            "a",
+            "b:",
+            "c",
+            "and",
+            "OR",
+            "not",
+            "(",
+            ")",
+            '"x y"',
+            "*",
+            "k:*",
+            "in",
+            "[1",
+            "2]",
+            '#"p q"',
+            "x>1",
+            "|",
+            "select",
+        ]
+    ),
     max_size=12,
 ).map(" ".join)
 

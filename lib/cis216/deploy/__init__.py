@@ -10,7 +10,18 @@ from .policy import PLACEHOLDERS, PolicyDocument, load_policy, render
 from .sfile import PLACEHOLDER_ACCOUNT_ID, SFileError, load_s_yaml, resolve
 
 __all__ = [
-    "PLACEHOLDERS", "PLACEHOLDER_ACCOUNT_ID", "RUNTIMES", "PolicyDocument", "SFile", "SFileError",
-    "check_cron", "describe_errors", "is_daily", "load_policy", "load_s_yaml", "render", "resolve",
+    "PLACEHOLDERS",
+    "PLACEHOLDER_ACCOUNT_ID",
+    "RUNTIMES",
+    "PolicyDocument",
+    "SFile",
+    "SFileError",
+    "check_cron",
+    "describe_errors",
+    "is_daily",
+    "load_policy",
+    "load_s_yaml",
+    "render",
+    "resolve",
     "validate_s_file",
 ]

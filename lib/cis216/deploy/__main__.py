@@ -49,8 +49,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     text = Path(args.policy).read_text(encoding="utf-8")
-    values = {"ACCOUNT_ID": args.account_id, "FINDINGS_REGION": args.findings_region,
-              "FINDINGS_PROJECT": args.findings_project, "FINDINGS_LOGSTORE": args.findings_logstore}
+    values = {
+        "ACCOUNT_ID": args.account_id,
+        "FINDINGS_REGION": args.findings_region,
+        "FINDINGS_PROJECT": args.findings_project,
+        "FINDINGS_LOGSTORE": args.findings_logstore,
+    }
     try:
         sys.stdout.write(render(text, values))
     except ValueError as error:

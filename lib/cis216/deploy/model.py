@@ -38,8 +38,10 @@ _TRIGGER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
 _REGION = re.compile(r"^[a-z]{2,}(?:-[a-z0-9]+){1,4}$")
 _ROLE_ARN = re.compile(r"^acs:ram::[0-9]{5,20}:role/[A-Za-z0-9._-]{1,64}$")
 _HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
-_CRON_FIELD = re.compile(r"^(?:\*|\?|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:/[0-9]+)?|\*/[0-9]+)"
-                         r"(?:,(?:[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:/[0-9]+)?))*$")
+_CRON_FIELD = re.compile(
+    r"^(?:\*|\?|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:/[0-9]+)?|\*/[0-9]+)"
+    r"(?:,(?:[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:/[0-9]+)?))*$"
+)
 _EVERY = re.compile(r"^@every\s+(?:[0-9]+h)?(?:[0-9]+m)?$")
 _TZ = re.compile(r"^CRON_TZ=(?:UTC|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2})$")
 _FIELD_RANGES = ((0, 59), (0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
@@ -79,8 +81,10 @@ def check_cron(expression: str) -> str:
         return expression
     assert fields is not None
     if len(fields) != 6:
-        raise ValueError(f"{expression!r}: a timer cronExpression has six fields (seconds minutes hours "
-                         f"day-of-month month day-of-week), got {len(fields)}")
+        raise ValueError(
+            f"{expression!r}: a timer cronExpression has six fields (seconds minutes hours "
+            f"day-of-month month day-of-week), got {len(fields)}"
+        )
     names = ("seconds", "minutes", "hours", "day-of-month", "month", "day-of-week")
     for field, (low, high), name in zip(fields, _FIELD_RANGES, names, strict=True):
         if not _CRON_FIELD.match(field):
@@ -99,8 +103,12 @@ def is_daily(expression: str) -> bool:
     if every is not None:
         return every.replace(" ", "") in ("@every24h", "@every24h0m", "@every1440m")
     assert fields is not None
-    return (all(f.isdigit() for f in fields[:3]) and fields[3] in ("*", "?") and fields[4] == "*"
-            and fields[5] in ("*", "?"))
+    return (
+        all(f.isdigit() for f in fields[:3])
+        and fields[3] in ("*", "?")
+        and fields[4] == "*"
+        and fields[5] in ("*", "?")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -145,8 +153,10 @@ class Trigger(_Strict):
     @classmethod
     def _only_timer(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("triggerType") not in (None, "timer"):
-            raise ValueError(f"trigger type {data.get('triggerType')!r}: this function is started by its "
-                             "timer only (an HTTP or event trigger would let others start scans)")
+            raise ValueError(
+                f"trigger type {data.get('triggerType')!r}: this function is started by its "
+                "timer only (an HTTP or event trigger would let others start scans)"
+            )
         return data
 
 
@@ -208,8 +218,10 @@ class Props(_Strict):
     @classmethod
     def _runtime(cls, value: str) -> str:
         if value not in RUNTIMES:
-            raise ValueError(f"runtime {value!r} is not one of {', '.join(RUNTIMES)} (the package needs "
-                             "Python >= 3.10, and these are the FC python runtimes that have it)")
+            raise ValueError(
+                f"runtime {value!r} is not one of {', '.join(RUNTIMES)} (the package needs "
+                "Python >= 3.10, and these are the FC python runtimes that have it)"
+            )
         return value
 
     @field_validator("instanceConcurrency")
@@ -223,8 +235,9 @@ class Props(_Strict):
     @classmethod
     def _internet(cls, value: bool | None) -> bool | None:
         if value is False:
-            raise ValueError("internetAccess: false cuts the function off the ActionTrail/SLS endpoints of "
-                             "other regions")
+            raise ValueError(
+                "internetAccess: false cuts the function off the ActionTrail/SLS endpoints of other regions"
+            )
         return value
 
     @field_validator("code")
@@ -241,15 +254,19 @@ class Props(_Strict):
         config = environment_config(self.environmentVariables, self.region)
         needed = math.ceil(config.scan_budget_seconds) + write_reserve_seconds() + START_MARGIN_SECONDS
         if self.timeout < needed:
-            raise ValueError(f"timeout {self.timeout}s is below SCAN_BUDGET_SECONDS "
-                             f"({config.scan_budget_seconds:g}) + write reserve ({write_reserve_seconds()}) "
-                             f"+ start-up margin ({START_MARGIN_SECONDS}) = {needed}s")
+            raise ValueError(
+                f"timeout {self.timeout}s is below SCAN_BUDGET_SECONDS "
+                f"({config.scan_budget_seconds:g}) + write reserve ({write_reserve_seconds()}) "
+                f"+ start-up margin ({START_MARGIN_SECONDS}) = {needed}s"
+            )
         hooks = self.instanceLifecycleConfig
         if hooks and hooks.initializer:
             module = self.handler.rsplit(".", 1)[0]
             if hooks.initializer.handler.rsplit(".", 1)[0] != module:
-                raise ValueError("instanceLifecycleConfig.initializer.handler must live in the handler's "
-                                 f"module {module!r}")
+                raise ValueError(
+                    "instanceLifecycleConfig.initializer.handler must live in the handler's "
+                    f"module {module!r}"
+                )
         names = [t.triggerName for t in self.triggers]
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate trigger names: {names}")
@@ -264,8 +281,10 @@ def environment_config(env: dict[str, str], region: str):
     missing = sorted(expected - set(env))
     unknown = sorted(set(env) - expected)
     if missing or unknown:
-        raise ValueError("environmentVariables must be exactly the variables of cis216.shell.config plus "
-                         f"PYTHONPATH; missing: {missing or 'none'}; unknown: {unknown or 'none'}")
+        raise ValueError(
+            "environmentVariables must be exactly the variables of cis216.shell.config plus "
+            f"PYTHONPATH; missing: {missing or 'none'}; unknown: {unknown or 'none'}"
+        )
     entries = env["PYTHONPATH"].split(":")
     for needed in REQUIRED_PYTHONPATH:
         if needed not in entries:
@@ -309,8 +328,9 @@ def payload_problem(text: str) -> str | None:
     try:
         model.model_validate_json(text)
     except ValidationError as error:
-        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(payload)'}: {e['msg']}"
-                         for e in error.errors())
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(payload)'}: {e['msg']}" for e in error.errors()
+        )
     return None
 
 
@@ -337,23 +357,36 @@ def is_build_action(action: Action) -> bool:
         return re.match(r"^fc3(@\S+)?\s+build(\s|$)", action.component.strip()) is not None
     if action.run is not None:
         text = action.run
-        return "pip" in text and "install" in text and "requirements.txt" in text and (
-            "-t " in text or "--target" in text)
+        return (
+            "pip" in text
+            and "install" in text
+            and "requirements.txt" in text
+            and ("-t " in text or "--target" in text)
+        )
     return False
 
 
 class Resource(_Strict):
     component: str = Field(pattern=r"^fc3(@[0-9A-Za-z.\-]+)?$")
-    actions: dict[Literal["pre-deploy", "success-deploy", "fail-deploy", "complete-deploy",
-                          "pre-local", "pre-build"], list[Action]] | None = None
+    actions: (
+        dict[
+            Literal[
+                "pre-deploy", "success-deploy", "fail-deploy", "complete-deploy", "pre-local", "pre-build"
+            ],
+            list[Action],
+        ]
+        | None
+    ) = None
     props: Props
 
     @model_validator(mode="after")
     def _build(self) -> Resource:
         pre = (self.actions or {}).get("pre-deploy", [])
         if not any(is_build_action(a) for a in pre):
-            raise ValueError("actions.pre-deploy needs a build step installing requirements.txt (`component: "
-                             "fc3 build`, or `run:` pip install -t ./python -r requirements.txt)")
+            raise ValueError(
+                "actions.pre-deploy needs a build step installing requirements.txt (`component: "
+                "fc3 build`, or `run:` pip install -t ./python -r requirements.txt)"
+            )
         return self
 
 

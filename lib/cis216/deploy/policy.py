@@ -47,8 +47,9 @@ SDK_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
 SLS_LOCAL_METHODS = frozenset({"set_user_agent", "set_source", "get_resource_usage_url"})
 # Write actions and where they may be granted (the findings logstore only).
 WRITE_ACTIONS = frozenset({"log:PostLogStoreLogs"})
-FINDINGS_RESOURCE = ("acs:log:${FINDINGS_REGION}:${ACCOUNT_ID}:project/${FINDINGS_PROJECT}"
-                     "/logstore/${FINDINGS_LOGSTORE}")
+FINDINGS_RESOURCE = (
+    "acs:log:${FINDINGS_REGION}:${ACCOUNT_ID}:project/${FINDINGS_PROJECT}/logstore/${FINDINGS_LOGSTORE}"
+)
 
 
 class PolicyStatement(BaseModel):
@@ -166,9 +167,13 @@ def subclass_methods(paths: Iterable[Path], base: str = "LogClient") -> set[str]
     for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef) and any(
-                    getattr(b, "id", None) == base or getattr(b, "attr", None) == base for b in node.bases):
-                out.update(item.name for item in node.body
-                           if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"))
+                getattr(b, "id", None) == base or getattr(b, "attr", None) == base for b in node.bases
+            ):
+                out.update(
+                    item.name
+                    for item in node.body
+                    if isinstance(item, ast.FunctionDef) and not item.name.startswith("_")
+                )
     return out
 
 

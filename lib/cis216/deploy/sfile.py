@@ -47,8 +47,14 @@ def _lookup(variables: Mapping[str, Any], dotted: str, where: str) -> Any:
     return value
 
 
-def _resolve_expression(expr: str, variables: Mapping[str, Any], environ: Mapping[str, str],
-                        config: Mapping[str, str], where: str, depth: int) -> Any:
+def _resolve_expression(
+    expr: str,
+    variables: Mapping[str, Any],
+    environ: Mapping[str, str],
+    config: Mapping[str, str],
+    where: str,
+    depth: int,
+) -> Any:
     expr = expr.strip()
     match = _VARS.match(expr)
     if match:
@@ -71,8 +77,14 @@ def _resolve_expression(expr: str, variables: Mapping[str, Any], environ: Mappin
     raise SFileError(f"{where}: unsupported expression ${{{expr}}}")
 
 
-def _resolve(value: Any, variables: Mapping[str, Any], environ: Mapping[str, str],
-             config: Mapping[str, str], where: str, depth: int = 0) -> Any:
+def _resolve(
+    value: Any,
+    variables: Mapping[str, Any],
+    environ: Mapping[str, str],
+    config: Mapping[str, str],
+    where: str,
+    depth: int = 0,
+) -> Any:
     if depth > 10:
         raise SFileError(f"{where}: ${{vars...}} references nest too deep (a cycle?)")
     if isinstance(value, dict):
@@ -99,8 +111,11 @@ def _resolve(value: Any, variables: Mapping[str, Any], environ: Mapping[str, str
     return out
 
 
-def resolve(document: Mapping[str, Any], environ: Mapping[str, str] | None = None,
-            config: Mapping[str, str] | None = None) -> dict[str, Any]:
+def resolve(
+    document: Mapping[str, Any],
+    environ: Mapping[str, str] | None = None,
+    config: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """The document with every `${...}` replaced (the vars block itself included).
 
     `environ` defaults to an empty mapping (so the defaults written in s.yaml are what is checked,

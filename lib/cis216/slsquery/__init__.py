@@ -1,8 +1,8 @@
 """SLS search-statement semantics for judging alert queries (pure: no I/O, no SDK).
 
-    stmt = parse_statement(text)                 # Statement(search, pipe, ambiguities)
-    matches(stmt.search, {"event.errorCode": "Forbidden.RAM"}, IndexConfig.default())
-    judge_query(text, index, required_codes)     # QueryJudgement
+stmt = parse_statement(text)                 # Statement(search, pipe, ambiguities)
+matches(stmt.search, {"event.errorCode": "Forbidden.RAM"}, IndexConfig.default())
+judge_query(text, index, required_codes)     # QueryJudgement
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ConditionError(f"cannot read condition at {text[pos:pos + 20]!r}")
+            raise ConditionError(f"cannot read condition at {text[pos : pos + 20]!r}")
         pos = m.end()
         kind = m.lastgroup or ""
         raw = m.group(kind)
@@ -244,8 +244,13 @@ def _eval(expr: Expr, row: dict[str, Any]) -> Any:
             raise _CannotEvaluate(f"arithmetic on a non-number ({expr.op})")
         if expr.op in ("/", "%") and rn == 0:
             raise _CannotEvaluate("division by zero")
-        return {"+": ln + rn, "-": ln - rn, "*": ln * rn, "/": ln / rn if rn else 0.0,
-                "%": math.fmod(ln, rn) if rn else 0.0}[expr.op]
+        return {
+            "+": ln + rn,
+            "-": ln - rn,
+            "*": ln * rn,
+            "/": ln / rn if rn else 0.0,
+            "%": math.fmod(ln, rn) if rn else 0.0,
+        }[expr.op]
     if ln is not None and rn is not None:
         a: Any = ln
         b: Any = rn

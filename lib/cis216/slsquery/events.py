@@ -28,32 +28,78 @@ DEFAULT_REQUIRED_CODES: tuple[str, ...] = (
 
 # family -> (real error codes, service, API, error message)
 _FAMILIES: dict[str, tuple[tuple[str, ...], str, str, str]] = {
-    "NoPermission": (("NoPermission",), "Ram", "ListUsers",
-                     "You are not authorized to do this action. You should be authorized by RAM."),
-    "NoPermission.*": (("NoPermission.ram",), "Ram", "CreateAccessKey",
-                       "The user does not have permission to perform this operation."),
-    "Forbidden": (("Forbidden",), "Ecs", "DescribeInstances",
-                  "User not authorized to operate on the specified resource."),
-    "Forbidden.*": (("Forbidden.RAM", "Forbidden.AccessKeyDisabled"), "Ecs", "DeleteInstance",
-                    "User not authorized to operate on the specified resource, or this API "
-                    "doesn't support RAM."),
-    "InvalidAccessKeyId": (("InvalidAccessKeyId",), "Oss", "GetBucketInfo",
-                           "The OSS Access Key Id you provided does not exist in our records."),
-    "InvalidAccessKeyId.*": (("InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive"),
-                             "Ecs", "DescribeRegions", "Specified access key is not found."),
-    "InvalidSecurityToken": (("InvalidSecurityToken",), "Sts", "GetCallerIdentity",
-                             "The security token you provided is invalid."),
-    "InvalidSecurityToken.*": (("InvalidSecurityToken.Expired",
-                                "InvalidSecurityToken.MismatchWithAccessKey"),
-                               "Vpc", "DescribeVpcs", "Specified SecurityToken is expired."),
-    "SignatureDoesNotMatch": (("SignatureDoesNotMatch",), "Slb", "DescribeLoadBalancers",
-                              "Specified signature is not matched with our calculation."),
-    "InvalidAuthorization": (("InvalidAuthorization",), "Kms", "ListKeys",
-                             "The authorization header is invalid."),
-    "AccessForbidden": (("AccessForbidden",), "Rds", "DescribeDBInstances",
-                        "The specified action is forbidden for this account."),
-    "NotAuthorized": (("NotAuthorized",), "ResourceManager", "ListResourceGroups",
-                      "You are not authorized to perform this operation."),
+    "NoPermission": (
+        ("NoPermission",),
+        "Ram",
+        "ListUsers",
+        "You are not authorized to do this action. You should be authorized by RAM.",
+    ),
+    "NoPermission.*": (
+        ("NoPermission.ram",),
+        "Ram",
+        "CreateAccessKey",
+        "The user does not have permission to perform this operation.",
+    ),
+    "Forbidden": (
+        ("Forbidden",),
+        "Ecs",
+        "DescribeInstances",
+        "User not authorized to operate on the specified resource.",
+    ),
+    "Forbidden.*": (
+        ("Forbidden.RAM", "Forbidden.AccessKeyDisabled"),
+        "Ecs",
+        "DeleteInstance",
+        "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+    ),
+    "InvalidAccessKeyId": (
+        ("InvalidAccessKeyId",),
+        "Oss",
+        "GetBucketInfo",
+        "The OSS Access Key Id you provided does not exist in our records.",
+    ),
+    "InvalidAccessKeyId.*": (
+        ("InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive"),
+        "Ecs",
+        "DescribeRegions",
+        "Specified access key is not found.",
+    ),
+    "InvalidSecurityToken": (
+        ("InvalidSecurityToken",),
+        "Sts",
+        "GetCallerIdentity",
+        "The security token you provided is invalid.",
+    ),
+    "InvalidSecurityToken.*": (
+        ("InvalidSecurityToken.Expired", "InvalidSecurityToken.MismatchWithAccessKey"),
+        "Vpc",
+        "DescribeVpcs",
+        "Specified SecurityToken is expired.",
+    ),
+    "SignatureDoesNotMatch": (
+        ("SignatureDoesNotMatch",),
+        "Slb",
+        "DescribeLoadBalancers",
+        "Specified signature is not matched with our calculation.",
+    ),
+    "InvalidAuthorization": (
+        ("InvalidAuthorization",),
+        "Kms",
+        "ListKeys",
+        "The authorization header is invalid.",
+    ),
+    "AccessForbidden": (
+        ("AccessForbidden",),
+        "Rds",
+        "DescribeDBInstances",
+        "The specified action is forbidden for this account.",
+    ),
+    "NotAuthorized": (
+        ("NotAuthorized",),
+        "ResourceManager",
+        "ListResourceGroups",
+        "You are not authorized to perform this operation.",
+    ),
 }
 
 
@@ -152,26 +198,30 @@ def context_variants(events: list[RepresentativeEvent]) -> list[RepresentativeEv
     for k, base in enumerate(e for e in events if not e.negative):
         ev = dict(base.event)
         service, source, api = _OTHER_SERVICE.get(ev.get("event.serviceName", ""), _DEFAULT_OTHER_SERVICE)
-        ev.update({
-            "event.eventId": f"0A9B8C7D-6E5F-4A3B-8C2D-{k + 500:012d}",
-            "event.eventRW": "Write",
-            "event.eventTime": "2027-06-14T23:59:58Z",
-            "event.eventSource": source,
-            "event.serviceName": service,
-            "event.eventName": api,
-            "event.acsRegion": "eu-central-1",
-            "event.requestId": f"9F8E7D6C-5B4A-4321-8FED-{k + 500:012d}",
-            "event.sourceIpAddress": "198.51.100.42",
-            "event.userAgent": "aliyun-cli/3.0.210 (Darwin 23.4.0; arm64)",
-            "event.userIdentity.accessKeyId": "STS.Example2",
-        })
+        ev.update(
+            {
+                "event.eventId": f"0A9B8C7D-6E5F-4A3B-8C2D-{k + 500:012d}",
+                "event.eventRW": "Write",
+                "event.eventTime": "2027-06-14T23:59:58Z",
+                "event.eventSource": source,
+                "event.serviceName": service,
+                "event.eventName": api,
+                "event.acsRegion": "eu-central-1",
+                "event.requestId": f"9F8E7D6C-5B4A-4321-8FED-{k + 500:012d}",
+                "event.sourceIpAddress": "198.51.100.42",
+                "event.userAgent": "aliyun-cli/3.0.210 (Darwin 23.4.0; arm64)",
+                "event.userIdentity.accessKeyId": "STS.Example2",
+            }
+        )
         if ev.get("event.userIdentity.type") != "unknown":  # an unidentified caller stays unknown
-            ev.update({
-                "event.userIdentity.type": "assumed-role",
-                "event.userIdentity.accountId": "5432109876543210",
-                "event.userIdentity.principalId": "309876543210987654:ops-session",
-                "event.userIdentity.userName": "ops-admin",
-            })
+            ev.update(
+                {
+                    "event.userIdentity.type": "assumed-role",
+                    "event.userIdentity.accountId": "5432109876543210",
+                    "event.userIdentity.principalId": "309876543210987654:ops-session",
+                    "event.userIdentity.userName": "ops-admin",
+                }
+            )
         else:
             ev["event.userIdentity.accountId"] = "5432109876543210"
         out.append(RepresentativeEvent(base.family, base.error_code, ev, context=CONTEXT_VARIANT))
@@ -182,14 +232,16 @@ def negative_controls(topic: str = TOPIC_TRAIL) -> list[RepresentativeEvent]:
     """Events an unauthorized-call alert should not match."""
     ok = _base(900, "Ecs", "DescribeInstances", topic)
     signin = _base(901, "Signin", "ConsoleSignin", topic)
-    signin.update({
-        "event.eventType": "ConsoleSignin",
-        "event.eventRW": "Write",
-        "event.eventSource": "signin.aliyun.com",
-        "event.userAgent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
-        "event.errorMessage": "Password is incorrect.",
-        "event.additionalEventData.loginAccount": "ci-deployer@1234567890123456.onaliyun.com",
-    })
+    signin.update(
+        {
+            "event.eventType": "ConsoleSignin",
+            "event.eventRW": "Write",
+            "event.eventSource": "signin.aliyun.com",
+            "event.userAgent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+            "event.errorMessage": "Password is incorrect.",
+            "event.additionalEventData.loginAccount": "ci-deployer@1234567890123456.onaliyun.com",
+        }
+    )
     signin.pop("event.userIdentity.accessKeyId")
     return [
         RepresentativeEvent("negative:successful-api-call", None, ok, negative=True),

@@ -122,9 +122,14 @@ def judge_query(
         stmt = parse_statement(text)
     except QuerySyntaxError as exc:
         return QueryJudgement(
-            verdict="unverifiable", missed_codes=[], matched_codes=[], matches_everything=False,
-            pipe=analyze_pipe(split_pipe(text)[1]), index_source=idx.source,
-            detail=f"search statement not understood: {exc}", syntax_error=str(exc),
+            verdict="unverifiable",
+            missed_codes=[],
+            matched_codes=[],
+            matches_everything=False,
+            pipe=analyze_pipe(split_pipe(text)[1]),
+            index_source=idx.source,
+            detail=f"search statement not understood: {exc}",
+            syntax_error=str(exc),
             suggested_query=suggestion,
         )
     pipe = analyze_pipe(stmt.pipe)
@@ -139,13 +144,21 @@ def judge_query(
     everything = n_neg > 0 and len(negatives) == n_neg
 
     nodes = list(walk(stmt.search))
-    literal = sorted({f'{n.field + ": " if n.field else ""}"{n.value}"' for n in nodes
-                      if isinstance(n, Term) and n.quoted and ("*" in n.value or "?" in n.value)})
+    literal = sorted(
+        {
+            f'{n.field + ": " if n.field else ""}"{n.value}"'
+            for n in nodes
+            if isinstance(n, Term) and n.quoted and ("*" in n.value or "?" in n.value)
+        }
+    )
     fields = {n.field for n in nodes if isinstance(n, (Term, FieldExists, Phrase, Comparison)) and n.field}
     unindexed = sorted(f for f in fields if not idx.is_indexed(f))
-    text_comparisons = [n for n in nodes if isinstance(n, Comparison)
-                        and (idx.field_index(n.field) is None
-                             or idx.field_index(n.field).type not in ("long", "double"))]  # type: ignore[union-attr]
+    text_comparisons = [
+        n
+        for n in nodes
+        if isinstance(n, Comparison)
+        and (idx.field_index(n.field) is None or idx.field_index(n.field).type not in ("long", "double"))
+    ]  # type: ignore[union-attr]
 
     problems: list[str] = []
     ambiguity_note = ""
@@ -158,15 +171,21 @@ def judge_query(
         if bool(other_missed) != bool(missed):
             problems.append("the reading of a leading 'not' decides the verdict: " + "; ".join(ambiguities))
         elif other_missed != missed:
-            ambiguity_note = ("a leading 'not' was read by SLS precedence (and > not); read as "
-                              f"negating one term it would miss {', '.join(other_missed)} instead")
+            ambiguity_note = (
+                "a leading 'not' was read by SLS precedence (and > not); read as "
+                f"negating one term it would miss {', '.join(other_missed)} instead"
+            )
         else:
-            ambiguity_note = ("a leading 'not' was read by SLS precedence (and > not); the other "
-                              "reading gives the same result")
+            ambiguity_note = (
+                "a leading 'not' was read by SLS precedence (and > not); the other "
+                "reading gives the same result"
+            )
     if text_comparisons:
-        problems.append("numeric comparison on a field not indexed as long/double "
-                        f"({', '.join(sorted({c.field for c in text_comparisons}))}): SLS degrades it "
-                        "to a full-text search")
+        problems.append(
+            "numeric comparison on a field not indexed as long/double "
+            f"({', '.join(sorted({c.field for c in text_comparisons}))}): SLS degrades it "
+            "to a full-text search"
+        )
     if pipe.kind in ("filters", "unknown"):
         problems.append(f"analytic statement: {pipe.detail}")
 
@@ -176,19 +195,23 @@ def judge_query(
     if counted and missed:
         notes.append(f"the analytic statement counts only logs where {counted} is not null")
     if in_context:
-        notes.append(f"{', '.join(in_context)} would alert only in some contexts: the query narrows on "
-                     "the call's region, event kind, service, caller, address or time and misses "
-                     + CONTEXT_VARIANT)
+        notes.append(
+            f"{', '.join(in_context)} would alert only in some contexts: the query narrows on "
+            "the call's region, event kind, service, caller, address or time and misses " + CONTEXT_VARIANT
+        )
     if literal:
         notes.append("inside double quotes * is literal, not a wildcard: " + ", ".join(literal))
     if unindexed:
-        notes.append("fields not in the logstore index (a field search on them matches nothing): "
-                     + ", ".join(unindexed))
+        notes.append(
+            "fields not in the logstore index (a field search on them matches nothing): "
+            + ", ".join(unindexed)
+        )
     if ambiguity_note:
         notes.append(ambiguity_note)
     if everything:
-        notes.append("the search also matches successful calls and console sign-ins "
-                     "(it does not filter on the error)")
+        notes.append(
+            "the search also matches successful calls and console sign-ins (it does not filter on the error)"
+        )
     notes.append(f"judged with {idx.source}")
 
     if problems:
@@ -201,8 +224,18 @@ def judge_query(
         verdict = "complete"
         detail = "; ".join(["matches an ApiCall event for every required code", *notes])
     return QueryJudgement(
-        verdict=verdict, missed_codes=missed, matched_codes=matched, matches_everything=everything,
-        pipe=pipe, index_source=idx.source, detail=detail, missed_events=missed_events,
-        negatives_matched=negatives, literal_wildcards=literal, unindexed_fields=unindexed,
-        ambiguities=ambiguities, suggested_query=suggestion, missed_in_context=in_context,
+        verdict=verdict,
+        missed_codes=missed,
+        matched_codes=matched,
+        matches_everything=everything,
+        pipe=pipe,
+        index_source=idx.source,
+        detail=detail,
+        missed_events=missed_events,
+        negatives_matched=negatives,
+        literal_wildcards=literal,
+        unindexed_fields=unindexed,
+        ambiguities=ambiguities,
+        suggested_query=suggestion,
+        missed_in_context=in_context,
     )

@@ -128,8 +128,6 @@ def tokenize(text: str) -> list[Token]:
             elif raw == "in":  # only `in` is case-sensitive
                 tokens.append(Token("IN", raw, start))
             else:
-                tokens.append(
-                    Token("WORD", word, start, wildcard=plain_wild, reserved=low in RESERVED)
-                )
+                tokens.append(Token("WORD", word, start, wildcard=plain_wild, reserved=low in RESERVED))
     tokens.append(Token("EOF", "", n))
     return tokens

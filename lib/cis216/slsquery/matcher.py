@@ -116,9 +116,7 @@ def _match_bare_term(term: Term, event: dict[str, str], index: IndexConfig) -> b
     if not pieces:
         return False
     fields = _full_text_tokens(event, index)
-    return all(
-        any(_piece_matches(p, w, toks, fi.case_sensitive) for toks, fi in fields) for p, w in pieces
-    )
+    return all(any(_piece_matches(p, w, toks, fi.case_sensitive) for toks, fi in fields) for p, w in pieces)
 
 
 def _contains_run(tokens: list[str], run: list[str], cs: bool) -> bool:

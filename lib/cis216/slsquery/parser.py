@@ -241,13 +241,9 @@ def parse_search(text: str, not_scope: str = "and") -> tuple[Node, tuple[str, ..
         raise ValueError("not_scope must be 'and' or 'primary'")
     parser = _Parser(tokenize(text), not_scope)
     node = parser.parse()
-    conditions = sum(
-        1 for n in walk(node) if isinstance(n, (Term, FieldExists, Phrase, Comparison))
-    )
+    conditions = sum(1 for n in walk(node) if isinstance(n, (Term, FieldExists, Phrase, Comparison)))
     if conditions > MAX_CONDITIONS:
-        raise QuerySyntaxError(
-            f"{conditions} search conditions; SLS allows at most {MAX_CONDITIONS}", 0
-        )
+        raise QuerySyntaxError(f"{conditions} search conditions; SLS allows at most {MAX_CONDITIONS}", 0)
     return node, tuple(parser.ambiguities)
 
 

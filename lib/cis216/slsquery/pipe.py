@@ -54,7 +54,7 @@ def _lex(sql: str) -> list[tuple[str, str]]:
     while pos < len(sql):
         m = _TOKEN.match(sql, pos)
         if not m or m.end() == pos:
-            raise _Unknown(f"cannot read SQL at {sql[pos:pos + 20]!r}")
+            raise _Unknown(f"cannot read SQL at {sql[pos : pos + 20]!r}")
         pos = m.end()
         kind = m.lastgroup or ""
         text = m.group(kind)
@@ -102,8 +102,26 @@ class _Sql:
 
 
 _KEYWORDS = frozenset(
-    {"select", "from", "where", "group", "by", "having", "order", "limit", "as", "asc", "desc",
-     "distinct", "and", "or", "not", "union", "join", "on"}
+    {
+        "select",
+        "from",
+        "where",
+        "group",
+        "by",
+        "having",
+        "order",
+        "limit",
+        "as",
+        "asc",
+        "desc",
+        "distinct",
+        "and",
+        "or",
+        "not",
+        "union",
+        "join",
+        "on",
+    }
 )
 
 
@@ -168,8 +186,9 @@ def _analyze(sql: str) -> PipeAnalysis:
         if p.column().lower() != "log":
             raise _Unknown("reads from a table other than log")
     if p.kw("where"):
-        return PipeAnalysis("filters", "a WHERE clause can drop rows of matching logs",
-                            output_columns=columns)
+        return PipeAnalysis(
+            "filters", "a WHERE clause can drop rows of matching logs", output_columns=columns
+        )
     groups = False
     if p.kw("group"):
         p.take()
@@ -180,8 +199,12 @@ def _analyze(sql: str) -> PipeAnalysis:
             p.column()
         groups = True
     if p.kw("having"):
-        return PipeAnalysis("filters", "a HAVING clause can drop groups of matching logs",
-                            output_columns=columns, groups=groups)
+        return PipeAnalysis(
+            "filters",
+            "a HAVING clause can drop groups of matching logs",
+            output_columns=columns,
+            groups=groups,
+        )
     if p.kw("order"):
         p.take()
         p.expect_kw("by")
@@ -200,8 +223,7 @@ def _analyze(sql: str) -> PipeAnalysis:
         if p.peek() == ("op", ","):
             raise _Unknown("limit with an offset")
         if int(text) == 0:
-            return PipeAnalysis("filters", "LIMIT 0 returns no rows", output_columns=columns,
-                                groups=groups)
+            return PipeAnalysis("filters", "LIMIT 0 returns no rows", output_columns=columns, groups=groups)
     if p.peek() == ("op", ";"):
         p.take()
     if p.peek()[0] != "eof":
@@ -214,18 +236,30 @@ def _analyze(sql: str) -> PipeAnalysis:
     if groups:
         if any(star for _, _, star, _ in items):
             raise _Unknown("select * with group by")
-        return PipeAnalysis("harmless", "GROUP BY: one row per group, rows only when logs match",
-                            count_column=count_column, groups=True, output_columns=columns,
-                            count_argument=count_argument)
+        return PipeAnalysis(
+            "harmless",
+            "GROUP BY: one row per group, rows only when logs match",
+            count_column=count_column,
+            groups=True,
+            output_columns=columns,
+            count_argument=count_argument,
+        )
     if aggregates and plain:
         raise _Unknown("aggregates mixed with plain columns without GROUP BY")
     if aggregates:
         if count_column is None:
             raise _Unknown("aggregate without count(): its row does not tell whether logs matched")
-        what = (f"number of matching logs where {count_argument} is not null" if count_argument
-                else "number of matching logs")
-        return PipeAnalysis("count", f"always one row; {count_column} = {what}",
-                            count_column=count_column, output_columns=columns, always_row=True,
-                            count_argument=count_argument)
-    return PipeAnalysis("harmless", "plain columns: one row per matching log",
-                        output_columns=columns)
+        what = (
+            f"number of matching logs where {count_argument} is not null"
+            if count_argument
+            else "number of matching logs"
+        )
+        return PipeAnalysis(
+            "count",
+            f"always one row; {count_column} = {what}",
+            count_column=count_column,
+            output_columns=columns,
+            always_row=True,
+            count_argument=count_argument,
+        )
+    return PipeAnalysis("harmless", "plain columns: one row per matching log", output_columns=columns)
