@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pgharness
 import pytest
-from pgharness import ParityDatabase, PgServer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE_SQL = REPO_ROOT.parent / "shared" / "spec" / "cis_v200_2_16.sql"
+from tests.parity import pgharness
+from tests.parity.pgharness import ParityDatabase, PgServer
+from tests.paths import REFERENCE_SQL
 
 
 @pytest.fixture(scope="session")
 def reference_sql() -> str:
-    if not REFERENCE_SQL.is_file():
-        pytest.skip(
-            f"reference query not found at {REFERENCE_SQL} (../shared/spec relative to the repo root)"
-        )
     return REFERENCE_SQL.read_text(encoding="utf-8")
 
 

@@ -3,10 +3,9 @@ snapshot it accepts, every profile evaluates (no PostgreSQL needed)."""
 
 from __future__ import annotations
 
-from snapshot_gen import random_snapshot
-
 from cis216.core import PROFILES, evaluate
 from cis216.inventory import parse_inventory
+from tests.parity.snapshot_gen import random_snapshot
 
 
 def test_every_profile_evaluates_every_generated_snapshot():

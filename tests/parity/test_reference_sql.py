@@ -13,11 +13,11 @@ from collections import Counter
 from importlib import resources
 
 import pytest
-from pgharness import dump, python_rows
-from snapshot_gen import ACCOUNT, random_snapshot
 
 from cis216.inventory import parse_inventory
 from cis216.profiles import powerpipe
+from tests.parity.pgharness import dump, python_rows
+from tests.parity.snapshot_gen import ACCOUNT, random_snapshot
 
 pytestmark = pytest.mark.postgres
 

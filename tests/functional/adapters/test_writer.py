@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cis216.adapters.calls import Caller, RetryPolicy
+from cis216.adapters.sls import SlsAdapter
+from cis216.adapters.writer import (
+    MAX_LINES,
+    FindingsWriter,
+    WriteError,
+    batches,
+    finding_contents,
+)
+from cis216.findings import Finding
+from tests.functional.adapters.support import ACCOUNT
+
+REGION, PROJECT, LOGSTORE = "cn-hangzhou", "cis216-findings", "findings"
+
+
+def finding(n: int = 0, evidence=None) -> Finding:
+    return Finding(
+        resource=f"acs:actiontrail:cn-hangzhou:{ACCOUNT}:actiontrail/t{n}",
+        status="alarm",
+        reason="no alert",
+        account_id=ACCOUNT,
+        region="cn-hangzhou",
+        profile="strict",
+        scope="trail",
+        reason_codes=["NO_ALERT", "X"],
+        advisories=["A1"],
+        evidence=evidence or {"n": n},
+    )
+
+
+def test_contents_are_flat_strings():
+    contents = dict(finding_contents(finding(1), "fid", "sid", "2026-11-29T02:00:00Z"))
+    assert all(isinstance(v, str) for v in contents.values())
+    assert contents["reason_codes"] == "NO_ALERT,X"
+    assert json.loads(contents["evidence"]) == {"n": 1}
+    assert json.loads(contents["advisories"]) == ["A1"]
+    assert contents["control"] == "cis_v200_2_16" and contents["record"] == "finding"
+    for key in (
+        "finding_id",
+        "scan_id",
+        "profile",
+        "resource",
+        "status",
+        "reason",
+        "account_id",
+        "region",
+        "evaluated_at",
+        "scope",
+    ):
+        assert key in contents
+
+
+def test_huge_evidence_is_replaced_by_a_digest():
+    contents = dict(finding_contents(finding(evidence={"blob": "x" * 2_000_000}), "f", "s", "t"))
+    assert json.loads(contents["evidence"])["truncated"] is True
+
+
+def test_batches_respect_line_and_byte_limits():
+    logs = [[("k", "v")]] * (MAX_LINES * 2 + 5)
+    assert [len(b) for b in batches(logs)] == [MAX_LINES, MAX_LINES, 5]
+    big = [[("k", "x" * 400_000)]] * 30  # 12 MB in all
+    sizes = [sum(len(v) for c in b for _, v in c) for b in batches(big)]
+    assert len(sizes) >= 3 and all(s <= 5 * 1024 * 1024 for s in sizes)
+
+
+@pytest.fixture
+def sink(emulated_cloud, creds):
+    emulated_cloud.create_logstore(ACCOUNT, REGION, PROJECT, LOGSTORE)
+    caller = Caller(RetryPolicy(max_attempts=3, sleep=lambda s: None), call_timeout=5)
+    writer = FindingsWriter(
+        SlsAdapter(creds, "fn/acct"), caller, REGION, PROJECT, LOGSTORE, "fn/acct", max_lines=10
+    )
+    return emulated_cloud, writer
+
+
+def test_writes_every_log_in_batches(sink):
+    cloud, writer = sink
+    logs = [finding_contents(finding(n), f"id{n}", "scan", "t") for n in range(25)]
+    result = writer.write(logs)
+    assert (result.count, result.batches) == (25, 3)
+    stored = cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)
+    assert [s.contents["finding_id"] for s in stored] == [f"id{n}" for n in range(25)]
+    assert {s.topic for s in stored} == {"cis_v200_2_16"} and {s.source for s in stored} == {"fn/acct"}
+
+
+def test_throttled_batch_is_retried(sink):
+    cloud, writer = sink
+    cloud.faults.add("throttle", api="PutLogs", calls=[1, 2])
+    assert writer.write([finding_contents(finding(), "id", "scan", "t")]).count == 1
+    assert len(cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)) == 1
+
+
+def test_failure_after_retries_raises_and_says_what_was_written(sink):
+    cloud, writer = sink
+    cloud.faults.add("error503", api="PutLogs", calls=[2, 3, 4])  # batch 2 fails 3 times
+    logs = [finding_contents(finding(n), f"id{n}", "scan", "t") for n in range(25)]
+    with pytest.raises(WriteError) as caught:
+        writer.write(logs)
+    assert caught.value.written == 10 and caught.value.total == 25
+    assert "10 of 25" in str(caught.value)
+    assert len(cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)) == 10
+
+
+def test_permission_denied_is_not_retried(sink):
+    cloud, writer = sink
+    cloud.faults.add("error", api="PutLogs", code="Unauthorized", message="denied")
+    with pytest.raises(WriteError):
+        writer.write([finding_contents(finding(), "id", "scan", "t")])
+    assert cloud.count(api="PutLogs") == 1
+
+
+def test_batches_fit_the_service_limits_for_real(emulated_cloud, creds):
+    emulated_cloud.create_logstore(ACCOUNT, REGION, PROJECT, LOGSTORE)
+    caller = Caller(RetryPolicy(max_attempts=1), call_timeout=5)
+    writer = FindingsWriter(SlsAdapter(creds, "s"), caller, REGION, PROJECT, LOGSTORE, "s")
+    big = [
+        finding_contents(finding(n, evidence={"blob": "x" * 400_000}), f"b{n}", "scan", "t")
+        for n in range(30)
+    ]
+    many = [finding_contents(finding(n), f"m{n}", "scan", "t") for n in range(5000)]
+    assert writer.write(big).batches >= 3
+    assert writer.write(many).batches == 2
+    assert len(emulated_cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)) == 5030

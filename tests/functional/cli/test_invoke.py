@@ -1,0 +1,182 @@
+"""`cis216 invoke EVENT_FILE`: the README's main command, against the built-in emulated cloud."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from cis216 import cli
+from tests.paths import EVENTS, REPO_ROOT
+
+ROOT = REPO_ROOT
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    from cis216.shell.config import VARIABLES
+
+    for variable in VARIABLES:
+        monkeypatch.delenv(variable.name, raising=False)
+    for key in (
+        "FINDINGS_PROJECT",
+        "FINDINGS_LOGSTORE",
+        "FINDINGS_REGION",
+        "FC_REGION",
+        "SCAN_REGIONS",
+        "PROFILE",
+        "DRY_RUN",
+        "PROFILE_SETTINGS",
+        "FC_ACCOUNT_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+        "LOG_LEVEL",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("RETRY_BASE_SECONDS", "0")
+
+
+def invoke(*args):
+    out = io.StringIO()
+    code = cli.main(["invoke", *map(str, args)], out=out)
+    return code, out.getvalue()
+
+
+def test_timer_event_end_to_end(capsys):
+    code, out = invoke(EVENTS / "timer.json")
+    assert code == 0
+    assert out.startswith("scan 20261129T020000Z-")
+    assert "STATUS" in out and "acs:actiontrail:" in out
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("wrote ") and " findings to cis216-findings/cis216_findings" in last
+    n = int(last.split()[1])
+    assert f"the emulated logstore holds {n} finding logs of this scan" in last
+    err = capsys.readouterr().err
+    assert all(json.loads(line)["logger"].startswith("cis216") for line in err.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("event", ["timer-with-payload.json", "direct.json"])
+def test_other_bundled_events(event):
+    code, out = invoke(EVENTS / event)
+    assert code == 0 and "wrote " in out
+
+
+def test_json_format_keeps_stdout_machine_readable(tmp_path, capsys):
+    snapshot = tmp_path / "snap.json"
+    code, out = invoke(EVENTS / "timer.json", "--format", "json", "--save-snapshot", snapshot)
+    assert code == 0
+    findings = json.loads(out)
+    assert findings and all("status" in f for f in findings)
+    saved = json.loads(snapshot.read_text())
+    assert saved["account_id"] == "1234567890123456" and "cn-hangzhou" in saved["regions"]
+    assert "wrote " in capsys.readouterr().err
+
+
+def test_seed_and_fail_on(tmp_path):
+    sample = json.loads((ROOT / "lib/cis216/samples/sample-account.json").read_text())
+    for region in sample["regions"].values():
+        region["errors"] = []
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(sample))
+    code, out = invoke(EVENTS / "timer.json", "--seed", seed, "--fail-on", "error")
+    assert code == 0 and "ERROR " not in out
+    code, _ = invoke(EVENTS / "timer.json", "--fail-on", "error")  # the bundled sample has a denied project
+    assert code == 1
+
+
+def test_bad_inputs_exit_2(tmp_path, capsys, monkeypatch):
+    assert invoke(tmp_path / "missing.json")[0] == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"triggerTime": "2026-11-29T02:00:00Z", "triggerName": "t", "payload": "{\\"x\\": 1}"}')
+    assert invoke(bad)[0] == 2
+    assert "x: unknown key" in capsys.readouterr().err
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"version": 1}')
+    assert invoke(EVENTS / "timer.json", "--seed", seed)[0] == 2
+    monkeypatch.setenv("FINDINGS_PROJECT", "Not_Valid")
+    assert invoke(EVENTS / "timer.json")[0] == 2
+    assert "FINDINGS_PROJECT: " in capsys.readouterr().err
+
+
+def test_unwritable_save_snapshot_path_is_refused_before_the_scan(tmp_path, capsys):
+    # Exit 2 means "bad input": it must not come after the findings were already written.
+    code, out = invoke(EVENTS / "timer.json", "--save-snapshot", tmp_path / "no-such-dir" / "snap.json")
+    err = capsys.readouterr().err
+    assert code == 2 and "--save-snapshot" in err
+    assert "wrote" not in out + err and "scan complete" not in err
+    code, _ = invoke(EVENTS / "timer.json", "--save-snapshot", tmp_path)
+    assert code == 2
+
+
+def test_write_failure_exits_3(monkeypatch, capsys):
+    import cis216.emulator as emulator
+
+    class FailingWrites(emulator.EmulatedCloud):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.faults.add("error503", api="PutLogs")
+
+    monkeypatch.setattr(emulator, "EmulatedCloud", FailingWrites)
+    code, out = invoke(EVENTS / "timer.json")
+    assert code == 3
+    assert "wrote" not in out
+    assert "scan failed" in capsys.readouterr().err
+
+
+def test_dry_run(monkeypatch):
+    monkeypatch.setenv("DRY_RUN", "true")
+    code, out = invoke(EVENTS / "timer.json")
+    assert code == 0 and "dry run: wrote nothing" in out
+
+
+def test_real_cloud_needs_configuration(capsys):
+    code, _ = invoke(EVENTS / "timer.json", "--cloud", "real")
+    assert code == 2
+    assert "FINDINGS_PROJECT: required" in capsys.readouterr().err
+
+
+def test_real_cloud_without_credentials_fails_cleanly(monkeypatch, capsys):
+    from cis216.adapters import credentials
+
+    def no_chain():
+        raise credentials.CredentialsError("no credentials: the default credential chain failed")
+
+    monkeypatch.setattr(credentials, "from_default_chain", no_chain)
+    monkeypatch.setenv("FINDINGS_PROJECT", "my-findings")
+    monkeypatch.setenv("FINDINGS_REGION", "cn-hangzhou")
+    code, out = invoke(EVENTS / "timer.json", "--cloud", "real")
+    assert code == 3 and out == ""
+    assert "no credentials" in capsys.readouterr().err
+
+
+def test_real_cloud_region_defaults_like_fc(monkeypatch, capsys):
+    # The documented `FINDINGS_PROJECT=my-findings cis216 invoke events/timer.json --cloud real`:
+    # FC always sets FC_REGION, so the local context does too (FINDINGS_REGION defaults to it).
+    from cis216.adapters import credentials
+
+    def no_chain():
+        raise credentials.CredentialsError("no credentials: the default credential chain failed")
+
+    monkeypatch.setattr(credentials, "from_default_chain", no_chain)
+    monkeypatch.setenv("FINDINGS_PROJECT", "my-findings")
+    code, _ = invoke(EVENTS / "timer.json", "--cloud", "real")
+    err = capsys.readouterr().err
+    assert "FINDINGS_REGION" not in err
+    assert code == 3 and "no credentials" in err
+    import os
+
+    assert "FC_REGION" not in os.environ  # put back afterwards
+
+
+def test_seed_is_only_for_the_emulated_cloud(capsys):
+    assert invoke(EVENTS / "timer.json", "--cloud", "real", "--seed", "x.json")[0] == 2
+
+
+def test_runs_without_the_repository_handler_file(monkeypatch):
+    from cis216.shell import local
+
+    monkeypatch.setattr(local, "REPO_HANDLER", ROOT / "no-such-dir" / "index.py")
+    code, out = invoke(EVENTS / "timer.json")
+    assert code == 0 and "wrote " in out

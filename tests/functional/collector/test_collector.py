@@ -1,0 +1,355 @@
+"""The collector against the emulated cloud, real SDKs underneath."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+
+import pytest
+
+from cis216.adapters.actiontrail import ActionTrailAdapter
+from cis216.adapters.calls import Caller, CallError, RetryPolicy
+from cis216.adapters.credentials import Credentials
+from cis216.adapters.sls import SlsAdapter
+from cis216.emulator import DEFAULT_CREDENTIALS
+from cis216.inventory import parse_inventory
+from cis216.shell.collector import Collector, central_project
+from tests.paths import SAMPLES
+
+SAMPLE = json.loads((SAMPLES / "sample-account.json").read_text())
+ACCOUNT = SAMPLE["account_id"]
+CREDS = Credentials(DEFAULT_CREDENTIALS.access_key_id, DEFAULT_CREDENTIALS.access_key_secret)
+
+
+def collector(
+    profile="strict",
+    regions=None,
+    max_attempts=4,
+    deadline=None,
+    clock=time.monotonic,
+    concurrency=8,
+    actiontrail=None,
+    sls=None,
+):
+    caller = Caller(
+        RetryPolicy(max_attempts=max_attempts, sleep=lambda s: None),
+        call_timeout=5,
+        deadline=deadline,
+        clock=clock,
+    )
+    return Collector(
+        actiontrail or ActionTrailAdapter(CREDS),
+        sls or SlsAdapter(CREDS, "test"),
+        caller,
+        ACCOUNT,
+        profile=profile,
+        regions=regions,
+        home_region="cn-hangzhou",
+        max_concurrency=concurrency,
+    )
+
+
+@pytest.fixture
+def cloud(emulated_cloud):
+    emulated_cloud.seed_snapshot(copy.deepcopy(SAMPLE))
+    return emulated_cloud
+
+
+def test_collects_the_seeded_account_back(cloud):
+    snapshot = collector().collect()
+    parse_inventory(snapshot)  # a valid snapshot document
+    assert snapshot["account_id"] == ACCOUNT
+    for region, seeded in SAMPLE["regions"].items():
+        got = snapshot["regions"][region]
+        assert sorted(t["Name"] for t in got["trails"]) == sorted(t["Name"] for t in seeded["trails"])
+    # SLS: every project of the trails' SLS regions, with its alerts verbatim and the trail logstores' index.
+    for region in ("cn-hangzhou", "cn-shanghai"):
+        for project, seeded in SAMPLE["regions"][region]["sls_projects"].items():
+            got = snapshot["regions"][region]["sls_projects"][project]
+            assert got["alerts"] == seeded["alerts"]
+            for logstore, store in seeded["logstores"].items():
+                assert got["logstores"][logstore]["index"] == store["index"]
+    errors = [e for r in snapshot["regions"].values() for e in r["errors"]]
+    assert [(e["api"], e["project"], e["code"]) for e in errors] == [
+        ("ListAlerts", "sg-data-platform", "Unauthorized")
+    ]
+
+
+def test_makes_no_redundant_calls(cloud):
+    collector().collect()
+    regions = len(cloud.regions_for(ACCOUNT))
+    assert cloud.count(api="DescribeRegions") == 1
+    assert cloud.count(api="DescribeTrails") == regions
+    # one page in each region: full listings in the trails' SLS regions, Log Audit lookups elsewhere
+    assert cloud.count(api="ListProject") == regions
+    listed = sum(
+        len(SAMPLE["regions"][r]["sls_projects"]) for r in ("cn-hangzhou", "cn-shanghai", "ap-southeast-1")
+    )
+    assert cloud.count(api="ListAlerts") == listed
+    # the logstore of each trail delivering to a project that exists (stopped-trail-sg's is gone)
+    assert cloud.count(api="GetIndex") == 3
+
+
+def test_powerpipe_needs_no_index_and_no_log_audit_lookup(cloud):
+    snapshot = collector(profile="powerpipe", regions=["cn-hangzhou", "cn-beijing"]).collect()
+    assert cloud.count(api="GetIndex") == 0
+    assert cloud.count(api="ListProject") == 1  # cn-hangzhou: org-audit-trail's SLS region
+    assert list(snapshot["regions"]) == ["cn-hangzhou", "cn-beijing"]
+
+
+def test_trail_sls_region_outside_the_scan_list_is_still_listed(cloud):
+    snapshot = collector(profile="powerpipe", regions=["cn-beijing"]).collect()
+    assert "actiontrail-central" in snapshot["regions"]["cn-hangzhou"]["sls_projects"]
+    assert snapshot["regions"]["cn-hangzhou"]["trails"] == []
+
+
+def test_all_pages_of_projects_and_alerts(cloud):
+    for n in range(230):
+        cloud.create_project(ACCOUNT, "cn-shanghai", f"bulk-{n:03d}")
+    for n in range(250):
+        cloud.sls.put_alert(
+            ACCOUNT, "cn-shanghai", "sh-audit", {"name": f"alert-{n:03d}", "status": "ENABLED"}
+        )
+    snapshot = collector(regions=["cn-shanghai"], concurrency=16).collect()
+    projects = snapshot["regions"]["cn-shanghai"]["sls_projects"]
+    assert len(projects) == 231
+    names = [a["name"] for a in projects["sh-audit"]["alerts"]]
+    assert len(names) == 252 and len(set(names)) == 252
+    assert cloud.count(api="ListProject", region="cn-shanghai") == 3
+
+
+def test_one_denied_project_does_not_stop_the_scan(cloud):
+    cloud.faults.add(
+        "error",
+        api="ListAlerts",
+        project="web-prod-logs",
+        code="Unauthorized",
+        message="denied by sts or ram, action: log:ListJobs",
+    )
+    snapshot = collector(regions=["cn-hangzhou"]).collect()
+    region = snapshot["regions"]["cn-hangzhou"]
+    assert region["sls_projects"]["actiontrail-central"]["alerts"]
+    assert region["sls_projects"]["web-prod-logs"]["alerts"] == []
+    [error] = region["errors"]
+    assert (error["api"], error["project"], error["code"], error["attempts"]) == (
+        "ListAlerts",
+        "web-prod-logs",
+        "Unauthorized",
+        1,
+    )
+
+
+def test_throttling_then_success(cloud):
+    cloud.faults.add("throttle", api="DescribeTrails", calls=[1, 2])
+    cloud.faults.add("throttle", api="ListAlerts", calls=[1], status=429)
+    cloud.faults.add("error503", api="GetIndex", calls=[1])
+    c = collector(regions=["cn-hangzhou", "cn-shanghai"])
+    snapshot = c.collect()
+    assert all(not r["errors"] for r in snapshot["regions"].values())
+    assert len(snapshot["regions"]["cn-hangzhou"]["trails"]) == 2
+    assert c.caller.stats.retries == 4
+
+
+def test_persistent_failure_is_recorded_after_max_attempts(cloud):
+    cloud.faults.add("error500", api="DescribeTrails", region="cn-shanghai")
+    snapshot = collector(regions=["cn-hangzhou", "cn-shanghai"], max_attempts=3).collect()
+    [error] = snapshot["regions"]["cn-shanghai"]["errors"]
+    assert (error["api"], error["code"], error["attempts"]) == ("DescribeTrails", "InternalError", 3)
+    assert snapshot["regions"]["cn-hangzhou"]["trails"]
+    assert cloud.count(api="DescribeTrails", region="cn-shanghai") == 3
+
+
+def test_describe_regions_failure_falls_back_to_the_home_region(cloud):
+    cloud.faults.add("error", api="DescribeRegions", code="NoPermission", message="denied")
+    snapshot = collector().collect()
+    assert "cn-hangzhou" in snapshot["regions"]
+    assert snapshot["regions"]["cn-hangzhou"]["errors"][0]["api"] == "DescribeRegions"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_regions", "says"),
+    [
+        ([], ["cn-hangzhou"], "no usable region id, so only cn-hangzhou was scanned"),
+        (["cn-shanghai", "cn-hangzhou.evil.com"], ["cn-shanghai"], "'cn-hangzhou.evil.com'"),
+    ],
+)
+def test_an_unusable_region_list_is_recorded_not_silently_narrowed(cloud, answer, expected_regions, says):
+    class Answering(ActionTrailAdapter):
+        def describe_regions(self, region, timeout):
+            return list(answer)
+
+    snapshot = collector(actiontrail=Answering(CREDS)).collect()
+    (error,) = [e for e in snapshot["regions"]["cn-hangzhou"]["errors"] if e["api"] == "DescribeRegions"]
+    assert error["code"] == "MalformedResponse" and says in error["message"]
+    for region in expected_regions:
+        assert region in snapshot["regions"]
+    assert not any("evil" in region for region in snapshot["regions"])
+    parse_inventory(snapshot)
+
+
+def test_log_audit_central_project_in_another_region(cloud):
+    central = central_project(ACCOUNT, "cn-beijing")
+    cloud.create_logstore(ACCOUNT, "cn-beijing", central, "actiontrail_log", index={"line": {"token": [","]}})
+    cloud.sls.put_alert(
+        ACCOUNT, "cn-beijing", central, {"name": "sls_app_audit_cis_at_unauth_apicall", "status": "ENABLED"}
+    )
+    snapshot = collector(regions=["cn-hangzhou", "cn-beijing"]).collect()
+    beijing = snapshot["regions"]["cn-beijing"]["sls_projects"]
+    assert list(beijing) == [central]  # bj-ops is not listed: only the Log Audit lookup ran there
+    assert beijing[central]["alerts"][0]["name"] == "sls_app_audit_cis_at_unauth_apicall"
+    assert beijing[central]["logstores"]["actiontrail_log"]["index"] == {"line": {"token": [","]}}
+
+
+def test_missing_trail_logstore_is_not_an_error(cloud):
+    cloud.actiontrail.add_trail(
+        ACCOUNT,
+        {
+            "Name": "nolog",
+            "HomeRegion": "cn-hangzhou",
+            "TrailRegion": "cn-hangzhou",
+            "Status": "Enable",
+            "SlsProjectArn": f"acs:log:cn-hangzhou:{ACCOUNT}:project/web-prod-logs",
+        },
+    )
+    snapshot = collector(regions=["cn-hangzhou"]).collect()
+    region = snapshot["regions"]["cn-hangzhou"]
+    assert region["errors"] == []
+    assert "actiontrail_nolog" not in region["sls_projects"]["web-prod-logs"]["logstores"]
+
+
+def test_budget_exhaustion_records_errors_instead_of_calling(cloud):
+    now = {"t": 0.0}
+
+    def clock():
+        now["t"] += 1.0  # every look at the clock costs a second
+        return now["t"]
+
+    snapshot = collector(
+        regions=["cn-hangzhou", "cn-shanghai", "cn-beijing"], deadline=4.0, clock=clock, concurrency=1
+    ).collect()
+    codes = {e["code"] for r in snapshot["regions"].values() for e in r["errors"]}
+    assert "ScanBudgetExceeded" in codes
+    parse_inventory(snapshot)
+
+
+def test_calls_run_in_parallel_within_the_bound(cloud):
+    state = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    class Tracking(ActionTrailAdapter):
+        def describe_trails(self, region, timeout):
+            with lock:
+                state["now"] += 1
+                state["max"] = max(state["max"], state["now"])
+            time.sleep(0.02)
+            try:
+                return super().describe_trails(region, timeout)
+            finally:
+                with lock:
+                    state["now"] -= 1
+
+    collector(concurrency=4, actiontrail=Tracking(CREDS)).collect()
+    assert 1 < state["max"] <= 4
+
+
+def test_malformed_region_ids_from_the_api_are_not_used_in_hostnames(cloud):
+    cloud.set_regions(["cn-hangzhou", "evil.example.com/x"])
+    snapshot = collector(profile="powerpipe").collect()
+    assert list(snapshot["regions"]) == ["cn-hangzhou"]
+
+
+@pytest.mark.parametrize("profile", ["strict", "powerpipe"])
+def test_collected_snapshot_evaluates_like_the_seed(cloud, profile):
+    from cis216.core import evaluate
+
+    snapshot = collector(profile=profile, regions=list(SAMPLE["regions"])).collect()
+
+    def verdicts(document):
+        return sorted(
+            (f.region or "", f.resource or "", f.status, f.reason or "")
+            for f in evaluate(parse_inventory(document), profile)
+        )
+
+    assert verdicts(snapshot) == verdicts(SAMPLE)
+
+
+def test_timeouts_are_retried(cloud):
+    cloud.faults.add("timeout", api="ListProject", calls=[1])
+    cloud.faults.add("connect_timeout", api="DescribeTrails", calls=[1])
+    c = collector(regions=["cn-hangzhou"])
+    snapshot = c.collect()
+    assert snapshot["regions"]["cn-hangzhou"]["errors"] == []
+    assert c.caller.stats.retries == 2
+
+
+def test_names_from_arns_with_a_trailing_newline_are_not_used_in_hostnames(cloud):
+    cloud.actiontrail.add_trail(
+        ACCOUNT,
+        {
+            "Name": "newline-trail",
+            "HomeRegion": "cn-beijing",
+            "TrailRegion": "cn-beijing",
+            "Status": "Enable",
+            "SlsProjectArn": f"acs:log:cn-shanghai\n:{ACCOUNT}:project/sh-audit",
+        },
+    )
+    snapshot = collector(profile="powerpipe", regions=["cn-beijing"]).collect()
+    assert not any("\n" in region for region in snapshot["regions"])
+    assert all(not r["errors"] for r in snapshot["regions"].values()), snapshot["regions"]
+    assert "cn-shanghai" not in snapshot["regions"]
+
+
+def test_a_call_that_hangs_past_the_deadline_is_given_up(cloud):
+    # The per-call timeout does not bound a DNS lookup or an answer that trickles in: the scan must
+    # not wait past its budget for such a call (it would leave no time to evaluate and write).
+    release = threading.Event()
+
+    class Hanging(ActionTrailAdapter):
+        def describe_trails(self, region, timeout):
+            if region == "cn-shanghai":
+                release.wait(30)
+                # Released after the test: end without another call (the emulator is gone by then).
+                raise TimeoutError("released by the test")
+            return super().describe_trails(region, timeout)
+
+    ActionTrailAdapter(CREDS).describe_trails("cn-hangzhou", 5)  # SDK imports out of the budget
+    c = collector(
+        regions=["cn-hangzhou", "cn-shanghai"],
+        deadline=time.monotonic() + 1.0,
+        actiontrail=Hanging(CREDS),
+    )
+    c.overrun_seconds = 0.2
+    started = time.monotonic()
+    try:
+        snapshot = c.collect()
+    finally:
+        release.set()
+    assert time.monotonic() - started < 5
+    errors = {(e["api"], e["code"]) for e in snapshot["regions"]["cn-shanghai"]["errors"]}
+    assert ("DescribeTrails", "ScanBudgetExceeded") in errors, errors
+    assert snapshot["regions"]["cn-hangzhou"]["trails"]
+    parse_inventory(snapshot)
+
+
+def test_errors_come_in_a_stable_order_whatever_the_threads_did(cloud):
+    # Two failed pages of one project's alerts are two errors on the same resource: finding ids
+    # number such repeats in order, so the order must not depend on which thread failed first.
+    for n in range(300):
+        cloud.sls.put_alert(ACCOUNT, "cn-shanghai", "sh-audit", {"name": f"a{n:03d}", "status": "ENABLED"})
+
+    def run(slow_offset):
+        class Racing(SlsAdapter):
+            def list_alerts(self, region, project, offset, size, timeout):
+                if project == "sh-audit" and offset in (100, 200):
+                    if offset == slow_offset:
+                        time.sleep(0.2)
+                    raise CallError("ListAlerts", "Unauthorized", f"denied at offset {offset}")
+                return super().list_alerts(region, project, offset, size, timeout)
+
+        snapshot = collector(profile="powerpipe", regions=["cn-shanghai"], sls=Racing(CREDS, "t")).collect()
+        return snapshot["regions"]["cn-shanghai"]["errors"]
+
+    first, second = run(100), run(200)
+    assert len(first) == 2 and first == second

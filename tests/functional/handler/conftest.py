@@ -1,0 +1,51 @@
+"""Handler tests: handler/index.py, an FC-like context, the emulated cloud, the real SDKs."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from cis216.emulator.pytest_plugin import emulated_cloud  # noqa: F401  (fixture)
+from cis216.shell import logging as slog
+from cis216.shell.config import VARIABLES
+from cis216.shell.local import load_handler_module
+from tests.functional.handler.support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE
+
+
+@pytest.fixture(scope="session")
+def handler_module():
+    return load_handler_module()
+
+
+@pytest.fixture
+def env(monkeypatch):
+    names = [v.name for v in VARIABLES] + [
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+        "FC_ACCOUNT_ID",
+        "FC_FUNCTION_NAME",
+    ]
+    for key in names:  # a developer's own settings must not leak into the tests
+        monkeypatch.delenv(key, raising=False)
+    values = {
+        "FINDINGS_PROJECT": PROJECT,
+        "FINDINGS_LOGSTORE": LOGSTORE,
+        "FINDINGS_REGION": REGION,
+        "FC_REGION": REGION,
+        "RETRY_BASE_SECONDS": "0",
+        "RETRY_MAX_ATTEMPTS": "4",
+        "LOG_LEVEL": "INFO",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    yield monkeypatch
+    slog.clear_secrets()
+
+
+@pytest.fixture
+def cloud(emulated_cloud, env):  # noqa: F811
+    emulated_cloud.seed_snapshot(copy.deepcopy(SAMPLE))
+    emulated_cloud.create_logstore(ACCOUNT, REGION, PROJECT, LOGSTORE)
+    return emulated_cloud

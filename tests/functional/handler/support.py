@@ -1,0 +1,47 @@
+"""Helpers of the handler tests (constants, an FC-like context, reading the findings logstore)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from cis216.emulator import DEFAULT_CREDENTIALS
+from tests.paths import REPO_ROOT
+
+ROOT = REPO_ROOT
+SAMPLE = json.loads((ROOT / "lib/cis216/samples/sample-account.json").read_text())
+ACCOUNT = SAMPLE["account_id"]
+REGION, PROJECT, LOGSTORE = "cn-hangzhou", "cis216-findings", "cis216_findings"
+TIMER = (ROOT / "events/timer.json").read_bytes()
+
+
+def fc_context(request_id="req-1", credentials="default", account_id=ACCOUNT, timeout=600):
+    if credentials == "default":
+        credentials = SimpleNamespace(
+            access_key_id=DEFAULT_CREDENTIALS.access_key_id,
+            access_key_secret=DEFAULT_CREDENTIALS.access_key_secret,
+            security_token=None,
+        )
+    return SimpleNamespace(
+        request_id=request_id,
+        credentials=credentials,
+        account_id=account_id,
+        region=REGION,
+        function=SimpleNamespace(name="cis216-scan", handler="index.handler", memory=512, timeout=timeout),
+        service=SimpleNamespace(log_project="", log_store=""),
+    )
+
+
+def stored(cloud, record=None):
+    logs = cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)
+    return [log for log in logs if record is None or log.contents.get("record") == record]
+
+
+def timer_event(payload: dict | None = None, time="2026-11-29T02:00:00Z") -> bytes:
+    return json.dumps(
+        {
+            "triggerTime": time,
+            "triggerName": "daily-cis216-scan",
+            "payload": json.dumps(payload) if payload is not None else "",
+        }
+    ).encode()

@@ -1,0 +1,414 @@
+"""s.yaml: our own strict model, the fc3 component's JSON Schema, and what they imply."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from cis216.deploy import describe_errors, is_daily, resolve, validate_s_file
+from cis216.deploy.model import START_MARGIN_SECONDS, check_cron, write_reserve_seconds
+from cis216.deploy.sfile import SFileError
+from cis216.shell.config import VARIABLES, load_config
+from tests.paths import FC3_SCHEMA, REPO_ROOT
+
+ROOT = REPO_ROOT
+
+
+def props_of(document: dict[str, Any]) -> dict[str, Any]:
+    (resource,) = document["resources"].values()
+    return resource["props"]
+
+
+def _rejects(document: dict[str, Any], *fragments: str) -> str:
+    with pytest.raises(ValidationError) as info:
+        validate_s_file(document)
+    text = describe_errors(info.value)
+    for fragment in fragments:
+        assert fragment in text, text
+    return text
+
+
+# --- the file as committed -----------------------------------------------------------------
+
+
+def test_s_yaml_passes_our_model(resolved):
+    model = validate_s_file(resolved)
+    props = model.resource.props
+    assert model.edition == "3.0.0"
+    assert props.runtime == "python3.10"
+    assert props.logConfig == "auto"
+    assert props.asyncInvokeConfig.maxAsyncRetryAttempts >= 1
+    assert props.instanceLifecycleConfig is not None and props.instanceLifecycleConfig.initializer is not None
+
+
+def test_s_yaml_passes_the_fc3_schema(resolved):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(FC3_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(props_of(resolved)), key=str)
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_the_fc3_schema_alone_is_too_loose(resolved):
+    """Why our own model exists: the component's schema passes what we must reject."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(FC3_SCHEMA.read_text(encoding="utf-8"))
+    props = props_of(resolved)
+    del props["triggers"][0]["triggerConfig"]["enable"]
+    props["enviromentVariables"] = {"TYPO": "1"}
+    jsonschema.validate(props, schema)  # passes: no additionalProperties, anyOf trigger configs
+    _rejects(resolved, "enable", "enviromentVariables")
+
+
+def test_every_placeholder_resolves_and_vars_block_exists(s_document):
+    assert isinstance(s_document.get("vars"), dict) and s_document["vars"]
+    text = (ROOT / "s.yaml").read_text(encoding="utf-8")
+    assert "${vars." in text
+    resolved = resolve(s_document)
+    assert "${" not in json.dumps(resolved)
+
+
+def test_unresolvable_expressions_are_errors(s_document):
+    broken = dict(s_document, vars={**s_document["vars"], "region": "${vars.nowhere}"})
+    with pytest.raises(SFileError, match=r"vars\.nowhere"):
+        resolve(broken)
+    with pytest.raises(SFileError, match="unsupported"):
+        resolve({"vars": {}, "x": "${path('..')}"})
+
+
+def test_environment_is_exactly_the_config_variables(resolved):
+    env = props_of(resolved)["environmentVariables"]
+    assert set(env) == {v.name for v in VARIABLES} | {"PYTHONPATH"}
+    assert env["PYTHONPATH"].split(":")[:2] == ["/code/python", "/code/lib"]
+    config = load_config({**env, "FC_REGION": props_of(resolved)["region"]})
+    assert config.findings_project and not config.dry_run
+
+
+def test_timeout_covers_the_scan_budget(resolved):
+    props = props_of(resolved)
+    budget = float(props["environmentVariables"]["SCAN_BUDGET_SECONDS"])
+    assert props["timeout"] >= budget + write_reserve_seconds() + START_MARGIN_SECONDS
+
+
+def test_daily_timer_in_utc(resolved):
+    (trigger,) = props_of(resolved)["triggers"]
+    config = trigger["triggerConfig"]
+    assert trigger["triggerType"] == "timer" and config["enable"] is True
+    assert is_daily(config["cronExpression"])
+    assert len(config["cronExpression"].split()) == 6  # six fields, no CRON_TZ: UTC
+    assert isinstance(json.loads(config["payload"]), dict)
+
+
+def test_handler_and_initializer_exist(resolved):
+    props = props_of(resolved)
+    code_root = (ROOT / props["code"]).resolve()
+    for target in (props["handler"], props["instanceLifecycleConfig"]["initializer"]["handler"]):
+        module, function = target.rsplit(".", 1)
+        path = code_root.joinpath(*module.split(".")).with_suffix(".py")
+        assert path.exists(), f"{target}: no {path}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        assert function in names, f"{target}: {path} defines {sorted(names)}"
+
+
+def test_build_step_installs_requirements(resolved):
+    (resource,) = resolved["resources"].values()
+    actions = resource["actions"]["pre-deploy"]
+    assert any("build" in (a.get("component") or a.get("run") or "") for a in actions)
+
+
+# --- what the model rejects ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("memory", [100, 129, 1000, 32832, 64])
+def test_memory_must_be_a_multiple_of_64_in_range(resolved, memory):
+    props_of(resolved)["memorySize"] = memory
+    _rejects(resolved, "memorySize")
+
+
+def test_memory_within_vcpu_ratio(resolved):
+    props_of(resolved).update(cpu=2.0, memorySize=1024)
+    _rejects(resolved, "per vCPU")
+
+
+@pytest.mark.parametrize("timeout", [0, 86401, 60])
+def test_timeout_range_and_budget(resolved, timeout):
+    props_of(resolved)["timeout"] = timeout
+    _rejects(resolved, "timeout")
+
+
+def test_timeout_follows_the_budget(resolved):
+    props = props_of(resolved)
+    props["environmentVariables"]["SCAN_BUDGET_SECONDS"] = str(props["timeout"])
+    _rejects(resolved, "SCAN_BUDGET_SECONDS")
+
+
+def test_a_fractional_budget_is_not_rounded_down(resolved):
+    props = props_of(resolved)
+    reserve = write_reserve_seconds() + START_MARGIN_SECONDS
+    props["environmentVariables"]["SCAN_BUDGET_SECONDS"] = f"{props['timeout'] - reserve + 0.5}"
+    _rejects(resolved, "SCAN_BUDGET_SECONDS")
+
+
+@pytest.mark.parametrize("runtime", ["python3.9", "python3", "nodejs18", "custom.debian10"])
+def test_runtime_allowed_set(resolved, runtime):
+    props_of(resolved)["runtime"] = runtime
+    _rejects(resolved, "runtime")
+
+
+def test_unknown_keys_are_rejected(resolved):
+    props_of(resolved)["enviromentVariables"] = {}
+    props_of(resolved)["triggers"][0]["triggerConfig"]["cron"] = "0 0 2 * * *"
+    resolved["servies"] = {}
+    _rejects(resolved, "enviromentVariables", "triggerConfig.cron", "servies")
+
+
+def test_instance_concurrency_is_rejected(resolved):
+    props_of(resolved)["instanceConcurrency"] = 2
+    _rejects(resolved, "instanceConcurrency")
+
+
+def test_timer_needs_enable_and_cron(resolved):
+    config = props_of(resolved)["triggers"][0]["triggerConfig"]
+    del config["enable"]
+    _rejects(resolved, "enable")
+    config["enable"] = True
+    del config["cronExpression"]
+    _rejects(resolved, "cronExpression")
+
+
+@pytest.mark.parametrize(
+    "cron",
+    [
+        "0 2 * * *",
+        "0 0 25 * * *",
+        "0 61 2 * * *",
+        "0 0 2 * * * *",
+        "daily",
+        "CRON_TZ=Asia 0 0 2 * * *",
+        "@every",
+        "0 0 2 1 * MON",
+    ],
+)
+def test_bad_cron_expressions(resolved, cron):
+    props_of(resolved)["triggers"][0]["triggerConfig"]["cronExpression"] = cron
+    _rejects(resolved, "cronExpression")
+
+
+@pytest.mark.parametrize(
+    "cron",
+    [
+        "0 0 2 * * *",
+        "CRON_TZ=Asia/Shanghai 0 30 10 * * *",
+        "@every 24h",
+        "0 0/30 * * * ?",
+        "0 0 3 ? * MON-FRI",
+    ],
+)
+def test_good_cron_expressions(cron):
+    assert check_cron(cron) == cron
+
+
+def test_is_daily():
+    assert is_daily("0 0 2 * * *") and is_daily("CRON_TZ=Asia/Shanghai 0 0 10 * * ?")
+    assert not is_daily("0 0/30 * * * *") and not is_daily("0 0 2 * * MON") and not is_daily("@every 4m")
+
+
+@pytest.mark.parametrize("payload", ["not json", "[1]", '{"regoins": "all"}', '{"profile": "lenient"}'])
+def test_payload_must_be_accepted_by_the_handler(resolved, payload):
+    props_of(resolved)["triggers"][0]["triggerConfig"]["payload"] = payload
+    _rejects(resolved, "payload")
+
+
+def test_only_timer_triggers(resolved):
+    props_of(resolved)["triggers"].append(
+        {
+            "triggerName": "web",
+            "triggerType": "http",
+            "triggerConfig": {"authType": "anonymous", "methods": ["GET"]},
+        }
+    )
+    _rejects(resolved, "timer only")
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (lambda env: env.pop("MAX_CONCURRENCY"), "missing: ['MAX_CONCURRENCY']"),
+        (lambda env: env.update(EXTRA="1"), "unknown: ['EXTRA']"),
+        (lambda env: env.update(MAX_CONCURRENCY="0"), "MAX_CONCURRENCY"),
+        (lambda env: env.update(FINDINGS_PROJECT="Bad_Name"), "FINDINGS_PROJECT"),
+        (lambda env: env.update(PYTHONPATH="/code"), "PYTHONPATH"),
+    ],
+)
+def test_environment_checked_against_config(resolved, change, fragment):
+    change(props_of(resolved)["environmentVariables"])
+    _rejects(resolved, fragment)
+
+
+def test_environment_values_must_be_strings(resolved):
+    props_of(resolved)["environmentVariables"]["MAX_CONCURRENCY"] = 16
+    _rejects(resolved, "environmentVariables.MAX_CONCURRENCY")
+
+
+def test_build_action_required(resolved):
+    (resource,) = resolved["resources"].values()
+    resource["actions"] = {"pre-deploy": [{"run": "echo hi", "path": "./"}]}
+    _rejects(resolved, "build step")
+    install = {"run": "pip install -t ./python -r requirements.txt", "path": "./"}
+    resource["actions"] = {"pre-deploy": [install]}
+    validate_s_file(resolved)
+
+
+def test_initializer_in_the_handler_module(resolved):
+    props_of(resolved)["instanceLifecycleConfig"]["initializer"]["handler"] = "other.initialize"
+    _rejects(resolved, "initializer")
+
+
+def test_role_must_be_a_ram_role_arn(resolved):
+    props_of(resolved)["role"] = "cis216-scanner"
+    _rejects(resolved, "role")
+
+
+def test_async_retry_range(resolved):
+    props_of(resolved)["asyncInvokeConfig"]["maxAsyncRetryAttempts"] = 9
+    _rejects(resolved, "maxAsyncRetryAttempts")
+
+
+# --- requirements.txt and .fcignore ---------------------------------------------------------
+
+
+def _pyproject_dependencies(text: str) -> list[str]:
+    match = re.search(r"(?ms)^dependencies\s*=\s*\[(.*?)^\]", text)
+    assert match, "no [project] dependencies list in pyproject.toml"
+    body = "\n".join(line.split("#", 1)[0] for line in match.group(1).splitlines())
+    return list(ast.literal_eval("[" + body + "]"))
+
+
+def _requirements(text: str) -> list[str]:
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_requirements_match_pyproject_dependencies():
+    pyproject = _pyproject_dependencies((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = _requirements((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    normal = lambda specs: sorted(s.replace(" ", "").lower() for s in specs)  # noqa: E731
+    assert normal(requirements) == normal(pyproject)
+    assert not any(dev in " ".join(requirements) for dev in ("pytest", "responses", "ruff", "hypothesis"))
+
+
+def _packaged() -> set[str]:
+    from cis216.deploy.fcignore import package_files
+
+    return set(package_files(ROOT))
+
+
+def test_fcignore_keeps_dev_files_out():
+    files = _packaged()
+    for prefix in (
+        "tests/",
+        "docs/",
+        "bench/",
+        "events/",
+        ".venv/",
+        ".git/",
+        "deploy/",
+        "lib/cis216/emulator/",
+        "lib/cis216/deploy/",
+    ):
+        assert not any(f.startswith(prefix) for f in files), prefix
+    assert not any(f.endswith((".pyc", ".md")) or "__pycache__" in f or ".egg-info/" in f for f in files)
+    assert not {"s.yaml", "pyproject.toml", "Makefile"} & files
+
+
+def test_fcignore_keeps_local_secrets_out(tmp_path: Path):
+    # `s` reads a .env next to s.yaml (access keys): it must not end up in the code package, nor
+    # a snapshot saved with `cis216 invoke --save-snapshot` (what the account has, verbatim).
+    import shutil
+
+    from cis216.deploy.fcignore import package_files
+
+    shutil.copy(ROOT / ".fcignore", tmp_path / ".fcignore")
+    (tmp_path / "handler").mkdir()
+    for name in (".env", ".env.local", "handler/.env", "key.pem", "snapshot-prod.json", "handler/index.py"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert set(package_files(tmp_path)) - {".fcignore"} == {"handler/index.py"}
+
+
+def test_fcignore_keeps_the_function():
+    files = _packaged()
+    assert {
+        "handler/index.py",
+        "requirements.txt",
+        "lib/cis216/__init__.py",
+        "lib/cis216/shell/scan.py",
+        "lib/cis216/core.py",
+    } <= files
+    source = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "lib" / "cis216").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    expected = {p for p in source if not p.startswith(("lib/cis216/emulator/", "lib/cis216/deploy/"))}
+    assert expected <= files, sorted(expected - files)
+
+
+def test_fcignore_semantics(tmp_path: Path):
+    from cis216.deploy.fcignore import package_files
+
+    for rel in ("a/tests/x.py", "tests/y.py", "keep.py", "python/lz4/__init__.py", "x/__pycache__/m.pyc"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    (tmp_path / ".fcignore").write_text("/tests/\n__pycache__/\n")
+    assert set(package_files(tmp_path)) == {".fcignore", "a/tests/x.py", "keep.py", "python/lz4/__init__.py"}
+
+
+PACKAGE_IMPORT_CHECK = r"""
+import importlib, importlib.abc, sys
+
+class Block(importlib.abc.MetaPathFinder):
+    # dev-only modules: not in requirements.txt / not in the package
+    def find_spec(self, name, path=None, target=None):
+        if name == "responses" or name.startswith(("responses.", "cis216.emulator", "cis216.deploy")):
+            raise ImportError(f"{name} is not in the FC package")
+        return None
+
+sys.meta_path.insert(0, Block())
+code = sys.argv[1]
+sys.path[:0] = [code + "/python", code + "/lib", code]   # PYTHONPATH from s.yaml, then /code (FC)
+index = importlib.import_module("handler.index")          # the s.yaml handler, imported by name
+assert callable(index.handler) and callable(index.initialize)
+for name in ("cis216.shell.scan", "cis216.shell.collector", "cis216.shell.events", "cis216.shell.config",
+             "cis216.adapters.actiontrail", "cis216.adapters.sls", "cis216.adapters.sts",
+             "cis216.adapters.credentials", "cis216.core", "cis216.profiles.powerpipe"):
+    importlib.import_module(name)
+import cis216
+assert cis216.__file__.startswith(code), cis216.__file__
+print("ok")
+"""
+
+
+def test_the_package_imports_by_handler_name_without_dev_files(tmp_path: Path):
+    """Copy what .fcignore lets through and import the handler the way s.yaml names it."""
+    import shutil
+    import subprocess
+    import sys
+
+    for rel in _packaged():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    result = subprocess.run(
+        [sys.executable, "-c", PACKAGE_IMPORT_CHECK, str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]

@@ -1,0 +1,36 @@
+"""The reason-code vocabulary: complete, partitioned, documented."""
+
+from __future__ import annotations
+
+from cis216.profiles.strict import codes as C
+from tests.paths import README
+
+DOCS = README
+ISSUE_VOCABULARY = {
+    "NO_TRAIL", "TRAIL_NOT_ENABLED", "TRAIL_NOT_DELIVERING_TO_SLS", "TRAIL_NOT_ALL_REGIONS",
+    "TRAIL_NOT_ALL_EVENTS", "ALERT_MISSING", "ALERT_DISABLED", "ALERT_MUTED", "ALERT_WRONG_LOGSTORE",
+    "ALERT_QUERY_INCOMPLETE", "ALERT_QUERY_UNVERIFIABLE", "ALERT_NO_NOTIFICATION", "ALERT_WINDOW_GAP",
+    "ALERT_THRESHOLD_HIGH", "SCAN_ERROR",
+}  # fmt: skip
+
+
+def test_every_code_has_one_kind_and_a_meaning():
+    kinds = [C.FAILING, C.UNVERIFIABLE, C.ADVISORY, {C.SCAN_ERROR}]
+    for code in C.MEANINGS:
+        assert sum(code in kind for kind in kinds) == 1, code
+    assert set().union(*kinds) == set(C.MEANINGS)
+    assert set(C.MEANINGS) >= ISSUE_VOCABULARY
+
+
+def test_every_code_is_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    for code in C.MEANINGS:
+        assert f"| `{code}` |" in text, code
+
+
+def test_status_precedence():
+    assert C.status_for([]) == "ok"
+    assert C.status_for([C.ALERT_QUERY_UNVERIFIABLE]) == "info"
+    assert C.status_for([C.ALERT_QUERY_UNVERIFIABLE, C.ALERT_MUTED]) == "alarm"
+    assert C.status_for([C.SCAN_ERROR, C.ALERT_MUTED]) == "error"
+    assert C.ordered([C.ALERT_MUTED, C.SCAN_ERROR, C.ALERT_MUTED]) == [C.SCAN_ERROR, C.ALERT_MUTED]

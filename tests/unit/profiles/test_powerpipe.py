@@ -1,0 +1,342 @@
+"""Every branch of the reference query, one test each, on the `powerpipe` profile.
+
+The reference (../shared/spec/cis_v200_2_16.sql) is reproduced with its weaknesses on purpose:
+region-only matching, `ENABLED`-or-missing status, `Query` before `query` before the object's
+own text, case-insensitive substrings, any one error code, and no row without a trail.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cis216.core import evaluate
+from cis216.profiles import powerpipe
+from tests.unit.profiles.core_builders import ACCOUNT, GOOD_QUERY, UNSET, alert, arn, inventory, region, trail
+
+HZ, SH = "cn-hangzhou", "cn-shanghai"
+
+
+def rows(regions):
+    return [
+        (f.resource, f.status, f.reason, f.account_id, f.region)
+        for f in powerpipe.evaluate(inventory(regions))
+        if f.status != "error"
+    ]
+
+
+def status_of(regions):
+    found = rows(regions)
+    assert len(found) == 1, found
+    return found[0][1]
+
+
+def with_query_list(query_list, status="ENABLED"):
+    return {HZ: region([trail()], [alert(query_list, status=status)])}
+
+
+# --- the three strings of a row -------------------------------------------------------------------
+
+
+def test_ok_row_is_the_sql_row_exactly():
+    assert rows({HZ: region([trail()], [alert()])}) == [
+        (
+            f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t",
+            "ok",
+            f"t is configured with ActionTrail enabled, delivering to SLS project in region {HZ}, "
+            "and has an unauthorized API call monitoring alert configured",
+            ACCOUNT,
+            HZ,
+        )
+    ]
+
+
+def test_no_alert_row():
+    assert rows({HZ: region([trail()])}) == [
+        (
+            f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t",
+            "alarm",
+            f"t is configured with ActionTrail enabled and delivering to SLS project in region {HZ}, "
+            "but no unauthorized API call monitoring alert found in that region",
+            ACCOUNT,
+            HZ,
+        )
+    ]
+
+
+@pytest.mark.parametrize("sls_arn", ["", UNSET])
+def test_enabled_trail_not_delivering_to_sls(sls_arn):
+    found = rows({HZ: region([trail(sls_arn=sls_arn)], [alert()])})
+    assert [(status, reason) for _, status, reason, *_ in found] == [
+        ("alarm", "t is enabled but not configured to deliver logs to SLS")
+    ]
+
+
+@pytest.mark.parametrize("status", ["Disable", "Fresh", "enable", "ENABLE", "", UNSET])
+def test_trail_not_enabled(status):
+    found = rows({HZ: region([trail(status=status)], [alert()])})
+    assert [(status, reason) for _, status, reason, *_ in found] == [("alarm", "t is not enabled")]
+
+
+def test_disabled_trail_without_sls_is_not_enabled():
+    found = rows({HZ: region([trail(status="Disable", sls_arn="")])})
+    assert found[0][1:3] == ("alarm", "t is not enabled")
+
+
+# --- rows: one per trail per region, none without a trail ------------------------------------------
+
+
+def test_account_without_trail_gives_no_row():
+    regions = {HZ: region([], [alert()]), SH: region([], [alert(status="DISABLED")])}
+    assert rows(regions) == []
+    assert evaluate(inventory(regions), "powerpipe") == []
+
+
+def test_account_without_trail_keeps_its_scan_errors():
+    errors = [{"api": "DescribeTrails", "code": "Forbidden.RAM", "message": "denied"}]
+    findings = powerpipe.evaluate(inventory({HZ: region([], errors=errors)}))
+    assert [(f.status, f.scope, f.resource) for f in findings] == [
+        ("error", "scan", f"acs:actiontrail:{HZ}:{ACCOUNT}:*")
+    ]
+    assert "DescribeTrails failed" in findings[0].reason and "Forbidden.RAM: denied" in findings[0].reason
+
+
+def test_trail_region_all_gives_one_row_per_region():
+    shared = trail(name="org", home=HZ, TrailRegion="All")
+    found = rows({HZ: region([shared], [alert()]), SH: region([dict(shared)])})
+    assert sorted((f[4], f[1]) for f in found) == [(HZ, "ok"), (SH, "ok")]
+    assert {f[0] for f in found} == {f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/org"}
+
+
+def test_rows_are_per_region_answer_and_region_is_the_answering_region():
+    found = rows({HZ: region([trail(name="a")]), SH: region([trail(name="b", home=SH, Region=HZ)])})
+    assert sorted((f[0].rsplit("/", 1)[1], f[4]) for f in found) == [("a", HZ), ("b", SH)]
+
+
+def test_a_match_is_by_trail_name_across_regions():
+    # matched_pairs is keyed by trail name only: another delivering trail of the same name shares the match.
+    regions = {
+        HZ: region([trail(name="same")], [alert()]),
+        SH: region([trail(name="same", home=SH, sls_arn=arn(SH))]),
+    }
+    assert sorted((f[4], f[1]) for f in rows(regions)) == [(HZ, "ok"), (SH, "ok")]
+
+
+def test_a_name_match_does_not_help_a_row_that_does_not_deliver():
+    regions = {
+        HZ: region([trail(name="same")], [alert()]),
+        SH: region([trail(name="same", home=SH, sls_arn="")]),
+    }
+    assert sorted((f[4], f[1]) for f in rows(regions)) == [(HZ, "ok"), (SH, "alarm")]
+    assert [f[2] for f in rows(regions) if f[4] == SH] == [
+        "same is enabled but not configured to deliver logs to SLS"
+    ]
+
+
+# --- region-only matching --------------------------------------------------------------------------
+
+
+def test_alert_in_any_project_of_the_sls_region_counts():
+    regions = {
+        HZ: region([trail(sls_arn=arn(HZ, "actiontrail-central"))], [alert()], project="other-project")
+    }
+    assert status_of(regions) == "ok"
+
+
+def test_alert_in_another_region_does_not_count():
+    regions = {HZ: region([trail(sls_arn=arn(HZ))]), SH: region([], [alert()])}
+    assert status_of(regions) == "alarm"
+
+
+def test_the_sls_region_of_the_arn_decides_not_the_trail_region():
+    regions = {HZ: region([trail(sls_arn=arn(SH))], [alert()]), SH: region([], [alert()])}
+    assert rows(regions)[0][1:3] == (
+        "ok",
+        f"t is configured with ActionTrail enabled, delivering to SLS project in region {SH}, "
+        "and has an unauthorized API call monitoring alert configured",
+    )
+    assert status_of({HZ: region([trail(sls_arn=arn(SH))], [alert()])}) == "alarm"
+
+
+def test_logstore_and_query_list_project_are_not_compared():
+    query = [{"query": GOOD_QUERY, "store": "some_other_store", "project": "unrelated", "region": SH}]
+    assert status_of(with_query_list(query)) == "ok"
+
+
+@pytest.mark.parametrize("sls_region", ["CN-HANGZHOU", " cn-hangzhou  ", "Cn-HangZhou"])
+def test_sls_region_is_compared_trimmed_and_lowercased(sls_region):
+    regions = {HZ: region([trail(sls_arn=f"acs:log:{sls_region}:{ACCOUNT}:project/p01")], [alert()])}
+    found = rows(regions)
+    assert found[0][1] == "ok"
+    assert sls_region in found[0][2]  # the reason shows the ARN's region as written
+
+
+@pytest.mark.parametrize("sls_region", ["cn-hangzhou\t", "\ncn-hangzhou", "cn-hangzhou\u00a0"])
+def test_trim_strips_spaces_only(sls_region):
+    regions = {HZ: region([trail(sls_arn=f"acs:log:{sls_region}:{ACCOUNT}:project/p01")], [alert()])}
+    assert rows(regions)[0][1] == "alarm"
+
+
+def test_lower_folds_ascii_only_as_in_the_c_locale():
+    # KELVIN SIGN lowercases to 'k' in Python, not in PostgreSQL's C locale (Steampipe's database).
+    kelvin = "cn-hong\u212aong"
+    regions = {
+        "cn-hongkong": region([trail(home="cn-hongkong", sls_arn=f"acs:log:{kelvin}:1:project/p")], [alert()])
+    }
+    assert status_of(regions) == "alarm"
+
+
+# --- NULL propagation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("home", [UNSET, ""])
+def test_missing_home_region_makes_the_resource_null(home):
+    found = rows({HZ: region([trail(home=home, sls_arn=arn(HZ))], [alert()])})
+    assert found[0][0] is None and found[0][1] == "ok" and found[0][2] is not None
+
+
+@pytest.mark.parametrize(
+    "sls_arn", ["garbage", f"acs:log::{ACCOUNT}:project/p", f"acs:log:{HZ}", "ACS:LOG:cn-hangzhou:1:"]
+)
+def test_arn_without_a_region_makes_the_reason_null(sls_arn):
+    found = rows({HZ: region([trail(sls_arn=sls_arn)], [alert()])})
+    assert found[0][1:3] == ("alarm", None)  # delivers (ARN not null), no region to match, reason || NULL
+
+
+def test_first_arn_region_is_the_one_taken():
+    sls_arn = f"x acs:log:{SH}:1:project/a acs:log:{HZ}:2:"
+    assert status_of({HZ: region([trail(sls_arn=sls_arn)], [alert()]), SH: region([])}) == "alarm"
+    assert status_of({HZ: region([trail(sls_arn=sls_arn)]), SH: region([], [alert()])}) == "ok"
+
+
+# --- alert status ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        ("ENABLED", "ok"),
+        (UNSET, "ok"),
+        ("", "ok"),
+        ("DISABLED", "alarm"),
+        ("Enabled", "alarm"),
+        ("enabled", "alarm"),
+        ("disabled", "alarm"),
+    ],
+)
+def test_alert_status_enabled_or_missing(status, expected):
+    assert status_of({HZ: region([trail()], [alert(status=status)])}) == expected
+
+
+@pytest.mark.parametrize("state", ["Enabled", "DISABLED"])
+def test_legacy_state_is_not_read_status_missing_counts(state):
+    assert status_of({HZ: region([trail()], [alert(status=UNSET, state=state)])}) == "ok"
+
+
+def test_one_qualifying_alert_among_others_is_enough():
+    alerts = [alert(status="DISABLED"), alert([{"query": "*"}], name="noise"), alert(name="good")]
+    assert status_of({HZ: region([trail()], alerts)}) == "ok"
+
+
+# --- query_list and the query text ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("configuration", [None, {}, {"queryList": None}, {"queryList": []}])
+def test_alert_without_queries_does_not_count(configuration):
+    doc = alert()
+    if configuration is None:
+        del doc["configuration"]
+    else:
+        doc["configuration"] = configuration
+    assert status_of({HZ: region([trail()], [doc])}) == "alarm"
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        ({"query": GOOD_QUERY}, "ok"),
+        ({"Query": GOOD_QUERY}, "ok"),
+        ({"Query": None, "query": GOOD_QUERY}, "ok"),
+        ({"Query": "*", "query": GOOD_QUERY}, "alarm"),  # Query wins even when query would match
+        ({"Query": "", "query": GOOD_QUERY}, "alarm"),  # '' is not NULL inside jsonb
+        ({"query": "*", "chartTitle": GOOD_QUERY}, "alarm"),
+        ({"query": None, "chartTitle": GOOD_QUERY}, "ok"),  # neither: the object's own text
+        ({"chartTitle": GOOD_QUERY}, "ok"),
+        ({"QUERY": GOOD_QUERY}, "ok"),  # not a key the SQL reads, but part of the object's text
+        (GOOD_QUERY, "ok"),  # a bare string entry: its jsonb text, quotes included
+        (42, "alarm"),
+        (None, "alarm"),
+    ],
+)
+def test_query_text_is_query_then_lowercase_query_then_the_object(entry, expected):
+    assert status_of(with_query_list([entry])) == expected
+
+
+def test_object_text_uses_jsonb_key_order():
+    # jsonb sorts keys by length, then bytes: "a" < "bb" < "zzz" whatever the document's order.
+    aligned = {"zzz": "event.errorCode NotAuthorized", "bb": "ApiCall", "a": "event.eventType"}
+    misaligned = {"a": "ApiCall", "bb": "event.eventType", "zzz": "event.errorCode NotAuthorized"}
+    assert status_of(with_query_list([aligned])) == "ok"
+    assert status_of(with_query_list([misaligned])) == "alarm"
+
+
+def test_any_entry_of_the_query_list_is_enough():
+    assert status_of(with_query_list([{"query": "*"}, "x", {"Query": GOOD_QUERY}])) == "ok"
+
+
+def test_both_patterns_must_be_in_the_same_entry():
+    split = [{"query": "event.eventType: ApiCall"}, {"query": "event.errorCode: Forbidden"}]
+    assert status_of(with_query_list(split)) == "alarm"
+
+
+# --- matching: case-insensitive substrings in order, any one code ---------------------------------------
+
+CODES = (
+    "NoPermission",
+    "Forbidden",
+    "Forbbiden",
+    "InvalidAccessKeyId",
+    "InvalidSecurityToken",
+    "SignatureDoesNotMatch",
+    "InvalidAuthorization",
+    "AccessForbidden",
+    "NotAuthorized",
+)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_any_one_error_code_is_enough(code):
+    query = f"event.eventType: ApiCall and event.errorCode: {code}"
+    assert status_of(with_query_list([{"query": query}])) == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EVENT.EVENTTYPE:APICALL EVENT.ERRORCODE:FORBBIDEN",
+        "event.eventtype=apicall|event.errorcode=notauthorized",
+        '{"event.eventType": "ApiCall", "event.errorCode": "Forbidden.RAM"}',
+        "xxevent.eventTypexxApiCallxx event.errorCodexxNoPermission.Role",
+        "event.errorCode: InvalidAccessKeyId.NotFound and event.eventType: ApiCall",
+        "not event.eventType: ApiCall and not event.errorCode: Forbidden",  # negation is not understood
+    ],
+)
+def test_case_insensitive_substrings(text):
+    assert status_of(with_query_list([{"query": text}])) == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ApiCall event.eventType event.errorCode: Forbidden",  # ApiCall before event.eventType
+        "event.eventType: ApiCall and Forbidden event.errorCode",  # code before event.errorCode
+        "event.eventType: ApiCall and event.errorCode: Forbid",
+        "event_eventType: ApiCall and event.errorCode: Forbidden",  # '.' is literal in LIKE
+        "event.eventType: Api Call and event.errorCode: Forbidden",
+        "event.eventType: ApiCall",
+        "event.errorCode: Forbidden",
+        "event.eventType: ApiCall and event.errorCode: InvalidAccess\u212aeyId",  # KELVIN SIGN: C locale
+        "",
+    ],
+)
+def test_near_misses(text):
+    assert status_of(with_query_list([{"query": text}])) == "alarm"

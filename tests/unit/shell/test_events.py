@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from cis216.shell.events import EventError, parse_event
+from tests.paths import EVENTS
+
+
+def timer(payload: str = "") -> bytes:
+    return json.dumps(
+        {"triggerTime": "2026-11-29T02:00:00Z", "triggerName": "daily", "payload": payload}
+    ).encode()
+
+
+def test_timer_event_as_fc_sends_it():
+    invocation = parse_event(timer())
+    assert invocation.kind == "timer" and invocation.trigger_name == "daily"
+    assert invocation.trigger_time == datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
+    assert invocation.overrides.regions is None and invocation.overrides.profile is None
+
+
+def test_timer_payload_overrides():
+    payload = json.dumps(
+        {
+            "regions": ["cn-hangzhou", "cn-beijing"],
+            "profile": "powerpipe",
+            "dry_run": True,
+            "settings": {"max_threshold": 5},
+        }
+    )
+    overrides = parse_event(timer(payload)).overrides
+    assert overrides.regions == ("cn-hangzhou", "cn-beijing")
+    assert (overrides.profile, overrides.dry_run, overrides.settings) == (
+        "powerpipe",
+        True,
+        {"max_threshold": 5},
+    )
+    assert parse_event(timer('{"regions": "all"}')).overrides.regions == "all"
+    assert parse_event(timer('{"regions": "cn-hangzhou, cn-beijing"}')).overrides.regions == (
+        "cn-hangzhou",
+        "cn-beijing",
+    )
+
+
+@pytest.mark.parametrize(
+    "payload, words",
+    [
+        ('{"region": ["cn-hangzhou"]}', "timer payload: region: unknown key"),
+        ('{"profile": "loose"}', "timer payload: profile: "),
+        ('{"regions": ["cn-hangzhou", "evil.com/x"]}', "not a region id"),
+        ('{"regions": []}', "non-empty"),
+        ('{"dry_run": "perhaps"}', "timer payload: dry_run"),
+        ('{"settings": {"max_threshold": 0}}', "settings.max_threshold"),
+        ('{"settings": {"nope": 1}}', "settings.nope"),
+        ("not json", "timer payload: not JSON"),
+        ("[1, 2]", "timer payload: expected a JSON object"),
+    ],
+)
+def test_bad_payloads_are_rejected(payload, words):
+    with pytest.raises(EventError) as caught:
+        parse_event(timer(payload))
+    assert words in str(caught.value)
+
+
+def test_bad_timer_fields():
+    with pytest.raises(EventError, match="triggerTime"):
+        parse_event(b'{"triggerTime": "yesterday", "triggerName": "t"}')
+    with pytest.raises(EventError, match="extra"):
+        parse_event(b'{"triggerTime": "2026-11-29T02:00:00Z", "triggerName": "t", "extra": 1}')
+
+
+def test_direct_invocations():
+    assert parse_event(b"").kind == "direct"
+    assert parse_event(b"{}").overrides.profile is None
+    direct = parse_event(b'{"profile": "powerpipe", "scan_time": "2026-11-29T02:00:00"}')
+    assert direct.kind == "direct" and direct.overrides.profile == "powerpipe"
+    assert direct.trigger_time == datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
+    assert parse_event({"dry_run": True}).overrides.dry_run is True
+    with pytest.raises(EventError, match="event: profil: unknown key"):
+        parse_event(b'{"profil": "strict"}')
+    with pytest.raises(EventError, match="not UTF-8"):
+        parse_event(b"\xff\xfe")
+
+
+@pytest.mark.parametrize("name", ["timer.json", "timer-with-payload.json", "direct.json"])
+def test_bundled_events_parse(name):
+    parse_event((EVENTS / name).read_bytes())
+
+
+@pytest.mark.parametrize("region", ["cn-hangzhou\n", "cn-hangzhou.evil.com", "CN-HANGZHOU"])
+def test_region_overrides_must_be_whole_region_ids(region):
+    # '$' in a regex also matches before a trailing newline: the whole value must be a region id.
+    with pytest.raises(EventError, match="is not a region id"):
+        parse_event(timer(json.dumps({"regions": [region]})))
+    with pytest.raises(EventError, match="is not a region id"):
+        parse_event(json.dumps({"regions": [region]}).encode())
