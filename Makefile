@@ -1,7 +1,7 @@
 # One command for each job; each creates .venv and installs what it needs on a fresh machine.
 #   make run    the main job: the FC handler invoked locally on events/timer.json, against the
 #               built-in emulated cloud seeded with the sample account (no credentials needed)
-#   make test   lint, the Python 3.10 floor check, and the whole test suite (what CI runs)
+#   make test   format check, lint, the Python 3.10 floor check, and the whole test suite (what CI runs)
 #   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
 
 PYTHON ?= python3
@@ -24,6 +24,7 @@ run: venv
 	$(BIN)/cis216 invoke events/timer.json
 
 lint: venv
+	$(BIN)/ruff format --check lib handler tests bench
 	$(BIN)/ruff check lib handler tests bench
 	$(BIN)/vermin --target=3.10- --violations --no-tips --eval-annotations --backport typing_extensions lib handler bench
 
