@@ -16,7 +16,6 @@ KINDS = ("throttle", "error500", "error503", "timeout", "connect_timeout", "late
 # lower-casing and dropping "_", "-" and a trailing "s" (ListAlerts = list_alert).
 _ALIASES = {
     "listjob": "listalert",  # alerts are SLS jobs: GET /jobs?jobType=Alert
-    "getjob": "getalert",
     "getindexconfig": "getindex",  # the SDK's name for GetIndex
     "listlogstores": "listlogstore",
 }

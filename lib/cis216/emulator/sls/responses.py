@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -94,63 +92,8 @@ def list_jobs(ctx: CallContext) -> dict[str, Any]:
     return {"count": len(page), "total": total, "results": page}
 
 
-def get_job(ctx: CallContext) -> dict[str, Any]:
-    name = ctx.params["name"]
-    alert = _project(ctx).alerts.get(name)
-    if alert is None:
-        raise ServiceError(404, "JobNotExist", f"job {name} does not exist")
-    return alert
-
-
-def _alert_body(ctx: CallContext) -> dict[str, Any]:
-    try:
-        alert = json.loads(ctx.request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ServiceError(400, "PostBodyInvalid", "body is not JSON") from None
-    if not isinstance(alert, dict) or not alert.get("name"):
-        raise ServiceError(400, "ParameterInvalid", "the job has no name")
-    alert.setdefault("type", "Alert")
-    return alert
-
-
 def _empty_ok() -> tuple:
     return 200, {"x-log-requestid": sls_request_id(), "Content-Type": "application/json"}, b""
-
-
-def create_job(ctx: CallContext) -> tuple:
-    project = _project(ctx)
-    alert = _alert_body(ctx)
-    if alert["name"] in project.alerts:
-        raise ServiceError(400, "JobAlreadyExist", f"job {alert['name']} already exists")
-    now = int(time.time())
-    alert.setdefault("createTime", now)
-    alert.setdefault("lastModifiedTime", now)
-    alert.setdefault("status", "ENABLED")
-    project.alerts[alert["name"]] = alert
-    return _empty_ok()
-
-
-def update_job(ctx: CallContext) -> tuple:
-    project = _project(ctx)
-    name = ctx.params["name"]
-    old = project.alerts.get(name)
-    if old is None:
-        raise ServiceError(404, "JobNotExist", f"job {name} does not exist")
-    alert = _alert_body(ctx)
-    if alert["name"] != name:
-        raise ServiceError(400, "ParameterInvalid", "the job name in the body differs from the path")
-    alert.setdefault("createTime", old.get("createTime"))
-    alert["lastModifiedTime"] = int(time.time())
-    alert.setdefault("status", old.get("status", "ENABLED"))
-    project.alerts[name] = alert
-    return _empty_ok()
-
-
-def delete_job(ctx: CallContext) -> tuple:
-    project = _project(ctx)
-    if project.alerts.pop(ctx.params["name"], None) is None:
-        raise ServiceError(404, "JobNotExist", f"job {ctx.params['name']} does not exist")
-    return _empty_ok()
 
 
 def put_logs(ctx: CallContext) -> tuple:
