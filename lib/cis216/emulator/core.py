@@ -119,9 +119,6 @@ class EmulatedCloud:
         """Replace the region list DescribeRegions answers (every account)."""
         self.actiontrail.regions.replace(regions)
 
-    def add_regions(self, account: str, regions: Iterable[str]) -> None:
-        self.actiontrail.regions.add(account, regions)
-
     def regions_for(self, account: str) -> list[str]:
         return self.actiontrail.regions.of(account)
 
