@@ -120,5 +120,14 @@ class SlsProjectArn:
             return None
         return cls(match["region"], account, match["project"])
 
+    @classmethod
+    def parse_unchecked(cls, text: object) -> SlsProjectArn | None:
+        """The ARN's parts as written, names unchecked: for the emulator, which stands for the cloud
+        and must hold whatever an inventory snapshot says, including names `parse` refuses."""
+        if not isinstance(text, str):
+            return None
+        match = _SLS_PROJECT_ARN.fullmatch(text)
+        return None if match is None else cls(match["region"], match["account"], match["project"])
+
     def __str__(self) -> str:
         return sls_project_arn(self.region, self.account, self.project)

@@ -8,7 +8,6 @@ UnemulatedRequest naming method, URL and action, and is kept in ``cloud.unemulat
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -16,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit
 
 import requests
 import responses
@@ -27,13 +25,12 @@ from .auth import AuthFailure
 from .context import CallContext
 from .credentials import DEFAULT_CREDENTIALS, Credentials, CredentialStore
 from .errors import ServiceError, UnemulatedRequest
-from .faults import FaultPlan
+from .faults import FaultPlan, transport_error
 from .fc.backend import FcBackend
 from .fc.urls import SERVICE as FC
 from .http import Answer, EmuRequest
-from .records import CallRecord, StoredLog, count
-from .regions import DEFAULT_REGION_IDS
-from .router import Route, ServiceSpec
+from .records import CallRecord, StoredLog, count, error_code
+from .router import Route, route
 from .sls.backend import SlsBackend
 from .sls.putlogs import PutLogsLimits
 from .sls.urls import SERVICE as SLS
@@ -60,18 +57,22 @@ class EmulatedCloud:
     ) -> None:
         self.credentials = CredentialStore(credentials if credentials is not None else [DEFAULT_CREDENTIALS])
         self.default_account = default_account
-        self.actiontrail = ActionTrailBackend()
-        self.sls = SlsBackend()
-        self.sts = StsBackend()
+        # One backend per service, moto style; a request's handler is given its service's only.
+        self.actiontrail = ActionTrailBackend(regions)
+        self.sls = SlsBackend(putlogs_limits)
+        self.sts = StsBackend(self.credentials)
         self.fc = FcBackend()
+        self._backends: dict[str, object] = {
+            ACTIONTRAIL.name: self.actiontrail,
+            SLS.name: self.sls,
+            STS.name: self.sts,
+            FC.name: self.fc,
+        }
         self.faults = FaultPlan()
         self.calls: list[CallRecord] = []
         self.unemulated: list[UnemulatedRequest] = []
         self.sleep = sleep  # injectable so latency faults need not slow tests down
         self.clock = clock
-        self.putlogs_limits = putlogs_limits or PutLogsLimits()
-        self._regions: list[str] | None = list(regions) if regions is not None else None
-        self._extra_regions: dict[str, list[str]] = {}
         self._call_numbers: Counter = Counter()
         self._lock = threading.Lock()  # collectors fan out over threads
         self._mock: responses.RequestsMock | None = None
@@ -84,7 +85,13 @@ class EmulatedCloud:
     def seed_snapshot(self, doc: dict[str, Any]) -> str:
         """Load an inventory snapshot; returns its account id, which becomes the default
         account (the one DEFAULT_CREDENTIALS and keys without account_id act in)."""
-        account = seed(self, doc)
+        account = seed(
+            doc,
+            actiontrail=self.actiontrail,
+            sls=self.sls,
+            faults=self.faults,
+            default_account=self.default_account,
+        )
         self.default_account = account
         return account
 
@@ -98,24 +105,22 @@ class EmulatedCloud:
         self.sls.create_logstore(account, region, project, logstore, index=index)
 
     def sls_logs(self, account: str, region: str, project: str, logstore: str) -> list[StoredLog]:
-        proj = self.sls.project(account, region, project)
-        store = proj.logstores.get(logstore) if proj else None
-        if store is None:
-            raise KeyError(f"no logstore {logstore} in project {project} ({account}, {region})")
-        return list(store.logs)
+        return self.sls.logs(account, region, project, logstore)
+
+    @property
+    def putlogs_limits(self) -> PutLogsLimits:
+        return self.sls.putlogs_limits
+
+    @putlogs_limits.setter
+    def putlogs_limits(self, limits: PutLogsLimits) -> None:
+        self.sls.putlogs_limits = limits
 
     def set_regions(self, regions: Iterable[str]) -> None:
         """Replace the region list DescribeRegions answers (every account)."""
-        self._regions = list(regions)
-        self._extra_regions.clear()
-
-    def add_regions(self, account: str, regions: Iterable[str]) -> None:
-        extra = self._extra_regions.setdefault(account, [])
-        extra.extend(r for r in regions if r not in extra)
+        self.actiontrail.regions.replace(regions)
 
     def regions_for(self, account: str) -> list[str]:
-        base = list(self._regions if self._regions is not None else DEFAULT_REGION_IDS)
-        return base + [r for r in self._extra_regions.get(account, []) if r not in base]
+        return self.actiontrail.regions.of(account)
 
     # ---- records ----------------------------------------------------------------------
     def count(self, **where: object) -> int:
@@ -169,71 +174,79 @@ class EmulatedCloud:
             )
 
     # ---- request handling -------------------------------------------------------------
-    def _route(self, req: EmuRequest) -> Route:
-        for service in SERVICES:
-            found = service.match_host(req.host)
-            if found:
-                return service.resolve(req, found)
-        action = req.headers.get("x-acs-action") or req.query.get("Action")
-        raise UnemulatedRequest(req.method, req.url, action, f"no emulated service answers host {req.host}")
-
     def _dispatch(self, prepared: requests.PreparedRequest) -> Answer:
         req = EmuRequest.from_prepared(prepared)
         try:
-            route = self._route(req)
+            found = route(SERVICES, req)
         except UnemulatedRequest as error:
             self.unemulated.append(error)
             raise
         started = self.clock()
         t0 = time.perf_counter()
         with self._lock:
-            self._call_numbers[route.api] += 1
-            number = self._call_numbers[route.api]
+            self._call_numbers[found.api] += 1
+            number = self._call_numbers[found.api]
         status: int | None = None
         account: str | None = None
-        error_code: str | None = None
+        code: str | None = None
         try:
-            answer, account = self._answer(req, route, number)
-            status = answer[0]
-            error_code = _error_code(answer)
+            answer, account = self._answer(req, found, number)
+            status, code = answer[0], error_code(answer)
             return answer
         except _Raised as raised:
-            account = raised.account
-            error_code = type(raised.error).__name__
+            account, code = raised.account, type(raised.error).__name__
             raise raised.error from None
         finally:
             record = CallRecord(
-                service=route.service.name,
-                api=route.api,
-                region=route.region,
-                project=route.project,
+                service=found.service.name,
+                api=found.api,
+                region=found.region,
+                project=found.project,
                 status=status,
                 started=started,
                 duration=time.perf_counter() - t0,
                 account=account,
-                error_code=error_code,
+                error_code=code,
                 call_number=number,
             )
             with self._lock:
                 self.calls.append(record)
 
-    def _answer(self, req: EmuRequest, route: Route, number: int) -> tuple[Answer, str | None]:
+    def _answer(self, req: EmuRequest, found: Route, number: int) -> tuple[Answer, str | None]:
         """The answer, and the account that signed (None when authentication failed)."""
-        service: ServiceSpec = route.service
-        protocol = service.protocol
+        protocol = found.service.protocol
         verdict = protocol.authenticate(req, self.credentials)
         if isinstance(verdict, AuthFailure):
             return protocol.auth_error(verdict), None
-        creds = verdict.credentials
-        account = creds.account_id or self.default_account
+        account = verdict.credentials.account_id or self.default_account
+        faulted = self._fault_answer(req, found, number, account)
+        if faulted is not None:
+            return faulted, account
+        ctx = CallContext(
+            backend=self._backends[found.service.name],
+            request=req,
+            account=account,
+            region=found.region,
+            project=found.project,
+            params=found.params,
+            credentials=verdict.credentials,
+        )
+        try:
+            return protocol.ok(found.handler(ctx)), account
+        except ServiceError as error:
+            return protocol.error(error.status, error.code, error.message), account
+
+    def _fault_answer(self, req: EmuRequest, found: Route, number: int, account: str) -> Answer | None:
+        """Apply the faults in force: latency first (all of them), then the first other fault
+        answers or raises in place of the service. None: answer normally."""
         faults = self.faults.matching(
-            service=service.name,
-            api=route.api,
+            service=found.service.name,
+            api=found.api,
             call_number=number,
             account=account,
-            region=route.region,
-            project=route.project,
-            logstore=route.params.get("logstore"),
+            region=found.region,
+            project=found.project,
+            logstore=found.params.get("logstore"),
         )
         for fault in faults:
             if fault.kind == "latency":
@@ -244,38 +257,9 @@ class EmulatedCloud:
                 continue
             fault.fired += 1
             if fault.kind in ("timeout", "connect_timeout"):
-                raise _Raised(_timeout(fault.kind, req, route.api), account)
-            return protocol.fault_answer(fault, route.api, route.writes), account
-        ctx = CallContext(
-            cloud=self,
-            request=req,
-            api=route.api,
-            account=account,
-            region=route.region,
-            project=route.project,
-            params=route.params,
-            credentials=creds,
-            account_hint=route.account_hint,
-        )
-        try:
-            return protocol.ok(route.handler(ctx)), account
-        except ServiceError as error:
-            return protocol.error(error.status, error.code, error.message), account
-
-
-def _timeout(kind: str, req: EmuRequest, api: str) -> requests.exceptions.Timeout:
-    # Worded like urllib3's own messages: the SLS SDK decides to retry by looking for
-    # "httpconnectionpool" in the text (so plain-http endpoints retry, https ones do not).
-    parts = urlsplit(req.url)
-    pool = "HTTPSConnectionPool" if parts.scheme == "https" else "HTTPConnectionPool"
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    where = f"{pool}(host='{parts.hostname}', port={port})"
-    if kind == "timeout":
-        return requests.exceptions.ReadTimeout(f"{where}: Read timed out. (emulated read timeout on {api})")
-    return requests.exceptions.ConnectTimeout(
-        f"{where}: Max retries exceeded (Connection to {parts.hostname} timed out. "
-        f"(emulated connect timeout on {api}))"
-    )
+                raise _Raised(transport_error(fault.kind, req.url, found.api), account)
+            return found.service.protocol.fault_answer(fault, found.api, found.writes)
+        return None
 
 
 class _Raised(Exception):
@@ -285,16 +269,3 @@ class _Raised(Exception):
         super().__init__(str(error))
         self.error = error
         self.account = account
-
-
-def _error_code(answer: Answer) -> str | None:
-    status, _, body = answer
-    if status < 400:
-        return None
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except ValueError:
-        return None
-    if not isinstance(payload, dict):
-        return None
-    return payload.get("Code") or payload.get("errorCode")

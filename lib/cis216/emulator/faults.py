@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
 
 KINDS = ("throttle", "error500", "error503", "timeout", "connect_timeout", "latency", "malformed", "error")
 
@@ -16,7 +19,6 @@ KINDS = ("throttle", "error500", "error503", "timeout", "connect_timeout", "late
 # lower-casing and dropping "_", "-" and a trailing "s" (ListAlerts = list_alert).
 _ALIASES = {
     "listjob": "listalert",  # alerts are SLS jobs: GET /jobs?jobType=Alert
-    "getjob": "getalert",
     "getindexconfig": "getindex",  # the SDK's name for GetIndex
     "listlogstores": "listlogstore",
 }
@@ -113,3 +115,20 @@ class FaultPlan:
 
     def matching(self, **where: object) -> list[Fault]:
         return [fault for fault in self._faults if fault.applies(**where)]  # type: ignore[arg-type]
+
+
+def transport_error(kind: str, url: str, api: str) -> requests.exceptions.Timeout:
+    """What a `timeout` or `connect_timeout` fault raises from the transport, worded like urllib3.
+
+    The SLS SDK decides to retry by looking for "httpconnectionpool" in the text (so plain-http
+    endpoints retry, https ones do not), as it does with real timeouts."""
+    parts = urlsplit(url)
+    pool = "HTTPSConnectionPool" if parts.scheme == "https" else "HTTPConnectionPool"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    where = f"{pool}(host='{parts.hostname}', port={port})"
+    if kind == "timeout":
+        return requests.exceptions.ReadTimeout(f"{where}: Read timed out. (emulated read timeout on {api})")
+    return requests.exceptions.ConnectTimeout(
+        f"{where}: Max retries exceeded (Connection to {parts.hostname} timed out. "
+        f"(emulated connect timeout on {api}))"
+    )

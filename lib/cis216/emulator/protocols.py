@@ -16,8 +16,6 @@ from .http import Answer, EmuRequest, json_answer, new_request_id, sls_request_i
 
 
 class Protocol:
-    name = "base"
-
     def authenticate(self, req: EmuRequest, store: CredentialStore) -> AuthOk | AuthFailure:
         raise NotImplementedError
 
@@ -37,7 +35,6 @@ class Protocol:
 class RpcProtocol(Protocol):
     """ACS3-HMAC-SHA256 signed OpenAPI services (RPC and ROA styles answer errors alike)."""
 
-    name = "rpc"
     _auth_status = {"InvalidAccessKeyId.NotFound": 404}
     _code_status = {
         "Throttling.User": 400,
@@ -107,7 +104,6 @@ class RpcProtocol(Protocol):
 class SlsProtocol(Protocol):
     """SLS classic REST API, signed with the SLS v1 scheme."""
 
-    name = "sls"
     _code_status = {
         "Unauthorized": 401,
         "SignatureNotMatch": 401,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+
+from .http import Answer
 
 
 @dataclass(frozen=True)
@@ -34,3 +37,17 @@ class StoredLog:
 def count(calls: list[CallRecord], **where: object) -> int:
     """Number of calls whose fields equal every given value (count(calls, api="PutLogs"))."""
     return sum(1 for call in calls if all(getattr(call, key) == value for key, value in where.items()))
+
+
+def error_code(answer: Answer) -> str | None:
+    """The service error code an answer carries (RPC `Code`, SLS `errorCode`), None for success."""
+    status, _, body = answer
+    if status < 400:
+        return None
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except ValueError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return payload.get("Code") or payload.get("errorCode")

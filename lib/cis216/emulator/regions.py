@@ -1,6 +1,9 @@
-"""The region list DescribeRegions answers by default (ActionTrail's public regions)."""
+"""The regions DescribeRegions answers: a default list (ActionTrail's public regions), replaceable,
+plus regions added per account (a seeded snapshot's)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 # (region id, local name). A realistic subset: the regions ActionTrail serves publicly.
 DEFAULT_REGIONS = (
@@ -30,3 +33,24 @@ DEFAULT_REGIONS = (
 
 DEFAULT_REGION_IDS = tuple(region for region, _ in DEFAULT_REGIONS)
 LOCAL_NAMES = dict(DEFAULT_REGIONS)
+
+
+class RegionList:
+    """One list for every account (default: DEFAULT_REGION_IDS), plus each account's additions."""
+
+    def __init__(self, regions: Iterable[str] | None = None) -> None:
+        self._regions: list[str] | None = list(regions) if regions is not None else None
+        self._extra: dict[str, list[str]] = {}
+
+    def replace(self, regions: Iterable[str]) -> None:
+        """The list every account sees from now on; additions made so far are dropped."""
+        self._regions = list(regions)
+        self._extra.clear()
+
+    def add(self, account: str, regions: Iterable[str]) -> None:
+        extra = self._extra.setdefault(account, [])
+        extra.extend(r for r in regions if r not in extra)
+
+    def of(self, account: str) -> list[str]:
+        base = list(self._regions if self._regions is not None else DEFAULT_REGION_IDS)
+        return base + [r for r in self._extra.get(account, []) if r not in base]

@@ -8,19 +8,18 @@ when two overlap (so a catch-all beside specific patterns would misbehave).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from re import Pattern
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .context import CallContext
 from .errors import UnemulatedRequest
 from .http import EmuRequest
 from .protocols import Protocol
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .context import CallContext
-
-Handler = Callable[["CallContext"], Any]
+# A handler answers with a JSON-able payload, or a full (status, headers, body) answer.
+Handler = Callable[[CallContext[Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,13 @@ class Route:
     handler: Handler
     region: str | None
     project: str | None
-    account_hint: str | None
     params: dict[str, str]
     writes: bool
 
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    """One emulated service: its hosts (named groups region/project/account), its APIs."""
+    """One emulated service: its hosts (named groups `region` and `project`), its APIs."""
 
     name: str
     protocol: Protocol
@@ -88,9 +86,7 @@ class ServiceSpec:
                 raise UnemulatedRequest(
                     req.method, req.url, action, f"{self.name} does not emulate this action"
                 )
-            return Route(
-                self, action, handler, region, project, groups.get("account"), {}, action in self.writes
-            )
+            return Route(self, action, handler, region, project, {}, action in self.writes)
         for candidate in self.paths:
             if candidate.method != req.method:
                 continue
@@ -104,10 +100,19 @@ class ServiceSpec:
                     candidate.handler,
                     region,
                     project,
-                    groups.get("account"),
                     found.groupdict(),
                     candidate.writes,
                 )
         raise UnemulatedRequest(
             req.method, req.url, None, f"{self.name} has no route for {req.method} {req.path}"
         )
+
+
+def route(services: Iterable[ServiceSpec], req: EmuRequest) -> Route:
+    """The service and API a request is for; UnemulatedRequest when none answers it."""
+    for service in services:
+        found = service.match_host(req.host)
+        if found:
+            return service.resolve(req, found)
+    action = req.headers.get("x-acs-action") or req.query.get("Action")
+    raise UnemulatedRequest(req.method, req.url, action, f"no emulated service answers host {req.host}")

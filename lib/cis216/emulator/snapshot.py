@@ -15,55 +15,68 @@ What the snapshot says becomes state:
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .core import EmulatedCloud
+from ..aliyun import SlsProjectArn, trail_logstore
+from .actiontrail.backend import ActionTrailBackend
+from .faults import FaultPlan
+from .sls.backend import SlsBackend
 
-SLS_PROJECT_ARN = re.compile(r"^acs:log:(?P<region>[^:]+):(?P<account>[^:]*):project/(?P<project>[^/]+)$")
 
-
-def seed(cloud: EmulatedCloud, doc: dict[str, Any]) -> str:
-    account = str(doc.get("account_id") or cloud.default_account)
+def seed(
+    doc: dict[str, Any],
+    *,
+    actiontrail: ActionTrailBackend,
+    sls: SlsBackend,
+    faults: FaultPlan,
+    default_account: str,
+) -> str:
+    """Load `doc` into these backends and fault plan; returns the snapshot's account id
+    (`default_account` when the snapshot names none)."""
+    account = str(doc.get("account_id") or default_account)
     regions: dict[str, Any] = doc.get("regions") or {}
     for region, body in regions.items():
         for trail in body.get("trails") or []:
-            cloud.actiontrail.add_trail(account, trail, listed_region=region)
+            actiontrail.add_trail(account, trail, listed_region=region)
         for name, project in (body.get("sls_projects") or {}).items():
-            cloud.sls.create_project(account, region, name)
-            for number, alert in enumerate(project.get("alerts") or []):
-                # An alert without a name cannot be fetched by name; keep it listable anyway.
-                named = alert if alert.get("name") else dict(alert, name=f"unnamed-alert-{number}")
-                cloud.sls.put_alert(account, region, name, named)
-            for store, conf in (project.get("logstores") or {}).items():
-                cloud.sls.create_logstore(account, region, name, store, index=(conf or {}).get("index"))
+            _project(sls, account, region, name, project)
         for error in body.get("errors") or []:
-            _error_fault(cloud, account, region, error)
-    for trail in cloud.actiontrail.trails(account):
-        _implied_logstore(cloud, account, trail)
-    cloud.add_regions(account, list(regions))
+            _error_fault(faults, account, region, error)
+    for trail in actiontrail.trails(account):
+        _implied_logstore(sls, account, trail)
+    actiontrail.regions.add(account, list(regions))
     return account
 
 
-def _implied_logstore(cloud: EmulatedCloud, account: str, trail: dict[str, Any]) -> None:
-    found = SLS_PROJECT_ARN.match(trail.get("SlsProjectArn") or "")
-    if not found:
-        return
-    owner = found.group("account") or account
-    region, project = found.group("region"), found.group("project")
-    if owner == account and cloud.sls.project(account, region, project) is None:
+def _project(sls: SlsBackend, account: str, region: str, name: str, project: dict[str, Any]) -> None:
+    sls.create_project(account, region, name)
+    for number, alert in enumerate(project.get("alerts") or []):
+        # An alert without a name cannot be fetched by name; keep it listable anyway.
+        named = alert if alert.get("name") else dict(alert, name=f"unnamed-alert-{number}")
+        sls.put_alert(account, region, name, named)
+    for store, conf in (project.get("logstores") or {}).items():
+        sls.create_logstore(account, region, name, store, index=(conf or {}).get("index"))
+
+
+def _implied_logstore(sls: SlsBackend, account: str, trail: dict[str, Any]) -> None:
+    # Unchecked names: the emulated cloud holds what the snapshot says, even a project or account
+    # cis216 itself would refuse to use (its refusal is tested against a cloud that has them).
+    arn = SlsProjectArn.parse_unchecked(trail.get("SlsProjectArn") or "")
+    if arn is None or not arn.region:
+        return  # a project lives in a region: an ARN without one implies nothing
+    owner = arn.account or account
+    if owner == account and sls.project(account, arn.region, arn.project) is None:
         return  # the snapshot says the project is not there: keep it absent
-    cloud.sls.create_logstore(owner, region, project, f"actiontrail_{trail['Name']}")
+    sls.create_logstore(owner, arn.region, arn.project, trail_logstore(trail["Name"]))
 
 
-def _error_fault(cloud: EmulatedCloud, account: str, region: str, error: dict[str, Any]) -> None:
+def _error_fault(faults: FaultPlan, account: str, region: str, error: dict[str, Any]) -> None:
     api = str(error.get("api") or "")
     code = str(error.get("code") or "Unknown")
     status = error.get("status")
     if status is None:
         status = 401 if code in ("Unauthorized", "SignatureNotMatch") else None
-    cloud.faults.add(
+    faults.add(
         kind="error",
         api=api or None,
         code=code,

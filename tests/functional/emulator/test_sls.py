@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from aliyun.log import LogException
 
@@ -62,32 +64,30 @@ def test_list_jobs_of_other_types_is_empty(cloud: EmulatedCloud) -> None:
     assert resp == {"count": 0, "total": 0, "results": []}
 
 
-def test_get_create_update_delete_alert(cloud: EmulatedCloud) -> None:
-    client = sls()
-    assert client.get_alert("audit-hz", ALERT["name"]).get_body() == ALERT
-    new = {
-        "name": "mine",
-        "displayName": "mine",
-        "type": "Alert",
-        "configuration": {"queryList": []},
-        "schedule": {"type": "FixedRate", "interval": "1m"},
-    }
-    client.create_alert("audit-hz", new)
-    stored = client.get_alert("audit-hz", "mine").get_body()
-    assert stored["status"] == "ENABLED" and stored["configuration"] == {"queryList": []}
+MINE = {"name": "mine", "type": "Alert", "configuration": {"queryList": []}}
+SINGLE_ALERT_CALLS = {
+    "GET /jobs/<name>": lambda client: client.get_alert("audit-hz", ALERT["name"]),
+    "POST /jobs": lambda client: client.create_alert("audit-hz", MINE),
+    "PUT /jobs/<name>": lambda client: client.update_alert("audit-hz", dict(ALERT, displayName="x")),
+    "DELETE /jobs/<name>": lambda client: client.delete_alert("audit-hz", ALERT["name"]),
+}
+
+
+@pytest.mark.parametrize("route", list(SINGLE_ALERT_CALLS))
+def test_alert_routes_cis216_does_not_call_are_not_emulated(cloud: EmulatedCloud, route: str) -> None:
+    # cis216 only lists alerts; getting, creating, updating or deleting one must fail loudly.
     with pytest.raises(LogException) as caught:
-        client.create_alert("audit-hz", new)
-    assert caught.value.get_error_code() == "JobAlreadyExist"
-    client.update_alert("audit-hz", dict(new, displayName="renamed", status="DISABLED"))
-    assert client.get_alert("audit-hz", "mine").get_body()["displayName"] == "renamed"
-    assert cloud.sls.project(ACCOUNT, "cn-hangzhou", "audit-hz").alerts["mine"]["status"] == "DISABLED"
-    client.delete_alert("audit-hz", "mine")
-    with pytest.raises(LogException) as caught:
-        client.get_alert("audit-hz", "mine")
-    assert (caught.value.get_error_code(), caught.value.resp_status) == ("JobNotExist", 404)
-    with pytest.raises(LogException) as caught:
-        client.update_alert("audit-hz", new)
-    assert caught.value.get_error_code() == "JobNotExist"
+        SINGLE_ALERT_CALLS[route](sls())
+    (not_emulated,) = cloud.unemulated
+    cloud.unemulated.clear()
+    method, path = route.split(" ", 1)
+    path = path.replace("<name>", ALERT["name"])
+    assert (not_emulated.method, urlsplit(not_emulated.url).path) == (method, path)
+    message = caught.value.get_error_message()
+    assert f"request not emulated: {method} http://audit-hz.cn-hangzhou.log.aliyuncs.com:80{path}" in message
+    assert f"sls has no route for {method} {path}" in message
+    assert cloud.calls == []
+    assert sls().list_alert("audit-hz").get_entities() == [ALERT]  # the seeded alert is untouched
 
 
 def test_get_index_answers_the_seeded_index(cloud: EmulatedCloud, snapshot: dict) -> None:

@@ -1,10 +1,13 @@
-"""ActionTrail state: trails per account, stored once under their home region."""
+"""ActionTrail state: trails per account, stored once under their home region, and the regions
+DescribeRegions answers."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
 from typing import Any
+
+from ..regions import RegionList
 
 Trail = dict[str, Any]
 
@@ -14,7 +17,8 @@ def _truthy(value: Any) -> bool:
 
 
 class ActionTrailBackend:
-    def __init__(self) -> None:
+    def __init__(self, regions: Iterable[str] | None = None) -> None:
+        self.regions = RegionList(regions)
         # account -> (home region, name) -> trail, in insertion order.
         self._trails: dict[str, dict[tuple[str, str], Trail]] = {}
         # (account, name) -> extra GetTrailStatus fields a test wants answered.

@@ -7,15 +7,18 @@ from typing import Any
 from ..context import CallContext
 from ..errors import ServiceError
 from ..regions import LOCAL_NAMES
+from .backend import ActionTrailBackend
+
+Context = CallContext[ActionTrailBackend]
 
 
-def _flag(ctx: CallContext, name: str) -> bool:
+def _flag(ctx: Context, name: str) -> bool:
     return ctx.query.get(name, "false").lower() == "true"
 
 
-def describe_trails(ctx: CallContext) -> dict[str, Any]:
+def describe_trails(ctx: Context) -> dict[str, Any]:
     names = ctx.query.get("NameList")
-    trails = ctx.cloud.actiontrail.describe(
+    trails = ctx.backend.describe(
         ctx.account,
         ctx.region or "",
         include_shadow=_flag(ctx, "IncludeShadowTrails"),
@@ -25,21 +28,21 @@ def describe_trails(ctx: CallContext) -> dict[str, Any]:
     return {"TrailList": trails}
 
 
-def describe_regions(ctx: CallContext) -> dict[str, Any]:
+def describe_regions(ctx: Context) -> dict[str, Any]:
     regions = [
         {
             "RegionId": region,
             "LocalName": LOCAL_NAMES.get(region, region),
             "RegionEndpoint": f"actiontrail.{region}.aliyuncs.com",
         }
-        for region in ctx.cloud.regions_for(ctx.account)
+        for region in ctx.backend.regions.of(ctx.account)
     ]
     return {"Regions": {"Region": regions}}
 
 
-def get_trail_status(ctx: CallContext) -> dict[str, Any]:
+def get_trail_status(ctx: Context) -> dict[str, Any]:
     name = ctx.query.get("Name", "")
-    trail = ctx.cloud.actiontrail.find(ctx.account, name)
+    trail = ctx.backend.find(ctx.account, name)
     if trail is None:
         raise ServiceError(404, "TrailNotFoundException", f"The trail {name} does not exist.")
     logging = trail.get("Status") == "Enable"
@@ -54,5 +57,5 @@ def get_trail_status(ctx: CallContext) -> dict[str, Any]:
         "SlsLogStoreStatus": "enable" if trail.get("SlsProjectArn") else "",
         "OssBucketStatus": bool(trail.get("OssBucketName")),
     }
-    answer.update(ctx.cloud.actiontrail.status_overrides.get((ctx.account, name), {}))
+    answer.update(ctx.backend.status_overrides.get((ctx.account, name), {}))
     return answer

@@ -6,12 +6,14 @@ import uuid
 
 from ..context import CallContext
 from ..errors import ServiceError
-from .backend import Invocation
+from .backend import FcBackend, Invocation
+
+Context = CallContext[FcBackend]
 
 
-def invoke_function(ctx: CallContext) -> tuple[int, dict, bytes]:
+def invoke_function(ctx: Context) -> tuple[int, dict, bytes]:
     name = ctx.params["function"]
-    fc = ctx.cloud.fc
+    fc = ctx.backend
     if fc.functions is not None and name not in fc.functions:
         raise ServiceError(404, "FunctionNotFound", f"function '{name}' does not exist")
     headers = ctx.request.headers

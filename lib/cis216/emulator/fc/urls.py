@@ -12,7 +12,7 @@ SERVICE = ServiceSpec(
     name="fc",
     protocol=RpcProtocol("fc.aliyuncs.com"),
     hosts=(
-        re.compile(r"^(?P<account>\d+)\.(?P<region>[a-z]{2}-[a-z0-9-]+?)(?:-internal)?\.fc\.aliyuncs\.com$"),
+        re.compile(r"^\d+\.(?P<region>[a-z]{2}-[a-z0-9-]+?)(?:-internal)?\.fc\.aliyuncs\.com$"),
         re.compile(r"^fc(?:-vpc)?\.(?P<region>[a-z]{2}-[a-z0-9-]+)\.aliyuncs\.com$"),
     ),
     paths=(

@@ -1,1 +1,1 @@
-"""Emulated Log Service (SLS) classic REST API: projects, logstores, indexes, alerts, PutLogs."""
+"""Emulated Log Service (SLS) classic REST API: projects, logstores, indexes, alert listing, PutLogs."""

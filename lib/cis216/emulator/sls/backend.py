@@ -1,4 +1,5 @@
-"""SLS state per account and region: projects, their logstores (index, stored logs), alerts."""
+"""SLS state per account and region: projects, their logstores (index, stored logs), alerts; and
+the PutLogs limits the service enforces."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..records import StoredLog
+from .putlogs import PutLogsLimits
 
 
 @dataclass
@@ -42,8 +44,9 @@ class Project:
 
 
 class SlsBackend:
-    def __init__(self) -> None:
+    def __init__(self, putlogs_limits: PutLogsLimits | None = None) -> None:
         self._projects: dict[tuple[str, str], dict[str, Project]] = {}
+        self.putlogs_limits = putlogs_limits or PutLogsLimits()
 
     def projects(self, account: str, region: str) -> list[Project]:
         return list(self._projects.get((account, region), {}).values())
@@ -67,6 +70,14 @@ class SlsBackend:
         if index is not None:
             store.index = copy.deepcopy(index)
         return store
+
+    def logs(self, account: str, region: str, project: str, logstore: str) -> list[StoredLog]:
+        """What PutLogs stored in that logstore; KeyError when there is no such logstore."""
+        proj = self.project(account, region, project)
+        store = proj.logstores.get(logstore) if proj else None
+        if store is None:
+            raise KeyError(f"no logstore {logstore} in project {project} ({account}, {region})")
+        return list(store.logs)
 
     def put_alert(self, account: str, region: str, project: str, alert: dict[str, Any]) -> None:
         proj = self.create_project(account, region, project)

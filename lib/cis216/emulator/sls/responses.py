@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Sequence
 from typing import Any
 
 from ..context import CallContext
 from ..errors import ServiceError
 from ..http import sls_request_id
-from .backend import Logstore, Project
+from .backend import Logstore, Project, SlsBackend
 from .putlogs import decode_body
 
+Context = CallContext[SlsBackend]
 
-def _page(ctx: CallContext, items: Sequence[Any], max_size: int = 500) -> tuple:
+
+def _page(ctx: Context, items: Sequence[Any], max_size: int = 500) -> tuple:
     try:
         offset = int(ctx.query.get("offset", "0"))
         size = int(ctx.query.get("size", "100"))
@@ -25,16 +25,16 @@ def _page(ctx: CallContext, items: Sequence[Any], max_size: int = 500) -> tuple:
     return list(items[offset : offset + size]), len(items)
 
 
-def _project(ctx: CallContext) -> Project:
+def _project(ctx: Context) -> Project:
     if not ctx.project:
         raise ServiceError(400, "ProjectNotExist", "The request does not name a project in its Host.")
-    project = ctx.cloud.sls.project(ctx.account, ctx.region or "", ctx.project)
+    project = ctx.backend.project(ctx.account, ctx.region or "", ctx.project)
     if project is None:
         raise ServiceError(404, "ProjectNotExist", f"Project {ctx.project} does not exist")
     return project
 
 
-def _logstore(ctx: CallContext) -> Logstore:
+def _logstore(ctx: Context) -> Logstore:
     project = _project(ctx)
     name = ctx.params["logstore"]
     store = project.logstores.get(name)
@@ -43,25 +43,25 @@ def _logstore(ctx: CallContext) -> Logstore:
     return store
 
 
-def list_project(ctx: CallContext) -> dict[str, Any]:
+def list_project(ctx: Context) -> dict[str, Any]:
     wanted = ctx.query.get("projectName") or ""
-    projects = [p for p in ctx.cloud.sls.projects(ctx.account, ctx.region or "") if wanted in p.name]
+    projects = [p for p in ctx.backend.projects(ctx.account, ctx.region or "") if wanted in p.name]
     page, total = _page(ctx, projects)
     return {"count": len(page), "total": total, "projects": [p.listing() for p in page]}
 
 
-def get_project(ctx: CallContext) -> dict[str, Any]:
+def get_project(ctx: Context) -> dict[str, Any]:
     return _project(ctx).listing()
 
 
-def list_logstores(ctx: CallContext) -> dict[str, Any]:
+def list_logstores(ctx: Context) -> dict[str, Any]:
     wanted = ctx.query.get("logstoreName") or ""
     names = [name for name in _project(ctx).logstores if wanted in name]
     page, total = _page(ctx, names)
     return {"count": len(page), "total": total, "logstores": page}
 
 
-def get_logstore(ctx: CallContext) -> dict[str, Any]:
+def get_logstore(ctx: Context) -> dict[str, Any]:
     store = _logstore(ctx)
     return {
         "logstoreName": store.name,
@@ -76,7 +76,7 @@ def get_logstore(ctx: CallContext) -> dict[str, Any]:
     }
 
 
-def get_index(ctx: CallContext) -> dict[str, Any]:
+def get_index(ctx: Context) -> dict[str, Any]:
     store = _logstore(ctx)
     if store.index is None:
         raise ServiceError(
@@ -85,7 +85,7 @@ def get_index(ctx: CallContext) -> dict[str, Any]:
     return store.index
 
 
-def list_jobs(ctx: CallContext) -> dict[str, Any]:
+def list_jobs(ctx: Context) -> dict[str, Any]:
     # Only Alert jobs are emulated; another jobType lists nothing rather than alerts.
     alerts: list[dict[str, Any]] = []
     if ctx.query.get("jobType", "Alert") == "Alert":
@@ -94,67 +94,12 @@ def list_jobs(ctx: CallContext) -> dict[str, Any]:
     return {"count": len(page), "total": total, "results": page}
 
 
-def get_job(ctx: CallContext) -> dict[str, Any]:
-    name = ctx.params["name"]
-    alert = _project(ctx).alerts.get(name)
-    if alert is None:
-        raise ServiceError(404, "JobNotExist", f"job {name} does not exist")
-    return alert
-
-
-def _alert_body(ctx: CallContext) -> dict[str, Any]:
-    try:
-        alert = json.loads(ctx.request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ServiceError(400, "PostBodyInvalid", "body is not JSON") from None
-    if not isinstance(alert, dict) or not alert.get("name"):
-        raise ServiceError(400, "ParameterInvalid", "the job has no name")
-    alert.setdefault("type", "Alert")
-    return alert
-
-
 def _empty_ok() -> tuple:
     return 200, {"x-log-requestid": sls_request_id(), "Content-Type": "application/json"}, b""
 
 
-def create_job(ctx: CallContext) -> tuple:
-    project = _project(ctx)
-    alert = _alert_body(ctx)
-    if alert["name"] in project.alerts:
-        raise ServiceError(400, "JobAlreadyExist", f"job {alert['name']} already exists")
-    now = int(time.time())
-    alert.setdefault("createTime", now)
-    alert.setdefault("lastModifiedTime", now)
-    alert.setdefault("status", "ENABLED")
-    project.alerts[alert["name"]] = alert
-    return _empty_ok()
-
-
-def update_job(ctx: CallContext) -> tuple:
-    project = _project(ctx)
-    name = ctx.params["name"]
-    old = project.alerts.get(name)
-    if old is None:
-        raise ServiceError(404, "JobNotExist", f"job {name} does not exist")
-    alert = _alert_body(ctx)
-    if alert["name"] != name:
-        raise ServiceError(400, "ParameterInvalid", "the job name in the body differs from the path")
-    alert.setdefault("createTime", old.get("createTime"))
-    alert["lastModifiedTime"] = int(time.time())
-    alert.setdefault("status", old.get("status", "ENABLED"))
-    project.alerts[name] = alert
-    return _empty_ok()
-
-
-def delete_job(ctx: CallContext) -> tuple:
-    project = _project(ctx)
-    if project.alerts.pop(ctx.params["name"], None) is None:
-        raise ServiceError(404, "JobNotExist", f"job {ctx.params['name']} does not exist")
-    return _empty_ok()
-
-
-def put_logs(ctx: CallContext) -> tuple:
+def put_logs(ctx: Context) -> tuple:
     store = _logstore(ctx)
-    logs = decode_body(ctx.request.body, ctx.request.headers, ctx.cloud.putlogs_limits)
+    logs = decode_body(ctx.request.body, ctx.request.headers, ctx.backend.putlogs_limits)
     store.logs.extend(logs)
     return _empty_ok()

@@ -33,9 +33,5 @@ SERVICE = ServiceSpec(
             writes=True,
         ),
         path("GET", r"^/jobs/?$", "ListAlerts", r.list_jobs),
-        path("GET", rf"^/jobs/(?P<name>{_NAME})/?$", "GetAlert", r.get_job),
-        path("POST", r"^/jobs/?$", "CreateAlert", r.create_job, writes=True),
-        path("PUT", rf"^/jobs/(?P<name>{_NAME})/?$", "UpdateAlert", r.update_job, writes=True),
-        path("DELETE", rf"^/jobs/(?P<name>{_NAME})/?$", "DeleteAlert", r.delete_job, writes=True),
     ),
 )

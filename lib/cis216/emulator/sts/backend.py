@@ -19,13 +19,16 @@ class AssumedRole:
 
 
 class StsBackend:
-    def __init__(self) -> None:
+    def __init__(self, credentials: CredentialStore) -> None:
+        # Where minted keys go: the store every request's signature is checked against, so
+        # clients built from an AssumeRole answer are accepted.
+        self.credentials = credentials
         # None: any well-formed role ARN can be assumed; a set restricts to those ARNs
         # (lower-cased), so tests can model a missing cross-account role.
         self.assumable_roles: set[str] | None = None
         self.assumed: list[AssumedRole] = []
 
-    def assume(self, store: CredentialStore, role_arn: str, session_name: str) -> AssumedRole | None:
+    def assume(self, role_arn: str, session_name: str) -> AssumedRole | None:
         found = ROLE_ARN.match(role_arn)
         if found is None:
             return None
@@ -38,7 +41,7 @@ class StsBackend:
             account_id=account,
             arn=f"acs:ram::{account}:assumed-role/{role.lower()}/{session_name}",
         )
-        store.add(creds)
+        self.credentials.add(creds)
         assumed = AssumedRole(role_arn, session_name, creds)
         self.assumed.append(assumed)
         return assumed

@@ -8,10 +8,12 @@ from typing import Any
 
 from ..context import CallContext
 from ..errors import ServiceError
-from .backend import ROLE_ARN
+from .backend import ROLE_ARN, StsBackend
+
+Context = CallContext[StsBackend]
 
 
-def get_caller_identity(ctx: CallContext) -> dict[str, Any]:
+def get_caller_identity(ctx: Context) -> dict[str, Any]:
     cred = ctx.credentials
     arn = cred.arn or f"acs:ram::{ctx.account}:root"
     if ":assumed-role/" in arn:
@@ -36,18 +38,18 @@ def get_caller_identity(ctx: CallContext) -> dict[str, Any]:
     return answer
 
 
-def assume_role(ctx: CallContext) -> dict[str, Any]:
+def assume_role(ctx: Context) -> dict[str, Any]:
     role_arn = ctx.query.get("RoleArn", "")
     session = ctx.query.get("RoleSessionName", "")
     if not ROLE_ARN.match(role_arn):
         raise ServiceError(400, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
     if not session:
         raise ServiceError(400, "MissingRoleSessionName", "RoleSessionName is mandatory for this action.")
-    allowed = ctx.cloud.sts.assumable_roles
+    allowed = ctx.backend.assumable_roles
     if allowed is not None and role_arn.lower() not in allowed:
         raise ServiceError(404, "EntityNotExist.Role", "The role not exists: " + role_arn)
     duration = int(ctx.query.get("DurationSeconds") or 3600)
-    assumed = ctx.cloud.sts.assume(ctx.cloud.credentials, role_arn, session)
+    assumed = ctx.backend.assume(role_arn, session)
     assert assumed is not None  # the ARN was validated above
     creds = assumed.credentials
     expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + duration))
