@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..aliyun import ACCOUNT_ID, LOGSTORE_NAME, PROJECT_NAME, REGION_ID
 from ..core import check_profile
-from ..inventory import ACCOUNT_ID, LOGSTORE_NAME, PROJECT_NAME, REGION_ID
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
