@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..aliyun import is_account_id, is_logstore_name, is_project_name, is_region_id
+
 PLACEHOLDERS = ("ACCOUNT_ID", "FINDINGS_REGION", "FINDINGS_PROJECT", "FINDINGS_LOGSTORE")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
@@ -115,8 +117,6 @@ def placeholders(text: str) -> set[str]:
 def _value_problem(name: str, value: Any) -> str | None:
     """Why `value` cannot fill placeholder `name`, or None. The values land in resource ARNs: a `*`,
     a `/` or a `:` would widen the grant (the write to every project, any account's resources)."""
-    from ..shell.config import is_account_id, is_logstore_name, is_project_name, is_region_id
-
     checks = {
         "ACCOUNT_ID": (is_account_id, "an account id (digits)"),
         "FINDINGS_REGION": (is_region_id, "a region id (like cn-hangzhou)"),
