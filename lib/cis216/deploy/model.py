@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..aliyun import RegionId
+from ..aliyun import ACCOUNT_ID, RegionId
 from ..shell.config import VARIABLES, ConfigError, load_config
 from ..shell.events import EventError, parse_event
 
@@ -38,7 +38,7 @@ REQUIRED_PYTHONPATH = ("/code/python", "/code/lib")
 
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 _TRIGGER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
-_ROLE_ARN = re.compile(r"^acs:ram::[0-9]{5,20}:role/[A-Za-z0-9._-]{1,64}$")
+_ROLE_ARN = re.compile(rf"^acs:ram::{ACCOUNT_ID.pattern}:role/[A-Za-z0-9._-]{{1,64}}$")
 _HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _CRON_FIELD = re.compile(
     r"^(?:\*|\?|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:/[0-9]+)?|\*/[0-9]+)"
