@@ -14,6 +14,8 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from cis216.aliyun import SLS_PAGE_SIZE, SlsProjectArn, log_audit_project, sls_project_arn, trail_logstore
+
 ACCOUNT_ID = "1357924680135792"
 COLLECTED_AT = "2026-11-29T02:00:00Z"
 
@@ -119,7 +121,7 @@ def trail(
     status: str = "Enable",
     event_rw: str = "All",
 ) -> dict[str, Any]:
-    arn = f"acs:log:{sls_region}:{account}:project/{sls_project}" if sls_project else ""
+    arn = sls_project_arn(sls_region, account, sls_project) if sls_region and sls_project else ""
     return {
         "Name": name,
         "Status": status,
@@ -251,7 +253,7 @@ def scan_account(
     for j in range(n_projects - n_trails):
         names.append((f"app-{j:03d}-logs", sls_regions[j % len(sls_regions)]))
     for index, (project, region) in enumerate(names):
-        trail_store = f"actiontrail_trail-{index:02d}" if index < n_trails else None
+        trail_store = trail_logstore(f"trail-{index:02d}") if index < n_trails else None
         alerts = []
         for k in range(alerts_per_project):
             if trail_store and k == 0:
@@ -271,9 +273,9 @@ def _trail_targets(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
     out = []
     for region in doc["regions"]:
         for t in doc["regions"][region]["trails"]:
-            arn = t.get("SlsProjectArn") or ""
-            if arn.startswith("acs:log:") and "project/" in arn:
-                target = (arn.split(":")[2], arn.rsplit("project/", 1)[-1], f"actiontrail_{t['Name']}")
+            arn = SlsProjectArn.parse(t.get("SlsProjectArn"))
+            if arn is not None:
+                target = (arn.region, arn.project, trail_logstore(t["Name"]))
                 if target not in out:
                     out.append(target)
     return out
@@ -287,7 +289,7 @@ def minimum_calls(
     doc: dict[str, Any],
     *,
     profile: str = "strict",
-    page_size: int = 100,
+    page_size: int = SLS_PAGE_SIZE,
     put_logs_batch: int = 4096,
     findings: int = 0,
     regions_configured: bool = False,
@@ -325,7 +327,7 @@ def minimum_calls(
         calls["GetIndex"] = len(targets)
         calls["ListProject"] += len([r for r in regions if r not in sls_regions])
         for region in regions:
-            central = f"slsaudit-center-{doc['account_id']}-{region}"
+            central = log_audit_project(doc["account_id"], region)
             entry = doc["regions"][region]["sls_projects"].get(central)
             if entry is not None and region not in sls_regions:
                 calls["ListAlerts"] += _pages(len(entry.get("alerts", [])), page_size)
@@ -337,7 +339,7 @@ def minimum_calls(
 def longest_chain(
     doc: dict[str, Any],
     *,
-    page_size: int = 100,
+    page_size: int = SLS_PAGE_SIZE,
     put_logs_batch: int = 4096,
     findings: int = 0,
     regions_configured: bool = False,
@@ -405,7 +407,7 @@ def large_inventory(
             )
         )
         if project:
-            trail_sites.append((region, project, f"actiontrail_trail-{i:05d}"))
+            trail_sites.append((region, project, trail_logstore(f"trail-{i:05d}")))
     n_projects = math.ceil(n_alerts / alerts_per_project)
     made = 0
     for j in range(n_projects):

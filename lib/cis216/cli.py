@@ -143,8 +143,9 @@ def fail_on_exit(findings: Iterable[Finding], fail_on: Sequence[str]) -> int:
 def _load_settings(path: str | None):
     from pydantic import ValidationError
 
-    from .inventory import decode_json, describe_validation_error
+    from .inventory import decode_json
     from .settings import Settings
+    from .validation import describe
 
     if not path:
         return Settings()
@@ -158,7 +159,7 @@ def _load_settings(path: str | None):
         return Settings.model_validate(decode_json(text, path))
     except ValidationError as error:
         unknown = "unknown setting (see README, Settings)"
-        raise CliError(describe_validation_error(error, source=path, unknown_field=unknown)) from None
+        raise CliError(describe(error, path, unknown_field=unknown)) from None
 
 
 def _read_stdin() -> str:

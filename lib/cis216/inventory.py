@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,28 +28,17 @@ from pydantic import (
     model_validator,
 )
 
-SNAPSHOT_VERSION = 1
+from .aliyun import LogstoreName, ProjectName, RegionId, SlsProjectArn, is_account_id, trail_logstore
 
-# Region ids end up in hostnames (`actiontrail.<region>.aliyuncs.com`): accept only their real shape.
-REGION_ID = re.compile(r"^[a-z]{2,}(?:-[a-z0-9]+){1,4}$")
-ACCOUNT_ID = re.compile(r"^[0-9]{5,20}$")
-# SLS naming rules: project 3-63 of [a-z0-9-], logstore 2-63 of [a-z0-9_-], both start/end alnum.
-PROJECT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
-LOGSTORE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,61}[a-z0-9]$")
-# Steampipe extracts these with `substring(... from '<regex>')`: same regexes, same first match.
-ARN_REGION = re.compile(r"acs:log:([^:]+):")
-ARN_PROJECT = re.compile(r"project/([^/]+)")
-# Path segments printed bare in error messages; any other key is quoted: regions['evil.com/x'].
-SIMPLE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+# ARN_REGION, ARN_PROJECT: also kept importable from here for shell/collector.py until the re-cut merges.
+from .profiles.sqltext import ARN_PROJECT, ARN_REGION, sql_substring
+from .validation import describe, dotted_path, json_path
+
+SNAPSHOT_VERSION = 1
 
 
 class InventoryError(ValueError):
     """A snapshot that cannot be evaluated; the message names the path of the bad field."""
-
-
-def is_region_id(value: str) -> bool:
-    # fullmatch: with `match`, `$` also matches before a trailing newline ("cn-hangzhou\n").
-    return bool(REGION_ID.fullmatch(value))
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -110,20 +98,23 @@ class Trail(_Raw):
         return _blank_to_none(value)
 
     @property
+    def sls_arn(self) -> SlsProjectArn | None:
+        """`SlsProjectArn` parsed strictly: None unless its region and project are usable names."""
+        return SlsProjectArn.parse(self.sls_project_arn)
+
+    @property
     def sls_region(self) -> str | None:
         """The region in `SlsProjectArn` (`acs:log:<region>:<uid>:project/<name>`), as Steampipe reads it."""
-        match = ARN_REGION.search(self.sls_project_arn or "")
-        return match.group(1) if match else None
+        return sql_substring(self.sls_project_arn or "", ARN_REGION)
 
     @property
     def sls_project(self) -> str | None:
-        match = ARN_PROJECT.search(self.sls_project_arn or "")
-        return match.group(1) if match else None
+        """The project in `SlsProjectArn`, as Steampipe reads it (first match, loose)."""
+        return sql_substring(self.sls_project_arn or "", ARN_PROJECT)
 
     @property
     def logstore(self) -> str:
-        """ActionTrail delivers a trail's events into logstore `actiontrail_<trail name>`."""
-        return f"actiontrail_{self.name}"
+        return trail_logstore(self.name)
 
 
 class AlertQuery(_Raw):
@@ -175,12 +166,7 @@ def _query_list_entry(value: Any) -> Any:
         try:
             AlertQuery.model_validate(value)
         except ValidationError as error:
-            problems = []
-            for item in error.errors():
-                field = ".".join(str(part) for part in item["loc"] if part != "raw")
-                message = item["msg"].removeprefix("Value error, ")
-                problems.append(f"{field}: {message}" if field else message)
-            raise ValueError("; ".join(problems)) from None
+            raise ValueError(describe(error, path=dotted_path, whole=None, separator="; ")) from None
     return value
 
 
@@ -260,29 +246,6 @@ class Logstore(_Raw):
     index: dict[str, Any] | None = None
 
 
-def _project_name(name: str) -> str:
-    if not PROJECT_NAME.fullmatch(name):
-        raise ValueError(f"{name!r} is not an SLS project name (3-63 of a-z, 0-9, '-')")
-    return name
-
-
-def _logstore_name(name: str) -> str:
-    if not LOGSTORE_NAME.fullmatch(name):
-        raise ValueError(f"{name!r} is not an SLS logstore name (2-63 of a-z, 0-9, '_', '-')")
-    return name
-
-
-def _region_id(region: str) -> str:
-    if not is_region_id(region):
-        raise ValueError(f"{region!r} is not a region id (like 'cn-hangzhou')")
-    return region
-
-
-ProjectName = Annotated[str, AfterValidator(_project_name)]
-LogstoreName = Annotated[str, AfterValidator(_logstore_name)]
-RegionId = Annotated[str, AfterValidator(_region_id)]
-
-
 class SlsProject(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -332,7 +295,7 @@ class Inventory(BaseModel):
     def _account(cls, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
+        if not is_account_id(value):
             raise ValueError(f"{value!r} is not an Alibaba Cloud account id (digits only)")
         return value
 
@@ -348,36 +311,6 @@ class Inventory(BaseModel):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if part == "[key]":
-            continue  # a bad dict key: the path already ends with it and the message says what is wrong
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, str) and not SIMPLE_KEY.fullmatch(part):
-            out += f"[{part!r}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(document)"
-
-
-def describe_validation_error(
-    error: ValidationError, source: str = "snapshot", unknown_field: str | None = None
-) -> str:
-    """One line per problem, each naming the JSON path of the bad field. `unknown_field` words an
-    extra key (default: the snapshot's wording)."""
-    lines = []
-    for item in error.errors():
-        # `raw` and the before-validators' synthetic keys are internal, not the user's paths.
-        loc = tuple(p for p in item["loc"] if p != "raw")
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = unknown_field or f"unknown field (not part of snapshot version {SNAPSHOT_VERSION})"
-        lines.append(f"{source}: {_path(loc)}: {message}")
-    return "\n".join(lines)
 
 
 # Far deeper than any API answer (an alert is about 8 levels below the document), far shallower than
@@ -411,10 +344,12 @@ def _check_values(document: Any) -> list[str]:
     while stack:
         value, loc, depth = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            problems.append(f"{_path(loc)}: not a finite number (JSON has no NaN or Infinity)")
+            problems.append(
+                f"{json_path(loc) or '(document)'}: not a finite number (JSON has no NaN or Infinity)"
+            )
         elif isinstance(value, (dict, list)):
             if depth >= MAX_DEPTH:
-                problems.append(f"{_path(loc)}: nested deeper than {MAX_DEPTH} levels")
+                problems.append(f"{json_path(loc) or '(document)'}: nested deeper than {MAX_DEPTH} levels")
                 continue
             items = value.items() if isinstance(value, dict) else enumerate(value)
             stack.extend((item, (*loc, key), depth + 1) for key, item in items)
@@ -431,7 +366,8 @@ def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
     try:
         return Inventory.model_validate(document)
     except ValidationError as error:
-        raise InventoryError(describe_validation_error(error, source)) from None
+        unknown = f"unknown field (not part of snapshot version {SNAPSHOT_VERSION})"
+        raise InventoryError(describe(error, source, unknown_field=unknown)) from None
 
 
 def load_inventory(path: str | Path) -> Inventory:

@@ -7,9 +7,16 @@ import random
 
 import pytest
 
-from cis216.inventory import ARN_PROJECT, ARN_REGION
 from cis216.profiles import powerpipe
-from cis216.profiles.sqltext import ilike_contains_in_order, json_field_text, jsonb_text, pg_lower, pg_trim
+from cis216.profiles.sqltext import (
+    ARN_PROJECT,
+    ARN_REGION,
+    ilike_contains_in_order,
+    json_field_text,
+    jsonb_text,
+    pg_lower,
+    pg_trim,
+)
 
 pytestmark = pytest.mark.postgres
 Jsonb = pytest.importorskip(

@@ -5,7 +5,7 @@ Development-time only (not imported by the function). See docs/deployment.md.
 
 from __future__ import annotations
 
-from .model import RUNTIMES, SFile, check_cron, describe_errors, is_daily, validate_s_file
+from .model import RUNTIMES, SFile, check_cron, is_daily, validate_s_file
 from .policy import PLACEHOLDERS, PolicyDocument, load_policy, render
 from .sfile import PLACEHOLDER_ACCOUNT_ID, SFileError, load_s_yaml, resolve
 
@@ -17,7 +17,6 @@ __all__ = [
     "SFile",
     "SFileError",
     "check_cron",
-    "describe_errors",
     "is_daily",
     "load_policy",
     "load_s_yaml",

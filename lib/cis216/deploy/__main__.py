@@ -1,7 +1,7 @@
 """`python -m cis216.deploy check [s.yaml]` and `python -m cis216.deploy render-policy ...`.
 
 check:          s.yaml against our strict model, and against the fc3 JSON Schema when given
-                (--schema, default ../shared/reference/fc3-props.schema.json if it exists).
+                (--schema, default tests/reference/fc3-props.schema.json next to s.yaml, if it exists).
 render-policy:  deploy/ram-policy.json with its ${...} placeholders filled in, on stdout.
 """
 
@@ -12,9 +12,11 @@ import json
 import sys
 from pathlib import Path
 
+import jsonschema
 from pydantic import ValidationError
 
-from . import describe_errors, load_s_yaml, render, resolve, validate_s_file
+from ..validation import describe
+from . import load_s_yaml, render, resolve, validate_s_file
 from .sfile import SFileError
 
 
@@ -27,13 +29,11 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{path}: {error}", file=sys.stderr)
         return 1
     except ValidationError as error:
-        print(f"{path}: rejected by cis216's model:\n{describe_errors(error)}", file=sys.stderr)
+        print(f"{path}: rejected by cis216's model:\n{describe(error, whole='(file)')}", file=sys.stderr)
         return 1
-    default_schema = path.resolve().parent.parent / "shared" / "reference" / "fc3-props.schema.json"
+    default_schema = path.resolve().parent / "tests" / "reference" / "fc3-props.schema.json"
     schema_path = Path(args.schema) if args.schema else default_schema
     if schema_path.exists():
-        import jsonschema
-
         schema = json.loads(schema_path.read_text(encoding="utf-8"))
         (resource,) = resolved["resources"].values()
         errors = list(jsonschema.Draft7Validator(schema).iter_errors(resource["props"]))
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate s.yaml")
     check.add_argument("file", nargs="?", default="s.yaml")
-    check.add_argument("--schema", help="fc3-props.schema.json (default: ../shared/reference/...)")
+    check.add_argument("--schema", help="fc3-props.schema.json (default: tests/reference/...)")
     check.add_argument("--account-id", default="1234567890123456", help="what ${config('AccountID')} becomes")
     check.set_defaults(run=_check)
     policy = sub.add_parser("render-policy", help="fill in deploy/ram-policy.json")

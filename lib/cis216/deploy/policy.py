@@ -3,48 +3,41 @@
 The policy is a template: `${ACCOUNT_ID}`, `${FINDINGS_REGION}`, `${FINDINGS_PROJECT}` and
 `${FINDINGS_LOGSTORE}` are filled in by `render()` (or by hand) before the policy is created.
 
-`SDK_ACTIONS` maps every SDK call the adapters make to the RAM actions it needs; the tests read
-the adapters' source, find the calls, and fail on any call this table does not know, so a new
-API call cannot ship without its permission (or with a permission nobody uses).
+`API_ACTIONS` declares every API the function calls and the RAM actions each needs. The tests hold
+the committed policy to exactly these actions, and a functional test holds a real scan (against
+the emulated cloud) to exactly these APIs: a new call cannot ship without its permission, nor a
+permission stay granted that nothing uses.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..aliyun import is_account_id, is_logstore_name, is_project_name, is_region_id
+
 PLACEHOLDERS = ("ACCOUNT_ID", "FINDINGS_REGION", "FINDINGS_PROJECT", "FINDINGS_LOGSTORE")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
-# (service, SDK call) -> RAM actions. RPC calls are named by their action ("DescribeTrails"),
-# aliyun-log-python-sdk calls by their LogClient method ("list_alert").
-SDK_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("actiontrail", "DescribeRegions"): ("actiontrail:DescribeRegions",),
-    ("actiontrail", "DescribeTrails"): ("actiontrail:DescribeTrails",),
-    ("actiontrail", "GetTrailStatus"): ("actiontrail:GetTrailStatus",),
-    # GetCallerIdentity needs no permission: any principal may ask who it is.
-    ("sts", "GetCallerIdentity"): (),
-    ("sls", "list_project"): ("log:ListProject",),
-    # Alerts are jobs: older RAM pages name ListJobs/GetJob on .../job/*, newer ones
-    # ListAlerts/GetAlert on .../alert/*. Both are granted, so either authorisation model works.
-    ("sls", "list_alert"): ("log:ListJobs", "log:ListAlerts"),
-    ("sls", "get_alert"): ("log:GetJob", "log:GetAlert"),
-    ("sls", "get_index_config"): ("log:GetIndex",),
-    ("sls", "get_index_raw"): ("log:GetIndex",),  # the adapter's own GET /logstores/<ls>/index
-    ("sls", "list_logstore"): ("log:ListLogStores",),
-    ("sls", "list_logstores"): ("log:ListLogStores",),
-    ("sls", "get_logstore"): ("log:GetLogStore",),
-    ("sls", "get_project"): ("log:GetProject",),
-    ("sls", "put_logs"): ("log:PostLogStoreLogs",),
-    ("fc", "InvokeFunction"): ("fc:InvokeFunction",),
+# API -> RAM actions, by the API's own name (as ScanError.api, the call statistics and the emulator
+# name it). Adding a call to the adapters means adding it here, and its actions to ram-policy.json.
+API_ACTIONS: dict[str, tuple[str, ...]] = {
+    "DescribeRegions": ("actiontrail:DescribeRegions",),
+    "DescribeTrails": ("actiontrail:DescribeTrails",),
+    # Any principal may ask who it is: no permission.
+    "GetCallerIdentity": (),
+    "ListProject": ("log:ListProject",),
+    # Alerts are jobs: older RAM pages name ListJobs on .../job/*, newer ones ListAlerts on
+    # .../alert/*. Both are granted, so either authorisation model works.
+    "ListAlerts": ("log:ListJobs", "log:ListAlerts"),
+    "GetIndex": ("log:GetIndex",),
+    "PutLogs": ("log:PostLogStoreLogs",),
 }
-# LogClient methods that are not API calls.
-SLS_LOCAL_METHODS = frozenset({"set_user_agent", "set_source", "get_resource_usage_url"})
 # Write actions and where they may be granted (the findings logstore only).
 WRITE_ACTIONS = frozenset({"log:PostLogStoreLogs"})
 FINDINGS_RESOURCE = (
@@ -115,8 +108,6 @@ def placeholders(text: str) -> set[str]:
 def _value_problem(name: str, value: Any) -> str | None:
     """Why `value` cannot fill placeholder `name`, or None. The values land in resource ARNs: a `*`,
     a `/` or a `:` would widen the grant (the write to every project, any account's resources)."""
-    from ..shell.config import is_account_id, is_logstore_name, is_project_name, is_region_id
-
     checks = {
         "ACCOUNT_ID": (is_account_id, "an account id (digits)"),
         "FINDINGS_REGION": (is_region_id, "a region id (like cn-hangzhou)"),
@@ -144,66 +135,6 @@ def render(template: str, values: Mapping[str, str]) -> str:
     return rendered
 
 
-# --------------------------------------------------------------------------------------------
-# what the code calls
-
-_RPC_CALL = re.compile(r"""call_rpc\(\s*[^,]+,\s*["']([A-Za-z]+)["']""")
-_METHOD_CALL = re.compile(r"\.([a-z_][a-z0-9_]*)\(")
-
-
-def _service_of(path: Path) -> str:
-    stem = path.stem.lower()
-    for service in ("actiontrail", "sls", "sts", "fc"):
-        if stem.startswith(service):
-            return service
-    return stem
-
-
-def subclass_methods(paths: Iterable[Path], base: str = "LogClient") -> set[str]:
-    """Public methods defined in classes deriving from `base` (an adapter's own API wrappers)."""
-    import ast
-
-    out: set[str] = set()
-    for path in paths:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ClassDef) and any(
-                getattr(b, "id", None) == base or getattr(b, "attr", None) == base for b in node.bases
-            ):
-                out.update(
-                    item.name
-                    for item in node.body
-                    if isinstance(item, ast.FunctionDef) and not item.name.startswith("_")
-                )
-    return out
-
-
-def sdk_calls(paths: Iterable[Path], log_client_methods: Iterable[str]) -> set[tuple[str, str]]:
-    """(service, call) for every RPC action and LogClient method named in these source files.
-
-    LogClient methods are the SDK's public ones plus those the adapters define on their own
-    LogClient subclasses; a call to any of them must be in `SDK_ACTIONS`.
-    """
-    paths = list(paths)
-    methods = set(log_client_methods) | subclass_methods(paths)
-    found: set[tuple[str, str]] = set()
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        service = _service_of(path)
-        for action in _RPC_CALL.findall(text):
-            found.add((service, action))
-        for method in _METHOD_CALL.findall(text):
-            if method in methods and method not in SLS_LOCAL_METHODS:
-                found.add(("sls", method))
-    return found
-
-
-def required_actions(calls: Iterable[tuple[str, str]]) -> tuple[set[str], set[tuple[str, str]]]:
-    """(RAM actions the calls need, calls the table does not know)."""
-    needed: set[str] = set()
-    unknown: set[tuple[str, str]] = set()
-    for call in calls:
-        if call not in SDK_ACTIONS:
-            unknown.add(call)
-            continue
-        needed.update(SDK_ACTIONS[call])
-    return needed, unknown
+def required_actions() -> set[str]:
+    """The RAM actions the declared API calls need."""
+    return {action for actions in API_ACTIONS.values() for action in actions}

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 # What `${config('AccountID')}` stands for when validating: no real account is known offline.
 PLACEHOLDER_ACCOUNT_ID = "1234567890123456"
 
@@ -26,8 +28,6 @@ class SFileError(ValueError):
 
 
 def load_s_yaml(path: str | Path) -> dict[str, Any]:
-    import yaml
-
     text = Path(path).read_text(encoding="utf-8")
     try:
         document = yaml.safe_load(text)

@@ -7,8 +7,15 @@ The reference SQL judges an alert by `ilike` patterns over `query_obj ->> 'Query
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
+
+# Steampipe's alicloud tables read a trail's `SlsProjectArn` with `substring(arn from '<regex>')`:
+# the first match anywhere, no anchoring, nothing checked. Parity needs exactly that looseness, so
+# these stay here, apart from the strict `aliyun.SlsProjectArn` everything else uses.
+ARN_REGION = re.compile(r"acs:log:([^:]+):")
+ARN_PROJECT = re.compile(r"project/([^/]+)")
 
 
 def _jsonb_string(value: str) -> str:
@@ -100,6 +107,12 @@ def ilike_contains_in_order(text: str, *parts: str) -> bool:
 def pg_trim(value: str) -> str:
     """`trim(x)` strips spaces only, not tabs or newlines."""
     return value.strip(" ")
+
+
+def sql_substring(text: str, pattern: re.Pattern[str]) -> str | None:
+    """`substring(text from pattern)`: the first parenthesised group of the first match, or NULL."""
+    match = pattern.search(text)
+    return match.group(1) if match else None
 
 
 def canonical_json(value: Any) -> str:

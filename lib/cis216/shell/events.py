@@ -18,8 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..aliyun import is_region_id
 from ..core import check_profile
-from .config import is_region_id
+from ..settings import Settings
+from ..validation import Loc, describe, dotted_path
+from .config import MESSAGES
 
 
 class EventError(ValueError):
@@ -32,7 +35,7 @@ class Overrides(BaseModel):
     regions: tuple[str, ...] | str | None = None
     profile: str | None = None
     dry_run: bool | None = None
-    settings: dict[str, Any] | None = None
+    settings: Settings | None = None
 
     @field_validator("regions", mode="before")
     @classmethod
@@ -58,14 +61,11 @@ class Overrides(BaseModel):
     def _profile(cls, value: str | None) -> str | None:
         return value if value is None else check_profile(value)
 
-    @field_validator("settings")
+    @field_validator("settings", mode="before")
     @classmethod
-    def _settings(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None:
-            from ..settings import Settings
-
-            Settings.model_validate(value)  # ValidationError is reported with the path below
-        return value
+    def _nothing_asked(cls, value: Any) -> Any:
+        # `{}` overrides nothing: the configuration's PROFILE_SETTINGS still apply.
+        return None if value == {} else value
 
 
 class DirectInvocation(Overrides):
@@ -103,16 +103,16 @@ class Invocation(BaseModel):
     overrides: Overrides = Field(default_factory=Overrides)
 
 
-def _describe(error: ValidationError, source: str) -> str:
-    lines = []
-    for item in error.errors():
-        loc = ".".join(str(p) for p in item["loc"]) or "(event)"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown key (allowed: regions, profile, dry_run, settings"
-            message += ", scan_time)" if source == "event" else ")"
-        lines.append(f"{source}: {loc}: {message}")
-    return "\n".join(lines)
+def _describe(error: ValidationError, source: str, model: type[BaseModel]) -> str:
+    def unknown_key(loc: Loc) -> str:
+        if loc[:1] == ("settings",) and len(loc) > 1:
+            return "unknown setting (see README, Settings)"
+        allowed = ", ".join(field.alias or name for name, field in model.model_fields.items())
+        return f"unknown key (allowed: {allowed})"
+
+    return describe(
+        error, source, path=dotted_path, whole="(event)", unknown_field=unknown_key, messages=MESSAGES
+    )
 
 
 def _json_object(raw: bytes | str, source: str) -> dict[str, Any]:
@@ -141,12 +141,12 @@ def parse_event(event: bytes | str | dict[str, Any] | None) -> Invocation:
         try:
             timer = TimerEvent.model_validate(document)
         except ValidationError as error:
-            raise EventError(_describe(error, "timer event")) from None
+            raise EventError(_describe(error, "timer event", TimerEvent)) from None
         payload = _json_object(timer.payload or "", "timer payload")
         try:
             overrides = Overrides.model_validate(payload)
         except ValidationError as error:
-            raise EventError(_describe(error, "timer payload")) from None
+            raise EventError(_describe(error, "timer payload", Overrides)) from None
         return Invocation(
             kind="timer",
             trigger_time=timer.trigger_time,
@@ -156,6 +156,7 @@ def parse_event(event: bytes | str | dict[str, Any] | None) -> Invocation:
     try:
         direct = DirectInvocation.model_validate(document)
     except ValidationError as error:
-        raise EventError(_describe(error, "event")) from None
-    overrides = Overrides.model_validate(direct.model_dump(exclude={"scan_time"}, exclude_none=True))
+        raise EventError(_describe(error, "event", DirectInvocation)) from None
+    # Already validated as part of the direct invocation: copied, not validated again.
+    overrides = Overrides.model_construct(**{name: getattr(direct, name) for name in Overrides.model_fields})
     return Invocation(kind="direct", trigger_time=direct.scan_time, overrides=overrides)

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cis216.deploy import describe_errors, is_daily, resolve, validate_s_file
+from cis216.deploy import is_daily, resolve, validate_s_file
 from cis216.deploy.model import START_MARGIN_SECONDS, check_cron, write_reserve_seconds
 from cis216.deploy.sfile import SFileError
 from cis216.shell.config import VARIABLES, load_config
+from cis216.validation import describe
 from tests.paths import FC3_SCHEMA, REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -28,7 +29,7 @@ def props_of(document: dict[str, Any]) -> dict[str, Any]:
 def _rejects(document: dict[str, Any], *fragments: str) -> str:
     with pytest.raises(ValidationError) as info:
         validate_s_file(document)
-    text = describe_errors(info.value)
+    text = describe(info.value, whole="(file)")
     for fragment in fragments:
         assert fragment in text, text
     return text

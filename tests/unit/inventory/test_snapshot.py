@@ -9,6 +9,7 @@ from importlib import resources
 
 import pytest
 
+from cis216.aliyun import SlsProjectArn
 from cis216.inventory import SNAPSHOT_VERSION, Inventory, InventoryError, load_inventory, parse_inventory
 from tests.unit.profiles.core_builders import ACCOUNT, snapshot
 
@@ -409,6 +410,30 @@ def test_arn_parts():
     document = snapshot({HZ: {"trails": [{"Name": "t", "SlsProjectArn": sls_arn}]}})
     trail = parse_inventory(document).regions[HZ].trails[0]
     assert (trail.sls_region, trail.sls_project, trail.logstore) == (HZ, "p01", "actiontrail_t")
+    assert trail.sls_arn == SlsProjectArn(HZ, ACCOUNT, "p01")
+
+
+@pytest.mark.parametrize(
+    "sls_arn, region, project",
+    [
+        # Steampipe's `substring(... from regex)`: the first match anywhere, nothing checked.
+        ("acs:log:CN-Hangzhou :1:project/p01", "CN-Hangzhou ", "p01"),
+        ("acs:log:cn-hangzhou::project/p01/logstore/x", "cn-hangzhou", "p01"),
+        ("prefix acs:log:cn-hangzhou:1:project/Bad_Name", "cn-hangzhou", "Bad_Name"),
+        ("project/p01", None, "p01"),
+        ("not an arn", None, None),
+    ],
+)
+def test_loose_arn_parts_read_as_steampipe_does_strict_ones_refuse(sls_arn, region, project):
+    document = snapshot({HZ: {"trails": [{"Name": "t", "SlsProjectArn": sls_arn}]}})
+    trail = parse_inventory(document).regions[HZ].trails[0]
+    assert (trail.sls_region, trail.sls_project) == (region, project)
+    assert trail.sls_arn is None
+
+
+def test_strict_arn_without_account():
+    document = snapshot({HZ: {"trails": [{"Name": "t", "SlsProjectArn": f"acs:log:{HZ}::project/p01"}]}})
+    assert parse_inventory(document).regions[HZ].trails[0].sls_arn == SlsProjectArn(HZ, "", "p01")
 
 
 def test_numeric_account_id_and_naive_time():

@@ -11,6 +11,7 @@ import pytest
 
 from cis216.core import evaluate
 from cis216.profiles import powerpipe
+from cis216.profiles.sqltext import ARN_PROJECT, ARN_REGION, sql_substring
 from tests.unit.profiles.core_builders import ACCOUNT, GOOD_QUERY, UNSET, alert, arn, inventory, region, trail
 
 HZ, SH = "cn-hangzhou", "cn-shanghai"
@@ -340,3 +341,18 @@ def test_case_insensitive_substrings(text):
 )
 def test_near_misses(text):
     assert status_of(with_query_list([{"query": text}])) == "alarm"
+
+
+@pytest.mark.parametrize(
+    "text, region, project",
+    [
+        (f"acs:log:{HZ}:{ACCOUNT}:project/p01", HZ, "p01"),
+        (f"acs:log:{HZ}:{ACCOUNT}:project/p01/logstore/x", HZ, "p01"),  # first match, up to the '/'
+        ("acs:log:Not A Region!:1:project/Bad_Project", "Not A Region!", "Bad_Project"),  # nothing checked
+        ("xx acs:log:a:b:c acs:log:d:e", "a", None),  # the first match wins
+        ("acs:log::1:project/", None, None),
+    ],
+)
+def test_arn_parts_as_steampipe_substring_reads_them(text, region, project):
+    assert sql_substring(text, ARN_REGION) == region
+    assert sql_substring(text, ARN_PROJECT) == project

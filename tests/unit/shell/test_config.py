@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from cis216.settings import Settings
 from cis216.shell.config import VARIABLES, ConfigError, load_config
 from tests.paths import README
 
@@ -36,7 +37,7 @@ def test_every_variable_is_read():
     }
     config = load_config(env)
     assert config.scan_regions == ("cn-hangzhou", "ap-southeast-1")
-    assert config.findings_region == "cn-shanghai" and config.settings == {"max_threshold": 3}
+    assert config.findings_region == "cn-shanghai" and config.settings == Settings(max_threshold=3)
     assert (config.max_concurrency, config.retry_max_attempts, config.dry_run, config.log_level) == (
         4,
         2,
@@ -110,3 +111,89 @@ def test_names_with_a_trailing_newline_are_rejected():
     ):
         with pytest.raises(ValueError):
             Config.model_validate({field: value})
+
+
+def test_variables_are_the_model_fields():
+    from cis216.shell.config import Config, Variable
+
+    assert [v.field for v in VARIABLES] == list(Config.model_fields)
+    assert (
+        Variable("MAX_CONCURRENCY", "max_concurrency", "16", "API calls in flight at once (1-64)")
+        in VARIABLES
+    )
+    assert {v.name: v.default for v in VARIABLES if v.default is not None} == {
+        "FINDINGS_LOGSTORE": "cis216_findings",
+        "SCAN_REGIONS": "all",
+        "PROFILE": "strict",
+        "MAX_CONCURRENCY": "16",
+        "CALL_TIMEOUT_SECONDS": "10",
+        "SCAN_BUDGET_SECONDS": "240",
+        "RETRY_MAX_ATTEMPTS": "5",
+        "RETRY_BASE_SECONDS": "0.5",
+        "DRY_RUN": "false",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+def test_a_new_field_is_a_new_variable():
+    from pydantic import Field
+
+    from cis216.shell.config import Config, Variable, variables_of
+
+    class Extended(Config):
+        page_size: int = Field(100, alias="PAGE_SIZE", description="items per page")
+
+    assert variables_of(Extended)[-1] == Variable("PAGE_SIZE", "page_size", "100", "items per page")
+    assert variables_of(Extended)[:-1] == VARIABLES
+
+    class Undocumented(Config):
+        page_size: int = 100
+
+    with pytest.raises(TypeError, match="page_size"):
+        variables_of(Undocumented)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("true", True),
+        ("1", True),
+        ("yes", True),
+        ("TRUE", True),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+    ],
+)
+def test_booleans_are_read_by_pydantic(value, expected):
+    assert load_config({**BASE, "DRY_RUN": value}).dry_run is expected
+
+
+def test_a_bad_boolean_names_the_variable():
+    with pytest.raises(ConfigError) as caught:
+        load_config({**BASE, "DRY_RUN": "sometimes"})
+    assert str(caught.value) == "DRY_RUN: 'sometimes' is not a boolean (true/false)"
+
+
+def test_a_truthy_dry_run_spares_findings_project_even_when_another_variable_is_bad():
+    with pytest.raises(ConfigError) as caught:
+        load_config({"FC_REGION": "cn-hangzhou", "DRY_RUN": "yes", "MAX_CONCURRENCY": "0"})
+    assert str(caught.value) == "MAX_CONCURRENCY: Input should be greater than or equal to 1"
+
+
+def test_profile_settings_are_parsed_into_settings():
+    assert load_config(BASE).settings == Settings()
+    assert load_config({**BASE, "PROFILE_SETTINGS": "null"}).settings == Settings()
+    settings = load_config({**BASE, "PROFILE_SETTINGS": '{"accept_log_audit": false}'}).settings
+    assert isinstance(settings, Settings) and settings.accept_log_audit is False
+    with pytest.raises(ConfigError, match=r"^PROFILE_SETTINGS: max_threshold: Input should be greater"):
+        load_config({**BASE, "PROFILE_SETTINGS": '{"max_threshold": 0}'})
+    with pytest.raises(
+        ConfigError, match=r"^PROFILE_SETTINGS: expected a JSON object of strict-profile settings$"
+    ):
+        load_config({**BASE, "PROFILE_SETTINGS": "[1]"})
+
+
+def test_blank_variables_are_unset():
+    config = load_config({**BASE, "MAX_CONCURRENCY": "  ", "DRY_RUN": ""})
+    assert (config.max_concurrency, config.dry_run) == (16, False)

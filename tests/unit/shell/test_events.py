@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from cis216.settings import Settings
 from cis216.shell.events import EventError, parse_event
 from tests.paths import EVENTS
 
@@ -36,7 +37,7 @@ def test_timer_payload_overrides():
     assert (overrides.profile, overrides.dry_run, overrides.settings) == (
         "powerpipe",
         True,
-        {"max_threshold": 5},
+        Settings(max_threshold=5),
     )
     assert parse_event(timer('{"regions": "all"}')).overrides.regions == "all"
     assert parse_event(timer('{"regions": "cn-hangzhou, cn-beijing"}')).overrides.regions == (
@@ -97,3 +98,40 @@ def test_region_overrides_must_be_whole_region_ids(region):
         parse_event(timer(json.dumps({"regions": [region]})))
     with pytest.raises(EventError, match="is not a region id"):
         parse_event(json.dumps({"regions": [region]}).encode())
+
+
+def test_settings_are_validated_once_into_settings():
+    overrides = parse_event(timer('{"settings": {"accept_log_audit": false}}')).overrides
+    assert overrides.settings == Settings(accept_log_audit=False)
+    direct = parse_event(b'{"settings": {"max_threshold": 2}, "scan_time": "2026-11-29T02:00:00Z"}')
+    assert direct.overrides.settings == Settings(max_threshold=2)
+    # `{}` asks for nothing: PROFILE_SETTINGS of the configuration still applies.
+    assert parse_event(timer('{"settings": {}}')).overrides.settings is None
+
+
+@pytest.mark.parametrize(
+    "event, message",
+    [
+        (
+            timer('{"settings": {"nope": 1}}'),
+            "timer payload: settings.nope: unknown setting (see README, Settings)",
+        ),
+        (
+            timer('{"settings": 5}'),
+            "timer payload: settings: expected a JSON object of strict-profile settings",
+        ),
+        (timer('{"dry_run": "perhaps"}'), "timer payload: dry_run: 'perhaps' is not a boolean (true/false)"),
+        (
+            b'{"triggerTime": "2026-11-29T02:00:00Z", "triggerName": "t", "extra": 1}',
+            "timer event: extra: unknown key (allowed: triggerTime, triggerName, payload)",
+        ),
+        (
+            b'{"profil": "strict"}',
+            "event: profil: unknown key (allowed: regions, profile, dry_run, settings, scan_time)",
+        ),
+    ],
+)
+def test_messages_name_the_path_and_the_allowed_keys(event, message):
+    with pytest.raises(EventError) as caught:
+        parse_event(event)
+    assert str(caught.value) == message

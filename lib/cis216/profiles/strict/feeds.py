@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...aliyun import LOG_AUDIT_LOGSTORE, LOG_AUDIT_PROJECT
 from ...inventory import Inventory, Trail
 from ...settings import Settings
 from . import codes as C
 
-LOG_AUDIT_LOGSTORE = "actiontrail_log"
-LOG_AUDIT_PROJECT = re.compile(r"^slsaudit-center-(?P<account>[0-9]+)-(?P<region>[a-z0-9-]+)$")
 ARN_ACCOUNT = re.compile(r"acs:log:[^:]*:([^:]+):")
 
 

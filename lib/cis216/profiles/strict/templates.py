@@ -7,11 +7,11 @@ schedule are still checked by the caller, and an expanded query is still judged 
 
 from __future__ import annotations
 
+from ...aliyun import LOG_AUDIT_LOGSTORE
 from ...inventory import Alert
 
 ACTIONTRAIL_TEMPLATE_ID = "sls.app.actiontrail.cis.at.unauth_apicall"
 LOG_AUDIT_ALERT_NAME = "sls_app_audit_cis_at_unauth_apicall"
-LOG_AUDIT_LOGSTORE = "actiontrail_log"
 
 # Words that make a query "about" unauthorized calls even when it is wrong (used to tell
 # ALERT_WRONG_LOGSTORE from ALERT_MISSING: the team tried, on the wrong logstore).
