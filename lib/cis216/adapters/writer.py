@@ -17,10 +17,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..findings import CONTROL, Finding
 from .calls import Caller, CallError
+
+if TYPE_CHECKING:  # the writer reads the summary's attributes; the shell depends on adapters, not back
+    from ..shell.report import ScanSummary
 
 TOPIC = CONTROL
 MAX_LINES = 4096
@@ -82,24 +85,26 @@ def finding_contents(finding: Finding, finding_id: str, scan_id: str, evaluated_
     return fields
 
 
-def summary_contents(summary: dict[str, Any], finding_id: str, evaluated_at: str) -> Contents:
-    counts = summary.get("counts", {})
+def summary_contents(summary: ScanSummary, finding_id: str, evaluated_at: str) -> Contents:
+    """The scan summary log: `status` is the account verdict ("" when there is none), `evidence`
+    the summary as it stood before the write (without `written` and `duration_ms`)."""
+    evidence = summary.model_dump(mode="json", exclude={"written", "duration_ms"})
     return [
         ("record", "summary"),
         ("finding_id", finding_id),
-        ("scan_id", str(summary["scan_id"])),
+        ("scan_id", summary.scan_id),
         ("control", CONTROL),
-        ("profile", str(summary.get("profile", ""))),
+        ("profile", summary.profile),
         ("scope", "account"),
-        ("resource", f"acs:::{summary.get('account_id', '')}"),
-        ("status", str(summary.get("account_verdict") or "")),
-        ("reason", str(summary.get("verdict_reason") or "")),
+        ("resource", f"acs:::{summary.account_id}"),
+        ("status", summary.account_verdict or ""),
+        ("reason", summary.verdict_reason),
         ("reason_codes", ""),
-        ("account_id", str(summary.get("account_id", ""))),
+        ("account_id", summary.account_id),
         ("region", ""),
         ("evaluated_at", evaluated_at),
-        ("evidence", _bounded(_json({k: v for k, v in summary.items() if k != "written"}), "evidence")),
-        ("counts", _json(counts)),
+        ("evidence", _bounded(_json(evidence), "evidence")),
+        ("counts", _json(summary.counts)),
         ("advisories", "[]"),
     ]
 
