@@ -154,11 +154,13 @@ def _settings(
     override: Settings | Mapping[str, Any] | None, configured: Settings | Mapping[str, Any] | None
 ) -> Settings:
     """The payload's settings, else PROFILE_SETTINGS, else the documented defaults (no merging: a
-    payload's settings object replaces the configured one whole). An empty object counts as none."""
+    payload's settings object replaces the configured one whole). An empty object counts as none,
+    whether it arrives as `{}` or as a Settings that sets nothing."""
     for candidate in (override, configured):
         if isinstance(candidate, Settings):
-            return candidate
-        if candidate:
+            if candidate.model_fields_set:
+                return candidate
+        elif candidate:
             return Settings.model_validate(candidate)
     return Settings()
 
