@@ -12,6 +12,7 @@ went in before it (`written`): nothing is ever reported as written that was not.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -155,19 +156,9 @@ class FindingsWriter:
         written = 0
         groups = batches(logs, max_lines=self.max_lines)
         for number, group in enumerate(groups, 1):
+            items = [(stamp, contents) for contents in group]
             try:
-                self.caller.call(
-                    "PutLogs",
-                    lambda timeout, g=group: self.sls.put_logs(
-                        self.region,
-                        self.project,
-                        self.logstore,
-                        TOPIC,
-                        self.source,
-                        [(stamp, contents) for contents in g],
-                        timeout,
-                    ),
-                )
+                self.caller.call("PutLogs", functools.partial(self._put, items))
             except CallError as error:
                 raise WriteError(
                     f"writing findings to {self.project}/{self.logstore} failed at batch {number} of "
@@ -180,3 +171,6 @@ class FindingsWriter:
                 ) from None
             written += len(group)
         return WriteResult(self.project, self.logstore, self.region, written, len(groups))
+
+    def _put(self, items: list[tuple[int, Contents]], timeout: float) -> None:
+        self.sls.put_logs(self.region, self.project, self.logstore, TOPIC, self.source, items, timeout)

@@ -50,7 +50,8 @@ def read_stdin() -> str:
     buffer = getattr(sys.stdin, "buffer", None)
     try:
         if buffer is not None:
-            return buffer.read().decode("utf-8")
+            text: str = buffer.read().decode("utf-8")
+            return text
         return sys.stdin.read()
     except UnicodeDecodeError:
         raise CliError("stdin: not UTF-8 text") from None

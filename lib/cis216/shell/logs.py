@@ -117,10 +117,10 @@ class Logger:
                 logger.addHandler(_Handler(self))
             logger.propagate = False
             logger.setLevel(wanted if logger_name == "cis216" else max(wanted, logging.WARNING))
-        for handler in logging.getLogger().handlers:
-            for old in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
-                handler.removeFilter(old)
-            handler.addFilter(RedactingFilter(self))
+        for foreign in logging.getLogger().handlers:
+            for old in [f for f in foreign.filters if isinstance(f, RedactingFilter)]:
+                foreign.removeFilter(old)
+            foreign.addFilter(RedactingFilter(self))
 
     def start_invocation(self, request_id: str | None, level: str) -> None:
         """Once per scan: a clean state carrying `request_id`, handlers installed at `level`."""
@@ -154,7 +154,7 @@ class _JsonFormatter(logging.Formatter):
         return self.owner.format(record, exception)
 
 
-class _Handler(logging.StreamHandler):
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]  # generic only from 3.11
     """Writes to its owner's stream as it is when the line is written."""
 
     def __init__(self, owner: Logger) -> None:

@@ -38,12 +38,13 @@ class FunctionContext:
     def of(cls, context: Any, environ: Mapping[str, str]) -> FunctionContext:
         function = getattr(context, "function", None)
         timeout = getattr(function, "timeout", None)
-        usable = isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            timeout = None
         account = getattr(context, "account_id", None) or environ.get("FC_ACCOUNT_ID") or None
         return cls(
             request_id=getattr(context, "request_id", None) or "local",
             function_name=getattr(function, "name", None) or environ.get("FC_FUNCTION_NAME") or "cis216",
-            timeout=float(timeout) if usable else None,
+            timeout=None if timeout is None else float(timeout),
             account_id=None if account is None else str(account),
         )
 
@@ -125,7 +126,9 @@ def plan_scan(invocation: Invocation, config: Config, function: FunctionContext,
         dry_run=dry_run,
         target=FindingsTarget(config.findings_project, config.findings_logstore, config.home_region),
         home_region=config.home_region,
-        trigger=Trigger(kind=invocation.kind, name=invocation.trigger_name, time=invocation.trigger_time),
+        trigger=Trigger.model_validate(
+            {"kind": invocation.kind, "name": invocation.trigger_name, "time": invocation.trigger_time}
+        ),
         scan_key=_scan_key(invocation, function.request_id),
         account_id=None if function.account_id is None else checked_account_id(function.account_id),
         function_name=function.function_name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
@@ -86,9 +86,9 @@ def account_verdict(findings: Sequence[Finding]) -> tuple[Status | None, str]:
     for finding in findings:
         if finding.scope == "account":
             return finding.status, finding.reason or ""
-    for status in STATUS_ORDER:
-        if any(f.status == status for f in findings):
-            return status, f"worst status of {len(findings)} finding(s)"
+    worst = min(findings, key=lambda f: STATUS_ORDER.index(f.status), default=None)
+    if worst is not None:
+        return worst.status, f"worst status of {len(findings)} finding(s)"
     return None, "no findings (the profile produced no row)"
 
 
@@ -119,7 +119,7 @@ class ScanReport:
             trigger=plan.trigger,
             regions=tuple(inventory.regions),
             findings=len(findings),
-            counts=count_by_status(list(findings)),
+            counts=cast("dict[Status, int]", count_by_status(list(findings))),
             account_verdict=verdict,
             verdict_reason=reason,
             collection_errors=sum(len(region.errors) for region in inventory.regions.values()),
