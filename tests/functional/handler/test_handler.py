@@ -9,6 +9,7 @@ import pytest
 
 from cis216.adapters.writer import WriteError
 from cis216.shell import fc, scan
+from cis216.shell.bootstrap import Clock, bootstrap
 from cis216.shell.config import ConfigError
 from cis216.shell.events import EventError
 from tests.functional.handler.support import (
@@ -82,6 +83,29 @@ def test_handler_index_delegates_to_the_shell(handler_module, monkeypatch):
     assert handler_module.handler(TIMER, context) == "answer"
     handler_module.initialize(context)
     assert seen == [(TIMER, context), ("initialize", context)]
+
+
+def test_run_takes_its_cloud_and_clock_from_the_caller(cloud, env):
+    # The seams local runs and tests use are run()'s parameters, not attributes on FC's context.
+    env.setenv("RETRY_BASE_SECONDS", "1")
+    slept, plans = [], []
+
+    def make_cloud(plan, credentials, clock):
+        plans.append(plan)
+        return bootstrap(plan, credentials, clock)
+
+    cloud.faults.add("throttle", api="DescribeTrails", calls=[1, 2])
+    report = scan.run(
+        TIMER,
+        fc_context(),
+        os.environ,
+        make_cloud=make_cloud,
+        clock=Clock(sleep=slept.append, rand=lambda: 0.5),
+    )
+    [plan] = plans
+    assert plan.account_id == ACCOUNT and plan.findings is not None and plan.findings.project == PROJECT
+    assert report.summary.api_calls.retries == len(slept) == 2 and set(slept) <= {0.5, 1.0}
+    assert report.summary.account_verdict == "ok"
 
 
 def test_partial_api_failure_becomes_an_error_finding(cloud, handler_module):
