@@ -120,8 +120,9 @@ def bench_cold_start(runs: int) -> dict[str, Any]:
 
 
 def _scan_once(doc: dict[str, Any], profile: str, concurrency: int) -> dict[str, Any]:
+    from cis216.cli.invoke import ContextCredentials, LocalContext
     from cis216.emulator import DEFAULT_CREDENTIALS, EmulatedCloud
-    from cis216.shell.local import ContextCredentials, LocalContext, load_handler_module, patched_environ
+    from cis216.shell import logs, scan
 
     region = FINDINGS_REGION
     cloud = EmulatedCloud()
@@ -129,7 +130,6 @@ def _scan_once(doc: dict[str, Any], profile: str, concurrency: int) -> dict[str,
     cloud.set_regions(list(doc["regions"]))
     cloud.create_logstore(account, region, FINDINGS_PROJECT, FINDINGS_LOGSTORE)
     cloud.faults.add(kind="latency", seconds=LATENCY)
-    results: list[Any] = []
     context = LocalContext(
         str(uuid.uuid4()),
         region,
@@ -140,8 +140,8 @@ def _scan_once(doc: dict[str, Any], profile: str, concurrency: int) -> dict[str,
             DEFAULT_CREDENTIALS.security_token,
         ),
     )
-    context.cis216_observer = results.append
-    env = {
+    environ = {
+        **os.environ,
         "FINDINGS_REGION": region,
         "FINDINGS_PROJECT": FINDINGS_PROJECT,
         "FINDINGS_LOGSTORE": FINDINGS_LOGSTORE,
@@ -154,19 +154,10 @@ def _scan_once(doc: dict[str, Any], profile: str, concurrency: int) -> dict[str,
         "LOG_LEVEL": "ERROR",
         "SCAN_BUDGET_SECONDS": "600",
     }
-    module = load_handler_module()
-    devnull = open(os.devnull, "w")  # noqa: SIM115 (the handler's JSON log lines)
-    from cis216.shell.logging import set_stream
-
-    previous = set_stream(devnull)
-    try:
-        with patched_environ(env), cloud:
-            t = time.perf_counter()
-            answer = module.handler(TIMER_EVENT, context)
-            wall = time.perf_counter() - t
-    finally:
-        set_stream(previous)
-        devnull.close()
+    with open(os.devnull, "w") as devnull, logs.LOGGER.writing_to(devnull), cloud:
+        t = time.perf_counter()
+        answer = scan.run(TIMER_EVENT, context, environ).summary.to_json()
+        wall = time.perf_counter() - t
     summary = json.loads(answer)
     by_api = Counter(call.api for call in cloud.calls)
     stored = cloud.sls_logs(account, region, FINDINGS_PROJECT, FINDINGS_LOGSTORE)

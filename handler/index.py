@@ -1,28 +1,18 @@
-"""Function Compute entry points: `handler(event, context)` and the initializer `initialize(context)`.
+"""Function Compute entry points (s.yaml: `handler.index.handler`, initializer `handler.index.initialize`).
 
-Thin on purpose (cold start): everything, SDKs included, is imported when first needed.
-The event arrives as bytes: a timer event, or a direct invocation (see cis216/shell/events.py).
-Returns the scan summary as JSON text; raises (FC marks the invocation failed, and retries
-asynchronous ones) when the configuration or event is invalid or findings cannot be written.
+Kept to a delegation on purpose: FC imports this module on every cold start, so cis216, pydantic and
+the SDKs are imported on the first call, not here. The package is found through s.yaml's
+`PYTHONPATH` (/code/python:/code/lib), and locally through the installed package (pip install -e .).
 """
-
-import json
-import os
-import sys
-
-# The package lives in ../lib when the function's code is this repository (not pip-installed).
-_LIB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib")
-if os.path.isdir(os.path.join(_LIB, "cis216")) and _LIB not in sys.path:
-    sys.path.insert(0, _LIB)
 
 
 def initialize(context):
-    from cis216.shell.scan import initialize as _initialize
+    from cis216.shell.fc import initialize
 
-    _initialize(context)
+    initialize(context)
 
 
 def handler(event, context):
-    from cis216.shell.scan import handle
+    from cis216.shell.fc import handler
 
-    return json.dumps(handle(event, context), ensure_ascii=False, sort_keys=True)
+    return handler(event, context)

@@ -1,5 +1,10 @@
+"""`python -m cis216`: the `cis216` command."""
+
+from __future__ import annotations
+
 import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,6 +7,7 @@ profile file, ECS RAM role, OIDC, ...).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ class Credentials:
 
     __str__ = __repr__
 
-    def secrets(self) -> tuple:
+    def secrets(self) -> tuple[str, ...]:
         """Values the log redaction filter must never let through."""
         return tuple(v for v in (self.access_key_id, self.access_key_secret, self.security_token) if v)
 
@@ -58,7 +59,7 @@ def from_environ(environ: Mapping[str, str]) -> Credentials | None:
 
 def from_default_chain() -> Credentials:
     try:
-        from alibabacloud_credentials.client import Client
+        from alibabacloud_credentials.client import Client  # SDK: imported when the chain is used
 
         model = Client().get_credential()
     except Exception as error:  # the chain raises many types; none of them carry secrets we print
@@ -80,8 +81,6 @@ def resolve(
     context: Any = None, environ: Mapping[str, str] | None = None, allow_default_chain: bool = True
 ) -> Credentials:
     if environ is None:
-        import os
-
         environ = os.environ
     found = from_context(context) or from_environ(environ)
     if found is not None:

@@ -12,15 +12,19 @@ went in before it (`written`): nothing is ever reported as written that was not.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..findings import CONTROL, Finding
 from .calls import Caller, CallError
+
+if TYPE_CHECKING:  # the writer reads the summary's attributes; the shell depends on adapters, not back
+    from ..shell.report import ScanSummary
 
 TOPIC = CONTROL
 MAX_LINES = 4096
@@ -82,24 +86,26 @@ def finding_contents(finding: Finding, finding_id: str, scan_id: str, evaluated_
     return fields
 
 
-def summary_contents(summary: dict[str, Any], finding_id: str, evaluated_at: str) -> Contents:
-    counts = summary.get("counts", {})
+def summary_contents(summary: ScanSummary, finding_id: str, evaluated_at: str) -> Contents:
+    """The scan summary log: `status` is the account verdict ("" when there is none), `evidence`
+    the summary as it stood before the write (without `written` and `duration_ms`)."""
+    evidence = summary.model_dump(mode="json", exclude={"written", "duration_ms"})
     return [
         ("record", "summary"),
         ("finding_id", finding_id),
-        ("scan_id", str(summary["scan_id"])),
+        ("scan_id", summary.scan_id),
         ("control", CONTROL),
-        ("profile", str(summary.get("profile", ""))),
+        ("profile", summary.profile),
         ("scope", "account"),
-        ("resource", f"acs:::{summary.get('account_id', '')}"),
-        ("status", str(summary.get("account_verdict") or "")),
-        ("reason", str(summary.get("verdict_reason") or "")),
+        ("resource", f"acs:::{summary.account_id}"),
+        ("status", summary.account_verdict or ""),
+        ("reason", summary.verdict_reason),
         ("reason_codes", ""),
-        ("account_id", str(summary.get("account_id", ""))),
+        ("account_id", summary.account_id),
         ("region", ""),
         ("evaluated_at", evaluated_at),
-        ("evidence", _bounded(_json({k: v for k, v in summary.items() if k != "written"}), "evidence")),
-        ("counts", _json(counts)),
+        ("evidence", _bounded(_json(evidence), "evidence")),
+        ("counts", _json(summary.counts)),
         ("advisories", "[]"),
     ]
 
@@ -150,19 +156,9 @@ class FindingsWriter:
         written = 0
         groups = batches(logs, max_lines=self.max_lines)
         for number, group in enumerate(groups, 1):
+            items = [(stamp, contents) for contents in group]
             try:
-                self.caller.call(
-                    "PutLogs",
-                    lambda timeout, g=group: self.sls.put_logs(
-                        self.region,
-                        self.project,
-                        self.logstore,
-                        TOPIC,
-                        self.source,
-                        [(stamp, contents) for contents in g],
-                        timeout,
-                    ),
-                )
+                self.caller.call("PutLogs", functools.partial(self._put, items))
             except CallError as error:
                 raise WriteError(
                     f"writing findings to {self.project}/{self.logstore} failed at batch {number} of "
@@ -175,3 +171,6 @@ class FindingsWriter:
                 ) from None
             written += len(group)
         return WriteResult(self.project, self.logstore, self.region, written, len(groups))
+
+    def _put(self, items: list[tuple[int, Contents]], timeout: float) -> None:
+        self.sls.put_logs(self.region, self.project, self.logstore, TOPIC, self.source, items, timeout)

@@ -290,11 +290,11 @@ def environment_config(env: dict[str, str], region: str):
 def write_reserve_seconds() -> int:
     """The seconds the scan keeps for writing findings (from the shell, when it says)."""
     try:
-        from ..shell import scan  # type: ignore[attr-defined]
+        from ..shell import plan  # type: ignore[attr-defined]
     except ImportError:
         return DEFAULT_WRITE_RESERVE_SECONDS
     for name in ("WRITE_RESERVE_SECONDS", "WRITE_RESERVE"):
-        value = getattr(scan, name, None)
+        value = getattr(plan, name, None)
         if isinstance(value, (int, float)) and value > 0:
             return int(-(-value // 1))
     return DEFAULT_WRITE_RESERVE_SECONDS

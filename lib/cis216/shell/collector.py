@@ -29,7 +29,7 @@ from typing import Any
 from ..adapters.calls import BudgetExceeded, Caller, CallError
 from ..inventory import ARN_PROJECT, ARN_REGION, SNAPSHOT_VERSION
 from .config import is_project_name, is_region_id
-from .logging import redact
+from .logs import redact
 
 log = logging.getLogger("cis216.collector")
 

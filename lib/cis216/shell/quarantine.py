@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .logging import redact
+from .logs import redact
 
 
 def quarantine(snapshot: dict[str, Any]) -> dict[str, Any]:

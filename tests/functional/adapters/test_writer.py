@@ -12,8 +12,11 @@ from cis216.adapters.writer import (
     WriteError,
     batches,
     finding_contents,
+    summary_contents,
 )
 from cis216.findings import Finding
+from cis216.shell.plan import Trigger
+from cis216.shell.report import ApiCalls, ScanSummary, Written
 from tests.functional.adapters.support import ACCOUNT
 
 REGION, PROJECT, LOGSTORE = "cn-hangzhou", "cis216-findings", "findings"
@@ -54,6 +57,48 @@ def test_contents_are_flat_strings():
         "scope",
     ):
         assert key in contents
+
+
+def summary(**changes) -> ScanSummary:
+    values = {
+        "scan_id": "20261129T020000Z-abc",
+        "account_id": ACCOUNT,
+        "profile": "strict",
+        "trigger": Trigger(kind="timer", name="daily", time=None),
+        "regions": ("cn-hangzhou",),
+        "findings": 2,
+        "counts": {"error": 0, "alarm": 1, "info": 0, "skip": 0, "ok": 1},
+        "account_verdict": "alarm",
+        "verdict_reason": "no alert",
+        "collection_errors": 0,
+        "api_calls": ApiCalls(total=5, by_api={"DescribeTrails": 5}, retries=0, failed=0),
+        "collect_ms": 10,
+        "dry_run": False,
+    }
+    return ScanSummary(**{**values, **changes})
+
+
+def test_summary_contents_read_the_summary():
+    written = Written(project=PROJECT, logstore=LOGSTORE, count=2, logs=3, batches=1)
+    contents = dict(summary_contents(summary(written=written, duration_ms=99), "sid", "2026-11-29T02:00:00Z"))
+    assert all(isinstance(v, str) for v in contents.values())
+    assert (contents["record"], contents["scope"], contents["finding_id"]) == ("summary", "account", "sid")
+    assert (contents["status"], contents["reason"], contents["scan_id"]) == (
+        "alarm",
+        "no alert",
+        "20261129T020000Z-abc",
+    )
+    assert contents["resource"] == f"acs:::{ACCOUNT}" and contents["account_id"] == ACCOUNT
+    assert json.loads(contents["counts"]) == {"error": 0, "alarm": 1, "info": 0, "skip": 0, "ok": 1}
+    evidence = json.loads(contents["evidence"])
+    assert "written" not in evidence and "duration_ms" not in evidence  # the summary before the write
+    assert evidence["api_calls"] == {"total": 5, "by_api": {"DescribeTrails": 5}, "retries": 0, "failed": 0}
+    assert evidence["trigger"] == {"kind": "timer", "name": "daily", "time": None}
+
+
+def test_summary_without_a_verdict_has_an_empty_status():
+    contents = dict(summary_contents(summary(account_verdict=None, findings=0), "sid", "t"))
+    assert contents["status"] == "" and json.loads(contents["evidence"])["account_verdict"] is None
 
 
 def test_huge_evidence_is_replaced_by_a_digest():

@@ -174,9 +174,42 @@ def test_seed_is_only_for_the_emulated_cloud(capsys):
     assert invoke(EVENTS / "timer.json", "--cloud", "real", "--seed", "x.json")[0] == 2
 
 
-def test_runs_without_the_repository_handler_file(monkeypatch):
-    from cis216.shell import local
+def test_runs_without_the_repository_around_it(tmp_path):
+    # An installed cis216 runs the scan itself: no handler/index.py, no events/ next to it.
+    import os
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(local, "REPO_HANDLER", ROOT / "no-such-dir" / "index.py")
-    code, out = invoke(EVENTS / "timer.json")
-    assert code == 0 and "wrote " in out
+    event = tmp_path / "timer.json"
+    event.write_bytes((EVENTS / "timer.json").read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FINDINGS_", "FC_", "ALIBABA_CLOUD_"))}
+    env["RETRY_BASE_SECONDS"] = "0"
+    result = subprocess.run(
+        [sys.executable, "-m", "cis216", "invoke", "timer.json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("scan 20261129T020000Z-") and "wrote " in result.stdout
+
+
+def test_invoke_passes_its_environment_instead_of_patching_the_process(monkeypatch):
+    import os
+
+    from cis216.shell import scan
+
+    real_run, seen = scan.run, []
+
+    def spy(event, context, environ, **kwargs):
+        seen.append((os.environ.get("FC_ACCOUNT_ID"), environ["FC_ACCOUNT_ID"], sorted(vars(context))))
+        return real_run(event, context, environ, **kwargs)
+
+    monkeypatch.setattr(scan, "run", spy)
+    code, _ = invoke(EVENTS / "timer.json")
+    assert code == 0
+    [(process, passed, context_attributes)] = seen
+    assert process is None and passed == "1234567890123456"
+    assert context_attributes == ["account_id", "credentials", "function", "region", "request_id", "service"]

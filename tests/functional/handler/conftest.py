@@ -1,4 +1,5 @@
-"""Handler tests: handler/index.py, an FC-like context, the emulated cloud, the real SDKs."""
+"""Handler tests: handler/index.py (loaded from its file, as FC does), an FC-like context, the
+emulated cloud, the real SDKs."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ import copy
 import pytest
 
 from cis216.emulator.pytest_plugin import emulated_cloud  # noqa: F401  (fixture)
-from cis216.shell import logging as slog
+from cis216.shell import logs
 from cis216.shell.config import VARIABLES
-from cis216.shell.local import load_handler_module
-from tests.functional.handler.support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE
+from tests.functional.handler.support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE, load_handler_index
 
 
 @pytest.fixture(scope="session")
 def handler_module():
-    return load_handler_module()
+    return load_handler_index()
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def env(monkeypatch):
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     yield monkeypatch
-    slog.clear_secrets()
+    logs.LOGGER.clear_state()
 
 
 @pytest.fixture

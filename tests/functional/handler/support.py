@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 from cis216.emulator import DEFAULT_CREDENTIALS
 from tests.paths import REPO_ROOT
@@ -13,6 +14,16 @@ SAMPLE = json.loads((ROOT / "lib/cis216/samples/sample-account.json").read_text(
 ACCOUNT = SAMPLE["account_id"]
 REGION, PROJECT, LOGSTORE = "cn-hangzhou", "cis216-findings", "cis216_findings"
 TIMER = (ROOT / "events/timer.json").read_bytes()
+HANDLER_INDEX = ROOT / "handler" / "index.py"
+
+
+def load_handler_index() -> ModuleType:
+    """handler/index.py, loaded from its file under the name s.yaml gives it."""
+    spec = importlib.util.spec_from_file_location("handler.index", HANDLER_INDEX)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def fc_context(request_id="req-1", credentials="default", account_id=ACCOUNT, timeout=600):

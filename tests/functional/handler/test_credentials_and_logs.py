@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from types import SimpleNamespace
 
@@ -12,6 +13,7 @@ import pytest
 from cis216.adapters.writer import WriteError
 from cis216.emulator import Credentials, EmulatedCloud
 from cis216.emulator.pytest_plugin import NoSleep
+from cis216.shell import scan
 from tests.functional.handler.support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE, TIMER, fc_context
 
 KEY, SECRET, TOKEN = "STS.NUfcRoleKey0001", "role-secret-value-0001", "CAISroleSecurityToken0001xyzxyzxyz"
@@ -72,7 +74,7 @@ def test_no_secret_in_any_log_line(sts_cloud, handler_module, env, capsys):
     assert "[REDACTED]" in out
 
 
-def test_snapshot_errors_do_not_carry_secrets(sts_cloud, handler_module, env):
+def test_snapshot_errors_do_not_carry_secrets(sts_cloud, env):
     sts_cloud.faults.add(
         "error",
         api="ListAlerts",
@@ -80,11 +82,8 @@ def test_snapshot_errors_do_not_carry_secrets(sts_cloud, handler_module, env):
         code="Unauthorized",
         message=f"denied for {KEY} token {TOKEN}",
     )
-    captured = []
-    context = fc_context(credentials=role_creds())
-    context.cis216_observer = captured.append
-    handler_module.handler(TIMER, context)
-    text = json.dumps(captured[0].snapshot) + "".join(
+    report = scan.run(TIMER, fc_context(credentials=role_creds()), os.environ)
+    text = json.dumps(report.snapshot) + "".join(
         json.dumps(log.contents) for log in sts_cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)
     )
     assert KEY not in text and TOKEN not in text
@@ -109,14 +108,11 @@ def test_raised_errors_carry_no_secret(sts_cloud, handler_module, env, capsys):
     assert "[REDACTED]" in texts[0]
 
 
-def test_sls_signature_quoted_in_an_error_is_redacted(sts_cloud, handler_module, env):
+def test_sls_signature_quoted_in_an_error_is_redacted(sts_cloud, env):
     # A wrong secret: SLS answers "signature <the request's signature> not match".
     env.setenv("DRY_RUN", "true")
-    captured = []
-    context = fc_context(credentials=role_creds(secret="wrong-secret-value"))
-    context.cis216_observer = captured.append
-    handler_module.handler(TIMER, context)
-    errors = [e for region in captured[0].snapshot["regions"].values() for e in region["errors"]]
+    report = scan.run(TIMER, fc_context(credentials=role_creds(secret="wrong-secret-value")), os.environ)
+    errors = [e for region in report.snapshot["regions"].values() for e in region["errors"]]
     sls = [e for e in errors if e["code"] == "SignatureNotMatch"]
     assert sls, errors
     for error in sls:

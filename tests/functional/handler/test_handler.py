@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from cis216.adapters.writer import WriteError
+from cis216.shell import fc, scan
+from cis216.shell.bootstrap import Clock, bootstrap
 from cis216.shell.config import ConfigError
 from cis216.shell.events import EventError
 from tests.functional.handler.support import (
@@ -24,12 +27,23 @@ def run(handler_module, event=TIMER, context=None):
     return json.loads(handler_module.handler(event, context or fc_context()))
 
 
+# The bundled sample account: covered by its organisation trail's alert, one project denied to ListAlerts.
+SAMPLE_COUNTS = {"error": 1, "alarm": 0, "info": 0, "skip": 4, "ok": 2}
+
+
 def test_success_end_to_end(cloud, handler_module):
     summary = run(handler_module)
     assert summary["account_id"] == ACCOUNT and summary["profile"] == "strict"
     assert summary["scan_id"].startswith("20261129T020000Z-")
-    assert summary["account_verdict"] in ("ok", "alarm", "error", "info", "skip")
-    assert sum(summary["counts"].values()) == summary["findings"] > 0
+    assert summary["account_verdict"] == "ok"
+    assert summary["verdict_reason"].startswith(f"Unauthorized API calls in account {ACCOUNT} are alerted on")
+    assert summary["counts"] == SAMPLE_COUNTS and summary["findings"] == 7
+    assert summary["collection_errors"] == 1
+    assert summary["trigger"] == {
+        "kind": "timer",
+        "name": "daily-cis216-scan",
+        "time": "2026-11-29T02:00:00+00:00",
+    }
     assert summary["api_calls"]["total"] == len(cloud.calls)
     assert summary["duration_ms"] >= 0
     assert summary["written"] == {
@@ -43,12 +57,55 @@ def test_success_end_to_end(cloud, handler_module):
     assert len(findings) == summary["findings"]
     [summary_log] = stored(cloud, "summary")
     assert json.loads(summary_log.contents["counts"]) == summary["counts"]
+    assert (
+        summary_log.contents["status"] == "ok" and summary_log.contents["reason"] == summary["verdict_reason"]
+    )
+    evidence = json.loads(summary_log.contents["evidence"])
+    assert "written" not in evidence and "duration_ms" not in evidence
+    assert {k: v for k, v in evidence.items() if k != "api_calls"} == {
+        k: v for k, v in summary.items() if k not in ("api_calls", "written", "duration_ms")
+    }
+    statuses = [log.contents["status"] for log in findings]
+    assert {status: statuses.count(status) for status in SAMPLE_COUNTS} == SAMPLE_COUNTS
     for log in findings:
         assert log.topic == "cis_v200_2_16" and log.source == f"cis216-scan/{ACCOUNT}"
         assert log.contents["scan_id"] == summary["scan_id"]
-        assert log.contents["status"] in ("ok", "alarm", "error", "info", "skip")
         json.loads(log.contents["evidence"])
     assert len({log.contents["finding_id"] for log in findings}) == len(findings)
+
+
+def test_handler_index_delegates_to_the_shell(handler_module, monkeypatch):
+    # handler/index.py stays a delegation: what it answers and raises is cis216.shell.fc's.
+    seen = []
+    monkeypatch.setattr(fc, "handler", lambda event, context: seen.append((event, context)) or "answer")
+    monkeypatch.setattr(fc, "initialize", lambda context: seen.append(("initialize", context)))
+    context = fc_context()
+    assert handler_module.handler(TIMER, context) == "answer"
+    handler_module.initialize(context)
+    assert seen == [(TIMER, context), ("initialize", context)]
+
+
+def test_run_takes_its_cloud_and_clock_from_the_caller(cloud, env):
+    # The seams local runs and tests use are run()'s parameters, not attributes on FC's context.
+    env.setenv("RETRY_BASE_SECONDS", "1")
+    slept, plans = [], []
+
+    def make_cloud(plan, credentials, clock):
+        plans.append(plan)
+        return bootstrap(plan, credentials, clock)
+
+    cloud.faults.add("throttle", api="DescribeTrails", calls=[1, 2])
+    report = scan.run(
+        TIMER,
+        fc_context(),
+        os.environ,
+        make_cloud=make_cloud,
+        clock=Clock(sleep=slept.append, rand=lambda: 0.5),
+    )
+    [plan] = plans
+    assert plan.account_id == ACCOUNT and plan.findings is not None and plan.findings.project == PROJECT
+    assert report.summary.api_calls.retries == len(slept) == 2 and set(slept) <= {0.5, 1.0}
+    assert report.summary.account_verdict == "ok"
 
 
 def test_partial_api_failure_becomes_an_error_finding(cloud, handler_module):
@@ -120,7 +177,8 @@ def test_payload_overrides_apply(cloud, handler_module):
     assert summary["profile"] == "powerpipe" and summary["dry_run"] is True
     assert summary["regions"][0] == "cn-shanghai"
     assert cloud.count(api="DescribeRegions") == 0 and cloud.count(api="PutLogs") == 0
-    assert summary["written"]["count"] == 0 and stored(cloud) == []
+    assert summary["written"] == {"project": PROJECT, "logstore": LOGSTORE, "count": 0}  # no logs, no batches
+    assert stored(cloud) == []
 
 
 def test_payload_with_unknown_key_is_rejected_before_any_call(cloud, handler_module):
@@ -213,7 +271,7 @@ def test_describe_trails_answering_without_a_trail_list_is_an_error_not_an_alarm
     assert summary["counts"]["alarm"] == 0
 
 
-def test_an_unreadable_item_becomes_an_error_not_a_failed_scan(cloud, handler_module):
+def test_an_unreadable_item_becomes_an_error_not_a_failed_scan(cloud):
     # One odd alert or trail in the account must not fail the whole scan (nothing written, FC
     # retrying in vain every day): it is left out and reported like a failed call.
     from cis216.inventory import parse_inventory
@@ -226,13 +284,12 @@ def test_an_unreadable_item_becomes_an_error_not_a_failed_scan(cloud, handler_mo
     )
     odd_trail = {"Name": "odd", "HomeRegion": "cn-hangzhou", "TrailRegion": "cn-hangzhou", "Status": [1]}
     cloud.actiontrail.add_trail(ACCOUNT, odd_trail)
-    captured = []
-    context = fc_context()
-    context.cis216_observer = captured.append
-    summary = run(handler_module, context=context)
-    assert summary["collection_errors"] == 3  # the sample's denied project, the alert, the trail
-    assert summary["counts"]["error"] >= 1 and summary["written"]["count"] == summary["findings"]
-    snapshot = captured[0].snapshot
+    report = scan.run(TIMER, fc_context(), os.environ)
+    summary = report.summary
+    assert summary.collection_errors == 3  # the sample's denied project, the alert, the trail
+    assert summary.counts["error"] >= 1
+    assert summary.written is not None and summary.written.count == summary.findings
+    snapshot = report.snapshot
     parse_inventory(snapshot)  # what --save-snapshot keeps is a valid snapshot
     errors = snapshot["regions"]["cn-hangzhou"]["errors"]
     assert {(e["api"], e["code"]) for e in errors} == {

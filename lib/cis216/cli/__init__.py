@@ -1,0 +1,137 @@
+"""Command line: `cis216 evaluate SNAPSHOT` (offline) and `cis216 invoke EVENT` (the FC scan, locally).
+
+The parser and `main` live here; each command in its module (evaluate.py, invoke.py); what is
+printed and the exit codes in output.py (documented there, re-exported here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from .. import __version__
+from ..core import DEFAULT_PROFILE, PROFILES
+from ..findings import STATUS_ORDER
+from ..inventory import InventoryError
+from .evaluate import evaluate
+from .invoke import invoke
+from .output import (
+    EXIT_BAD_INPUT,
+    EXIT_FAIL_ON,
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    FORMATS,
+    CliError,
+    fail_on_exit,
+    render,
+    silence_stdout,
+)
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAIL_ON",
+    "EXIT_OK",
+    "EXIT_RUN_FAILED",
+    "CliError",
+    "build_parser",
+    "fail_on_exit",
+    "main",
+    "render",
+]
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "evaluate":
+            return evaluate(args, out)
+        return invoke(args, out)
+    except (CliError, InventoryError) as error:
+        print(f"cis216: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        silence_stdout()  # `cis216 invoke ... | head`: the run is done, its reader went away
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cis216",
+        description="CIS Alibaba Cloud Foundations Benchmark v2.0.0, control 2.16: are unauthorized API "
+        "calls monitored and alerted on?",
+        epilog="Exit codes: 0 ran, 1 a finding matched --fail-on, 2 bad input or usage, "
+        "3 scan or write failed.",
+    )
+    parser.add_argument("--version", action="version", version=f"cis216 {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    evaluate_command = commands.add_parser(
+        "evaluate",
+        help="evaluate a recorded inventory snapshot offline",
+        description="Evaluate control 2.16 over an inventory snapshot (see README, 'Inventory snapshot').",
+        epilog="Exit codes: 0 ran and no finding matched --fail-on, 1 a finding matched --fail-on, "
+        "2 bad input or usage (the error is on stderr).",
+    )
+    evaluate_command.add_argument(
+        "snapshot", metavar="SNAPSHOT", help="path of a snapshot JSON file ('-' for stdin)"
+    )
+    _add_output_options(evaluate_command)
+
+    invoke_command = commands.add_parser(
+        "invoke",
+        help="run the FC handler locally on an event file",
+        description="Run the FC function's scan on EVENT_FILE with a context like FC's. By default "
+        "against the built-in emulated cloud seeded with the bundled sample account: no credentials needed.",
+    )
+    invoke_command.add_argument("event", metavar="EVENT_FILE", help="an FC event, e.g. events/timer.json")
+    invoke_command.add_argument(
+        "--cloud",
+        choices=("emulated", "real"),
+        default="emulated",
+        help="emulated (default): in-process emulator; real: your Alibaba Cloud credentials",
+    )
+    invoke_command.add_argument(
+        "--seed",
+        metavar="SNAPSHOT",
+        help="snapshot the emulated cloud is seeded with (default: the bundled sample account)",
+    )
+    invoke_command.add_argument(
+        "--save-snapshot", metavar="PATH", help="also write the collected inventory to PATH"
+    )
+    _add_output_options(invoke_command, with_profile=False)
+    return parser
+
+
+def _add_output_options(parser: argparse.ArgumentParser, with_profile: bool = True) -> None:
+    if with_profile:
+        parser.add_argument(
+            "--profile",
+            choices=PROFILES,
+            default=DEFAULT_PROFILE,
+            help=f"strict: the control's real question; powerpipe: the reference "
+            f"query row for row (default: {DEFAULT_PROFILE})",
+        )
+        parser.add_argument(
+            "--settings", metavar="FILE", help="JSON file of strict-profile settings (README)"
+        )
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument(
+        "--fail-on",
+        type=_statuses,
+        metavar="STATUSES",
+        default=[],
+        help="exit 1 when any finding has one of these statuses, e.g. 'alarm' or 'alarm,error'",
+    )
+
+
+def _statuses(text: str) -> list[str]:
+    statuses = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [s for s in statuses if s not in STATUS_ORDER]
+    if unknown or not statuses:
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated list of {', '.join(STATUS_ORDER)}; got {text!r}"
+        )
+    return statuses

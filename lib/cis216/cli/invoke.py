@@ -1,0 +1,222 @@
+"""`cis216 invoke EVENT_FILE`: the scan the FC handler runs, run here with a context like FC's.
+
+It calls `scan.run` directly, with an explicit environment mapping (this process's environment plus
+what a deployment would set) and, for the emulated cloud, its own `make_cloud`: nothing global is
+patched and nothing rides on the context.
+
+Default `--cloud emulated`: the in-process emulated cloud, seeded with the bundled sample account
+(or `--seed SNAPSHOT`), with the findings project/logstore created in it; no credentials and no
+network. `--cloud real`: your credentials (ALIBABA_CLOUD_* variables or the default chain) and
+the real endpoints; FINDINGS_PROJECT etc. come from your environment.
+
+Output (table format): the summary, the findings, and "wrote N findings to <project>/<logstore>".
+With --format json/jsonl, stdout carries only the findings; summary and that line go to stderr.
+JSON log lines go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..adapters.credentials import Credentials, CredentialsError
+from ..adapters.writer import WriteError
+from ..inventory import load_inventory
+from ..shell import logs, scan
+from ..shell.bootstrap import Clock, Cloud, MakeCloud, bootstrap
+from ..shell.config import ConfigError
+from ..shell.events import EventError
+from ..shell.plan import ScanPlan
+from ..shell.report import ScanReport, ScanSummary
+from .output import EXIT_BAD_INPUT, EXIT_RUN_FAILED, CliError, fail_on_exit, render, render_summary
+
+if TYPE_CHECKING:
+    from ..emulator import EmulatedCloud
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample-account.json"
+DEFAULT_FINDINGS_PROJECT = "cis216-findings"
+DEFAULT_FINDINGS_LOGSTORE = "cis216_findings"
+DEFAULT_REGION = "cn-hangzhou"
+
+
+@dataclass
+class FunctionInfo:
+    name: str = "cis216"
+    handler: str = "index.handler"
+    memory: int = 512
+    timeout: int = 600
+
+
+@dataclass
+class ServiceInfo:
+    log_project: str = ""
+    log_store: str = ""
+
+
+@dataclass
+class ContextCredentials:
+    access_key_id: str
+    access_key_secret: str = field(repr=False)
+    security_token: str | None = field(default=None, repr=False)
+
+
+@dataclass
+class LocalContext:
+    """The attributes FC's python3.10 context has."""
+
+    request_id: str
+    region: str
+    account_id: str | None
+    credentials: ContextCredentials | None
+    function: FunctionInfo = field(default_factory=FunctionInfo)
+    service: ServiceInfo = field(default_factory=ServiceInfo)
+
+
+def emulated_bootstrap(emulated: EmulatedCloud) -> MakeCloud:
+    """`bootstrap` for the emulated cloud: the real adapters and SDKs (the emulator answers them at
+    the HTTP layer), and the findings logstore the plan names created in the emulator first. The
+    configuration has validated that name by then, so a bad one is reported naming its variable."""
+
+    def make_cloud(plan: ScanPlan, credentials: Credentials, clock: Clock) -> Cloud:
+        cloud = bootstrap(plan, credentials, clock)
+        target = plan.target
+        if target.project is not None:
+            emulated.create_logstore(cloud.account_id, target.region, target.project, target.logstore)
+        return cloud
+
+    return make_cloud
+
+
+@dataclass
+class LocalRun:
+    """How this invocation runs: the environment the scan reads, FC's context, the cloud."""
+
+    environ: dict[str, str]
+    context: LocalContext
+    emulated: EmulatedCloud | None  # None: the real cloud
+
+    def run(self, event: bytes) -> ScanReport:
+        if self.emulated is None:
+            return scan.run(event, self.context, self.environ)
+        with self.emulated:
+            return scan.run(event, self.context, self.environ, make_cloud=emulated_bootstrap(self.emulated))
+
+
+def invoke(args: argparse.Namespace, out: TextIO) -> int:
+    event = _read_event(args.event)
+    if args.save_snapshot:
+        _check_writable(args.save_snapshot)  # before the scan writes anything: a bad path is exit 2
+    local = _emulated(args.seed) if args.cloud == "emulated" else _real(args.seed)
+    try:
+        with logs.LOGGER.writing_to(sys.stderr):
+            report = local.run(event)
+    except (ConfigError, EventError) as error:
+        print(f"cis216: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (WriteError, CredentialsError) as error:
+        print(f"cis216: scan failed: {error}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except Exception as error:  # anything else the scan raised: FC would mark the run failed
+        print(f"cis216: scan failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    if args.save_snapshot:
+        try:
+            text = json.dumps(report.snapshot, indent=2, ensure_ascii=False) + "\n"
+            Path(args.save_snapshot).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"cis216: cannot write {args.save_snapshot}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    side = out if args.format == "table" else sys.stderr
+    if args.format == "table":
+        render_summary(report.summary, out)
+    else:
+        side.write(report.summary.to_json(indent=2) + "\n")
+    render(report.findings, args.format, out)
+    side.write(_written_line(report.summary, local) + "\n")
+    return fail_on_exit(report.findings, args.fail_on)
+
+
+def _emulated(seed: str | None) -> LocalRun:
+    # The emulator needs `responses`, which only the `local` extra installs: imported when used,
+    # so that `cis216 evaluate` and `--cloud real` run without it.
+    from .. import emulator
+
+    document = _seed_document(seed)
+    cloud = emulator.EmulatedCloud()
+    account = cloud.seed_snapshot(document)
+    region = _findings_region()
+    environ = {
+        **os.environ,
+        "FINDINGS_REGION": region,
+        "FINDINGS_PROJECT": os.environ.get("FINDINGS_PROJECT") or DEFAULT_FINDINGS_PROJECT,
+        "FINDINGS_LOGSTORE": os.environ.get("FINDINGS_LOGSTORE") or DEFAULT_FINDINGS_LOGSTORE,
+        "FC_ACCOUNT_ID": account,
+        "FC_REGION": region,
+    }
+    key = emulator.DEFAULT_CREDENTIALS
+    credentials = ContextCredentials(key.access_key_id, key.access_key_secret, key.security_token)
+    return LocalRun(environ, LocalContext(str(uuid.uuid4()), region, account, credentials), cloud)
+
+
+def _real(seed: str | None) -> LocalRun:
+    if seed:
+        raise CliError("--seed only applies to --cloud emulated")
+    region = _findings_region()
+    environ = dict(os.environ)
+    if not environ.get("FC_REGION"):
+        environ["FC_REGION"] = region  # FC always sets it (the function's region), and so do we
+    context = LocalContext(str(uuid.uuid4()), region, environ.get("FC_ACCOUNT_ID"), None)
+    return LocalRun(environ, context, None)
+
+
+def _findings_region() -> str:
+    return os.environ.get("FINDINGS_REGION") or os.environ.get("FC_REGION") or DEFAULT_REGION
+
+
+def _written_line(summary: ScanSummary, local: LocalRun) -> str:
+    written = summary.written
+    assert written is not None  # scan.run returns the completed summary
+    where = f"{written.project}/{written.logstore}"
+    if summary.dry_run:
+        return f"dry run: wrote nothing (would write {summary.findings} findings to {where})"
+    extra = ["+ 1 scan summary log"]
+    if local.emulated is not None and written.project is not None:
+        region = local.environ["FINDINGS_REGION"]
+        stored = [
+            log
+            for log in local.emulated.sls_logs(summary.account_id, region, written.project, written.logstore)
+            if log.contents.get("scan_id") == summary.scan_id and log.contents.get("record") == "finding"
+        ]
+        extra.append(f"the emulated logstore holds {len(stored)} finding logs of this scan")
+    return f"wrote {written.count} findings to {where} ({'; '.join(extra)})"
+
+
+def _read_event(path: str) -> bytes:
+    try:
+        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        raise CliError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _check_writable(path: str) -> None:
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise CliError(f"--save-snapshot {path}: is a directory")
+    if not parent.is_dir():
+        raise CliError(f"--save-snapshot {path}: no such directory {str(parent)!r}")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise CliError(f"--save-snapshot {path}: not writable")
+
+
+def _seed_document(path: str | None) -> dict[str, Any]:
+    source = Path(path) if path else SAMPLE
+    load_inventory(source)  # InventoryError (exit 2) when it is not a valid snapshot
+    document: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    return document
