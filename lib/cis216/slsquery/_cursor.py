@@ -73,7 +73,7 @@ ErrorFactory = Callable[[str, int], Exception]  # (message, position) -> the lan
 class Cursor:
     """A position in a token list that ends with ``EOF``; never moves past it."""
 
-    __slots__ = ("_error", "_last", "depth", "ends_early", "i", "ignore_case", "tokens")
+    __slots__ = ("_error", "_last", "depth", "ends_early", "i", "ignore_case", "max_depth", "tokens")
 
     def __init__(
         self,
@@ -82,6 +82,7 @@ class Cursor:
         *,
         ends_early: str,
         ignore_case: bool = False,
+        max_depth: int = MAX_DEPTH,
     ) -> None:
         if not tokens or tokens[-1].kind != "EOF":
             raise ValueError("a token list ends with EOF")
@@ -92,6 +93,7 @@ class Cursor:
         self.ends_early = ends_early  # what `take` says at the end of the text
         self.ignore_case = ignore_case  # compare texts lower-cased (SQL keywords)
         self.depth = 0
+        self.max_depth = max_depth
 
     def peek(self, offset: int = 0) -> Token:
         return self.tokens[min(self.i + offset, self._last)] if offset else self.tokens[self.i]
@@ -140,11 +142,11 @@ class Cursor:
         return self._error(message, (tok or self.tokens[self.i]).pos)
 
     def nested(self, at: Token | None = None) -> Cursor:
-        """``with cursor.nested():`` around a recursive descent; refuses ``MAX_DEPTH`` levels.
+        """``with cursor.nested():`` around a recursive descent; refuses ``max_depth`` levels.
 
         The error points at ``at`` (default: the current token), the opening of the level.
         """
-        if self.depth >= MAX_DEPTH:
+        if self.depth >= self.max_depth:
             raise self.error("nested too deeply", at)
         self.depth += 1
         return self

@@ -64,8 +64,9 @@ class _Parser:
         return _flat(Or, items)
 
     def _negated_operand(self, not_tok: Token) -> Node:
-        with self.c.nested(not_tok):
-            operand = self.and_expr()
+        return self._noting_ambiguity(self.and_expr(), not_tok)
+
+    def _noting_ambiguity(self, operand: Node, not_tok: Token) -> Node:
         if isinstance(operand, And):
             self.ambiguities.append(
                 f"'not' at character {not_tok.pos} negates the whole 'and' chain after it "
@@ -87,12 +88,17 @@ class _Parser:
     def and_expr(self) -> Node:
         if self.not_scope == "primary":
             return self._and_of_unaries()
+        # `a and not b and c` = a and not (b and c): each `and not` opens a chain that runs to the
+        # end of the one around it. A stack of open chains, not recursion, so a long statement
+        # cannot exhaust Python's stack.
+        opened: list[tuple[list[Node], Token]] = []
         items = [self.primary()]
         while True:
             if and_tok := self.c.match("AND"):
                 if not_tok := self.c.match("NOT"):
-                    items.append(Not(self._negated_operand(not_tok)))
-                    break  # the negated and-chain consumed the rest of this chain
+                    opened.append((items, not_tok))
+                    items = [self.primary()]
+                    continue
                 if not self._starts_primary():
                     raise self.c.error("'and' without a right operand", and_tok)
                 items.append(self.primary())
@@ -100,7 +106,10 @@ class _Parser:
                 items.append(self.primary())  # implicit and
             else:
                 break
-        return _flat(And, items)
+        node = _flat(And, items)
+        for outer, not_tok in reversed(opened):  # innermost first, as the ambiguities are read
+            node = _flat(And, [*outer, Not(self._noting_ambiguity(node, not_tok))])
+        return node
 
     def _and_of_unaries(self) -> Node:
         """Alternative reading only: `not` negates the single primary after it."""
