@@ -23,7 +23,6 @@ _PUNCTUATION = {c: PUNCTUATION[c] for c in "()[]:"}
 # splits a token is the index's business (delimiters), not the query grammar's.
 _WORD = re.compile(r'(?:[^ \t\r\n():"\[\]=<>\\]|\\[\s\S])*')
 _ESCAPE = re.compile(r"\\([\s\S])")
-_COMPARISON = re.compile(r"[<>]=?|=")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\[\s\S])*)"')
 _QUOTED_ESCAPE = re.compile(r'\\(["\\])')  # `\"` and `\\`; any other backslash is kept as written
 
@@ -60,7 +59,8 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
 
 def _read_word(text: str, start: int) -> tuple[Token, int]:
     """Read an unquoted word (or operator) at ``start``; return (token, next)."""
-    end = _WORD.match(text, start).end()  # type: ignore[union-attr]  # `*` always matches
+    m = _WORD.match(text, start)
+    end = m.end() if m else start
     if end < len(text) and text[end] == "\\":
         raise QuerySyntaxError("backslash at end of statement", end)
     raw = text[start:end]
@@ -98,7 +98,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(punctuation, c, i))
             i += 1
         elif c in "=<>":
-            op = _COMPARISON.match(text, i).group()  # type: ignore[union-attr]  # c matches
+            op = c + "=" if c != "=" and text.startswith("=", i + 1) else c
             tokens.append(Token("CMP", op, i))
             i += len(op)
         elif c == '"':

@@ -85,17 +85,20 @@ def _lex(sql: str) -> list[Token]:
         if not m or m.end() == pos:
             raise _Unknown(f"cannot read SQL at {sql[pos : pos + 20]!r}", pos)
         pos = m.end()
-        kind: TokenKind = m.lastgroup  # type: ignore[assignment]  # the groups are kinds
-        text = m.group(kind)
-        if kind == "QUOTED_IDENT":
-            text = text[1:-1].replace('""', '"')
-        elif kind == "STRING":
-            text = text[1:-1]
-        elif kind == "IDENT" and text.lower() in _KEYWORDS:
-            kind = "KEYWORD"
-        elif kind == "OP":
+        group = m.lastgroup or ""
+        text = m.group(group)
+        kind: TokenKind
+        if group == "QUOTED_IDENT":
+            kind, text = "QUOTED_IDENT", text[1:-1].replace('""', '"')
+        elif group == "STRING":
+            kind, text = "STRING", text[1:-1]
+        elif group == "IDENT":
+            kind = "KEYWORD" if text.lower() in _KEYWORDS else "IDENT"
+        elif group == "OP":
             kind = PUNCTUATION.get(text, "OP")
-        out.append(Token(kind, text, m.start(m.lastgroup)))
+        else:
+            kind = "NUMBER"
+        out.append(Token(kind, text, m.start(group)))
     out.append(Token("EOF", "", len(sql)))
     return out
 
