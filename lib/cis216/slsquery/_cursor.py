@@ -118,7 +118,7 @@ class Cursor:
 
         ``EOF`` matches without being taken: the cursor never moves past the end.
         """
-        tok = self.tokens[self.i]
+        tok = self.tokens[self.i]  # `at`, inlined: this is the parsers' hot path
         if tok.kind != kind or (texts and (tok.text.lower() if self.ignore_case else tok.text) not in texts):
             return None
         if kind != "EOF":

@@ -71,15 +71,15 @@ def _read_word(text: str, start: int) -> tuple[Token, int]:
     if raw == "in":  # only `in` is case-sensitive
         return Token("IN", raw, start), end
     word = raw
-    unescaped = raw
+    plain = raw  # the characters not escaped by a backslash
     if "\\" in raw:
         word = _ESCAPE.sub(r"\1", raw)
-        unescaped = _ESCAPE.sub("", raw)
+        plain = _ESCAPE.sub("", raw)
         escaped_wildcard = any(ch in "*?" for ch in _ESCAPE.findall(raw))
-        if escaped_wildcard and ("*" in unescaped or "?" in unescaped):
+        if escaped_wildcard and ("*" in plain or "?" in plain):
             # One bool per term cannot say which `*` is literal; refuse rather than guess.
             raise QuerySyntaxError("term mixes escaped and unescaped wildcards", start)
-    wildcard = "*" in unescaped or "?" in unescaped
+    wildcard = "*" in plain or "?" in plain
     return Token("WORD", word, start, wildcard=wildcard, reserved=low in RESERVED), end
 
 
