@@ -2,8 +2,9 @@
 
 Supported: numbers (float64), 'single' or "double" quoted strings, column names, parentheses,
 ``+ - * / %``, ``== != < <= > >=``, ``=~ !~`` (regex), ``&& || !``, unary minus, and
-``contains(a, b)``. Anything else (unknown function, unknown column) makes the evaluation
-return None: the caller must treat the condition as unverifiable, not as false.
+``contains(a, b)``. Anything else (unknown function, unknown column, nesting deeper than 50
+levels) makes the evaluation return None: the caller must treat the condition as unverifiable,
+not as false.
 """
 
 from __future__ import annotations
