@@ -16,6 +16,9 @@ A leading ``not`` therefore negates the whole ``and`` chain after it (``not a an
 ``not (a and b)``), which follows the precedence table but may surprise a reader. The parser
 records such places in ``Statement.ambiguities``; ``not_scope="primary"`` parses the other
 reading (``not`` negates one primary) so a judge can check whether the reading matters.
+
+Tokens come from ``lexer.tokenize`` and are walked with the ``_cursor.Cursor`` the other two
+parsers use; more than ``_cursor.MAX_DEPTH`` (100) nested parentheses is a syntax error.
 """
 
 from __future__ import annotations
