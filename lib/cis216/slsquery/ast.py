@@ -5,6 +5,7 @@ Frozen dataclasses, so nodes compare by value and can be used in sets and as dic
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -89,11 +90,14 @@ class Statement:
     ambiguities: tuple[str, ...] = field(default=())
 
 
-def walk(node: object):
-    """Yield ``node`` and every node below it, depth first."""
-    yield node
-    if isinstance(node, (And, Or)):
-        for item in node.items:
-            yield from walk(item)
-    elif isinstance(node, Not):
-        yield from walk(node.item)
+def walk(node: Node) -> Iterator[Node]:
+    """Yield ``node`` and every node below it, depth first (without recursion: a statement
+    of many ``and not`` is a deep tree)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, (And, Or)):
+            stack.extend(reversed(current.items))
+        elif isinstance(current, Not):
+            stack.append(current.item)

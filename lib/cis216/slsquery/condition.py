@@ -2,8 +2,9 @@
 
 Supported: numbers (float64), 'single' or "double" quoted strings, column names, parentheses,
 ``+ - * / %``, ``== != < <= > >=``, ``=~ !~`` (regex), ``&& || !``, unary minus, and
-``contains(a, b)``. Anything else (unknown function, unknown column) makes the evaluation
-return None: the caller must treat the condition as unverifiable, not as false.
+``contains(a, b)``. Anything else (unknown function, unknown column, nesting deeper than 50
+levels) makes the evaluation return None: the caller must treat the condition as unverifiable,
+not as false.
 """
 
 from __future__ import annotations
@@ -14,20 +15,30 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ._cursor import PUNCTUATION, Cursor, Token, TokenKind
+
 _TOKEN = re.compile(
     r"""\s*(?:
-      (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)
-    | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)
-    | '(?P<sq>(?:\\.|[^'\\])*)'
-    | "(?P<dq>(?:\\.|[^"\\])*)"
-    | (?P<op>&&|\|\||==|!=|<=|>=|=~|!~|[<>!+\-*/%(),])
+      (?P<NUMBER>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)
+    | (?P<IDENT>[A-Za-z_][A-Za-z0-9_.]*)
+    | (?P<SQ>'(?:\\.|[^'\\])*')
+    | (?P<DQ>"(?:\\.|[^"\\])*")
+    | (?P<OP>&&|\|\||==|!=|<=|>=|=~|!~|[<>!+\-*/%(),])
     )""",
     re.VERBOSE,
 )
+_ESCAPE = re.compile(r"\\(.)")
+# Each level of parentheses costs the recursive descent a frame per precedence level (about 8
+# in all), so conditions get a lower nesting limit than the search syntax; real ones nest 1 or 2.
+_MAX_DEPTH = 50
 
 
 class ConditionError(ValueError):
     """The condition cannot be parsed."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 class _CannotEvaluate(Exception):
@@ -79,80 +90,78 @@ _LEVELS: list[tuple[str, ...]] = [
 ]
 
 
-def _lex(text: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _lex(text: str) -> list[Token]:
+    out: list[Token] = []
     pos = 0
     text = text.rstrip()
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ConditionError(f"cannot read condition at {text[pos : pos + 20]!r}")
+            raise ConditionError(f"cannot read condition at {text[pos : pos + 20]!r}", pos)
         pos = m.end()
-        kind = m.lastgroup or ""
-        raw = m.group(kind)
-        if kind in ("sq", "dq"):
-            out.append(("str", re.sub(r"\\(.)", r"\1", raw)))
+        group = m.lastgroup or ""
+        raw = m.group(group)
+        kind: TokenKind
+        if group in ("SQ", "DQ"):
+            kind, raw = "STRING", _ESCAPE.sub(r"\1", raw[1:-1])
+        elif group == "OP":
+            kind = PUNCTUATION.get(raw, "OP")
         else:
-            out.append((kind, raw))
+            kind = "NUMBER" if group == "NUMBER" else "IDENT"
+        out.append(Token(kind, raw, m.start(group)))
+    out.append(Token("EOF", "", len(text)))
     return out
 
 
 class _Parser:
-    def __init__(self, toks: list[tuple[str, str]]) -> None:
-        self.toks = toks
-        self.i = 0
-
-    def peek(self) -> tuple[str, str]:
-        return self.toks[self.i] if self.i < len(self.toks) else ("eof", "")
-
-    def take(self) -> tuple[str, str]:
-        tok = self.peek()
-        if tok[0] == "eof":
-            raise ConditionError("condition ends early")
-        self.i += 1
-        return tok
+    def __init__(self, tokens: list[Token]) -> None:
+        self.c = Cursor(tokens, ConditionError, ends_early="condition ends early", max_depth=_MAX_DEPTH)
 
     def binary(self, level: int) -> Expr:
         if level == len(_LEVELS):
             return self.unary()
         left = self.binary(level + 1)
-        while self.peek()[0] == "op" and self.peek()[1] in _LEVELS[level]:
-            op = self.take()[1]
-            right = self.binary(level + 1)
-            left = Binary(op, left, right)
+        while op := self.c.match("OP", *_LEVELS[level]):
+            left = Binary(op.text, left, self.binary(level + 1))
         return left
 
     def unary(self) -> Expr:
-        if self.peek() in (("op", "!"), ("op", "-")):
-            op = self.take()[1]
-            return Unary(op, self.unary())
-        return self.primary()
+        op = self.c.match("OP", "!", "-")
+        if op is None:
+            return self.primary()
+        with self.c.nested(op):
+            return Unary(op.text, self.unary())
 
     def primary(self) -> Expr:
-        kind, text = self.take()
-        if kind == "num":
-            return Num(float(text))
-        if kind == "str":
-            return Str(text)
-        if kind == "ident":
-            if self.peek() == ("op", "("):
-                self.take()
-                args: list[Expr] = []
-                if self.peek() != ("op", ")"):
-                    args.append(self.binary(0))
-                    while self.peek() == ("op", ","):
-                        self.take()
-                        args.append(self.binary(0))
-                if self.take() != ("op", ")"):
-                    raise ConditionError("expected ')' after function arguments")
-                return Call(text, tuple(args))
-            return Col(text)
-        if (kind, text) == ("op", "("):
-            inner = self.binary(0)
-            if self.take() != ("op", ")"):
-                raise ConditionError("expected ')'")
+        tok = self.c.take()
+        if tok.kind == "NUMBER":
+            return Num(float(tok.text))
+        if tok.kind == "STRING":
+            return Str(tok.text)
+        if tok.kind == "IDENT":
+            return self._call(tok) if self.c.at("LPAREN") else Col(tok.text)
+        if tok.kind == "LPAREN":
+            with self.c.nested(tok):
+                inner = self.binary(0)
+            self._close("expected ')'")
             return inner
-        raise ConditionError(f"unexpected {text!r}")
+        raise self.c.error(f"unexpected {tok.text!r}", tok)
+
+    def _call(self, name: Token) -> Call:
+        args: list[Expr] = []
+        with self.c.nested(name):
+            self.c.take()  # (
+            if not self.c.at("RPAREN"):
+                args.append(self.binary(0))
+                while self.c.match("COMMA"):
+                    args.append(self.binary(0))
+        self._close("expected ')' after function arguments")
+        return Call(name.text, tuple(args))
+
+    def _close(self, message: str) -> None:
+        tok = self.c.take()  # at the end: "condition ends early"
+        if tok.kind != "RPAREN":
+            raise self.c.error(message, tok)
 
 
 @lru_cache(maxsize=512)
@@ -160,8 +169,8 @@ def parse_condition(text: str) -> Expr:
     """Parse a trigger condition; raises ConditionError."""
     parser = _Parser(_lex(text))
     expr = parser.binary(0)
-    if parser.peek()[0] != "eof":
-        raise ConditionError(f"unexpected {parser.peek()[1]!r}")
+    if not parser.c.at("EOF"):
+        raise parser.c.error(f"unexpected {parser.c.peek().text!r}")
     return expr
 
 
@@ -201,9 +210,7 @@ def _truthy(v: Any) -> bool:
 
 
 def _eval(expr: Expr, row: dict[str, Any]) -> Any:
-    if isinstance(expr, Num):
-        return expr.value
-    if isinstance(expr, Str):
+    if isinstance(expr, (Num, Str)):
         return expr.value
     if isinstance(expr, Col):
         if expr.name not in row:
@@ -224,7 +231,10 @@ def _eval(expr: Expr, row: dict[str, Any]) -> Any:
             raise _CannotEvaluate(f"unsupported function {expr.name!r}")
         a, b = (_eval(x, row) for x in expr.args)
         return _text(b) in _text(a)
-    assert isinstance(expr, Binary)
+    return _eval_binary(expr, row)
+
+
+def _eval_binary(expr: Binary, row: dict[str, Any]) -> Any:
     if expr.op == "&&":
         return _truthy(_eval(expr.left, row)) and _truthy(_eval(expr.right, row))
     if expr.op == "||":
@@ -236,31 +246,41 @@ def _eval(expr: Expr, row: dict[str, Any]) -> Any:
         except re.error as exc:
             raise _CannotEvaluate(f"bad regex: {exc}") from exc
         return found if expr.op == "=~" else not found
-    ln, rn = _num(left), _num(right)
     if expr.op in ("+", "-", "*", "/", "%"):
-        if ln is None or rn is None:
-            if expr.op == "+" and isinstance(left, str) and isinstance(right, str):
-                return left + right
-            raise _CannotEvaluate(f"arithmetic on a non-number ({expr.op})")
-        if expr.op in ("/", "%") and rn == 0:
-            raise _CannotEvaluate("division by zero")
-        return {
-            "+": ln + rn,
-            "-": ln - rn,
-            "*": ln * rn,
-            "/": ln / rn if rn else 0.0,
-            "%": math.fmod(ln, rn) if rn else 0.0,
-        }[expr.op]
+        return _arithmetic(expr.op, left, right)
+    return _compare(expr.op, left, right)
+
+
+def _arithmetic(op: str, left: Any, right: Any) -> Any:
+    ln, rn = _num(left), _num(right)
+    if ln is None or rn is None:
+        if op == "+" and isinstance(left, str) and isinstance(right, str):
+            return left + right
+        raise _CannotEvaluate(f"arithmetic on a non-number ({op})")
+    if op in ("/", "%") and rn == 0:
+        raise _CannotEvaluate("division by zero")
+    if op == "+":
+        return ln + rn
+    if op == "-":
+        return ln - rn
+    if op == "*":
+        return ln * rn
+    return ln / rn if op == "/" else math.fmod(ln, rn)
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    ln, rn = _num(left), _num(right)
+    a: Any
+    b: Any
     if ln is not None and rn is not None:
-        a: Any = ln
-        b: Any = rn
+        a, b = ln, rn
     elif isinstance(left, str) and isinstance(right, str):
         a, b = left, right
-    elif expr.op in ("==", "!="):
+    elif op in ("==", "!="):
         a, b = _text(left), _text(right)
     else:
         raise _CannotEvaluate("ordering a number against a string")
-    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[expr.op]
+    return bool({"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
 
 
 def _text(v: Any) -> str:

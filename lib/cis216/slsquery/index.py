@@ -40,7 +40,7 @@ def _delimiters(tokens: Any) -> frozenset[str]:
     return frozenset(out)
 
 
-def _field_index(d: dict, parent: FieldIndex | None = None) -> FieldIndex:
+def _field_index(d: dict[str, Any], parent: FieldIndex | None = None) -> FieldIndex:
     base = parent or FieldIndex()
     return FieldIndex(
         type=str(d.get("type") or "text").lower(),
@@ -80,7 +80,7 @@ class IndexConfig:
         return cls()
 
     @classmethod
-    def from_get_index(cls, d: dict | None) -> IndexConfig:
+    def from_get_index(cls, d: dict[str, Any] | None) -> IndexConfig:
         """Build from a GetIndex answer; None, ``{}`` or a non-dict give the defaults.
 
         (SLS answers GetIndex with an error when a logstore has no index, so an empty dict

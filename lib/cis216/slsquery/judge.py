@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from .ast import Comparison, FieldExists, Node, Phrase, Term, walk
+from .ast import Comparison, FieldExists, Node, Phrase, Statement, Term, walk
 from .errors import QuerySyntaxError
 from .events import (
     CONTEXT_VARIANT,
@@ -100,9 +101,167 @@ def _missed_only_in_context(results: dict[str, bool], events: list[Representativ
     return out
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What running the representative events through the search showed."""
+
+    matched: list[str]
+    missed: list[str]
+    missed_events: list[str]
+    in_context: list[str]
+    negatives: list[str]
+    everything: bool  # every negative control matched too
+
+
+def _run(node: Node, events: list[RepresentativeEvent], index: IndexConfig, counted: str | None) -> _Outcome:
+    results = _evaluate(node, events, index, counted)
+    matched, missed, missed_events = _families(results, events)
+    negatives = [ev.family for ev in events if ev.negative and results[_key(ev)]]
+    n_neg = sum(1 for ev in events if ev.negative)
+    return _Outcome(
+        matched=matched,
+        missed=missed,
+        missed_events=missed_events,
+        in_context=_missed_only_in_context(results, events),
+        negatives=negatives,
+        everything=n_neg > 0 and len(negatives) == n_neg,
+    )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the search says on its face, given the index."""
+
+    literal_wildcards: list[str]  # quoted values holding a `*` or `?`
+    unindexed_fields: list[str]
+    text_comparisons: list[str]  # fields compared numerically but not indexed as numbers
+
+
+def _shape(node: Node, index: IndexConfig) -> _Shape:
+    nodes = list(walk(node))
+    literal = {
+        f'{n.field + ": " if n.field else ""}"{n.value}"'
+        for n in nodes
+        if isinstance(n, Term) and n.quoted and ("*" in n.value or "?" in n.value)
+    }
+    fields = {n.field for n in nodes if isinstance(n, (Term, FieldExists, Phrase, Comparison)) and n.field}
+    text_comparisons = {
+        n.field for n in nodes if isinstance(n, Comparison) and not _numeric_field(index, n.field)
+    }
+    return _Shape(
+        literal_wildcards=sorted(literal),
+        unindexed_fields=sorted(f for f in fields if not index.is_indexed(f)),
+        text_comparisons=sorted(text_comparisons),
+    )
+
+
+def _numeric_field(index: IndexConfig, name: str) -> bool:
+    field_index = index.field_index(name)
+    return field_index is not None and field_index.type in ("long", "double")
+
+
+def _reading_of_not(
+    text: str,
+    stmt: Statement,
+    events: list[RepresentativeEvent],
+    index: IndexConfig,
+    counted: str | None,
+    missed: list[str],
+) -> tuple[str | None, str]:
+    """(problem, note) about a leading `not` whose scope the precedence table decided."""
+    if not stmt.ambiguities:
+        return None, ""
+    # Read `not` the other way (negating one term). If that flips complete/incomplete, the
+    # verdict hangs on a precedence question we cannot settle from documentation alone.
+    other = parse_statement(text, not_scope="primary")
+    _, other_missed, _ = _families(_evaluate(other.search, events, index, counted), events)
+    if bool(other_missed) != bool(missed):
+        return "the reading of a leading 'not' decides the verdict: " + "; ".join(stmt.ambiguities), ""
+    if other_missed != missed:
+        return None, (
+            "a leading 'not' was read by SLS precedence (and > not); read as "
+            f"negating one term it would miss {', '.join(other_missed)} instead"
+        )
+    return None, (
+        "a leading 'not' was read by SLS precedence (and > not); the other reading gives the same result"
+    )
+
+
+def _problems(ambiguity: str | None, shape: _Shape, pipe: PipeAnalysis) -> list[str]:
+    """What makes the verdict unverifiable."""
+    problems = [ambiguity] if ambiguity else []
+    if shape.text_comparisons:
+        problems.append(
+            "numeric comparison on a field not indexed as long/double "
+            f"({', '.join(shape.text_comparisons)}): SLS degrades it to a full-text search"
+        )
+    if pipe.kind in ("filters", "unknown"):
+        problems.append(f"analytic statement: {pipe.detail}")
+    return problems
+
+
+def _notes(
+    outcome: _Outcome, shape: _Shape, counted: str | None, ambiguity_note: str, source: str
+) -> list[str]:
+    notes: list[str] = []
+    if outcome.missed:
+        notes.append(
+            f"would not alert on {', '.join(outcome.missed)} (e.g. {', '.join(outcome.missed_events)})"
+        )
+    if counted and outcome.missed:
+        notes.append(f"the analytic statement counts only logs where {counted} is not null")
+    if outcome.in_context:
+        notes.append(
+            f"{', '.join(outcome.in_context)} would alert only in some contexts: the query narrows on "
+            "the call's region, event kind, service, caller, address or time and misses " + CONTEXT_VARIANT
+        )
+    if shape.literal_wildcards:
+        notes.append(
+            "inside double quotes * is literal, not a wildcard: " + ", ".join(shape.literal_wildcards)
+        )
+    if shape.unindexed_fields:
+        notes.append(
+            "fields not in the logstore index (a field search on them matches nothing): "
+            + ", ".join(shape.unindexed_fields)
+        )
+    if ambiguity_note:
+        notes.append(ambiguity_note)
+    if outcome.everything:
+        notes.append(
+            "the search also matches successful calls and console sign-ins (it does not filter on the error)"
+        )
+    notes.append(f"judged with {source}")
+    return notes
+
+
+def _verdict(problems: list[str], notes: list[str], missed: list[str]) -> tuple[str, str]:
+    """(verdict, detail)."""
+    if problems:
+        return "unverifiable", "; ".join(problems + notes)
+    if missed:
+        return "incomplete", "; ".join(notes)
+    return "complete", "; ".join(["matches an ApiCall event for every required code", *notes])
+
+
+def _not_understood(
+    text: str, error: QuerySyntaxError, index: IndexConfig, suggestion: str
+) -> QueryJudgement:
+    return QueryJudgement(
+        verdict="unverifiable",
+        missed_codes=[],
+        matched_codes=[],
+        matches_everything=False,
+        pipe=analyze_pipe(split_pipe(text)[1]),
+        index_source=index.source,
+        detail=f"search statement not understood: {error}",
+        syntax_error=str(error),
+        suggested_query=suggestion,
+    )
+
+
 def judge_query(
     text: str | None,
-    index: IndexConfig | dict | None = None,
+    index: IndexConfig | dict[str, Any] | None = None,
     required_codes: tuple[str, ...] | list[str] | None = None,
     topic: str = TOPIC_TRAIL,
 ) -> QueryJudgement:
@@ -121,121 +280,31 @@ def judge_query(
     try:
         stmt = parse_statement(text)
     except QuerySyntaxError as exc:
-        return QueryJudgement(
-            verdict="unverifiable",
-            missed_codes=[],
-            matched_codes=[],
-            matches_everything=False,
-            pipe=analyze_pipe(split_pipe(text)[1]),
-            index_source=idx.source,
-            detail=f"search statement not understood: {exc}",
-            syntax_error=str(exc),
-            suggested_query=suggestion,
-        )
+        return _not_understood(text, exc, idx, suggestion)
     pipe = analyze_pipe(stmt.pipe)
     events = representative_events(codes, topic)
     events += context_variants(events)
     counted = pipe.count_argument if pipe.kind in ("count", "harmless") else None
-    results = _evaluate(stmt.search, events, idx, counted)
-    matched, missed, missed_events = _families(results, events)
-    in_context = _missed_only_in_context(results, events)
-    negatives = [ev.family for ev in events if ev.negative and results[_key(ev)]]
-    n_neg = sum(1 for ev in events if ev.negative)
-    everything = n_neg > 0 and len(negatives) == n_neg
-
-    nodes = list(walk(stmt.search))
-    literal = sorted(
-        {
-            f'{n.field + ": " if n.field else ""}"{n.value}"'
-            for n in nodes
-            if isinstance(n, Term) and n.quoted and ("*" in n.value or "?" in n.value)
-        }
+    outcome = _run(stmt.search, events, idx, counted)
+    shape = _shape(stmt.search, idx)
+    ambiguity, ambiguity_note = _reading_of_not(text, stmt, events, idx, counted, outcome.missed)
+    problems = _problems(ambiguity, shape, pipe)
+    verdict, detail = _verdict(
+        problems, _notes(outcome, shape, counted, ambiguity_note, idx.source), outcome.missed
     )
-    fields = {n.field for n in nodes if isinstance(n, (Term, FieldExists, Phrase, Comparison)) and n.field}
-    unindexed = sorted(f for f in fields if not idx.is_indexed(f))
-    text_comparisons = [
-        n
-        for n in nodes
-        if isinstance(n, Comparison)
-        and (idx.field_index(n.field) is None or idx.field_index(n.field).type not in ("long", "double"))
-    ]  # type: ignore[union-attr]
-
-    problems: list[str] = []
-    ambiguity_note = ""
-    ambiguities = list(stmt.ambiguities)
-    if ambiguities:
-        # Read `not` the other way (negating one term). If that flips complete/incomplete, the
-        # verdict hangs on a precedence question we cannot settle from documentation alone.
-        other = parse_statement(text, not_scope="primary")
-        _, other_missed, _ = _families(_evaluate(other.search, events, idx, counted), events)
-        if bool(other_missed) != bool(missed):
-            problems.append("the reading of a leading 'not' decides the verdict: " + "; ".join(ambiguities))
-        elif other_missed != missed:
-            ambiguity_note = (
-                "a leading 'not' was read by SLS precedence (and > not); read as "
-                f"negating one term it would miss {', '.join(other_missed)} instead"
-            )
-        else:
-            ambiguity_note = (
-                "a leading 'not' was read by SLS precedence (and > not); the other "
-                "reading gives the same result"
-            )
-    if text_comparisons:
-        problems.append(
-            "numeric comparison on a field not indexed as long/double "
-            f"({', '.join(sorted({c.field for c in text_comparisons}))}): SLS degrades it "
-            "to a full-text search"
-        )
-    if pipe.kind in ("filters", "unknown"):
-        problems.append(f"analytic statement: {pipe.detail}")
-
-    notes: list[str] = []
-    if missed:
-        notes.append(f"would not alert on {', '.join(missed)} (e.g. {', '.join(missed_events)})")
-    if counted and missed:
-        notes.append(f"the analytic statement counts only logs where {counted} is not null")
-    if in_context:
-        notes.append(
-            f"{', '.join(in_context)} would alert only in some contexts: the query narrows on "
-            "the call's region, event kind, service, caller, address or time and misses " + CONTEXT_VARIANT
-        )
-    if literal:
-        notes.append("inside double quotes * is literal, not a wildcard: " + ", ".join(literal))
-    if unindexed:
-        notes.append(
-            "fields not in the logstore index (a field search on them matches nothing): "
-            + ", ".join(unindexed)
-        )
-    if ambiguity_note:
-        notes.append(ambiguity_note)
-    if everything:
-        notes.append(
-            "the search also matches successful calls and console sign-ins (it does not filter on the error)"
-        )
-    notes.append(f"judged with {idx.source}")
-
-    if problems:
-        verdict = "unverifiable"
-        detail = "; ".join(problems + notes)
-    elif missed:
-        verdict = "incomplete"
-        detail = "; ".join(notes)
-    else:
-        verdict = "complete"
-        detail = "; ".join(["matches an ApiCall event for every required code", *notes])
     return QueryJudgement(
         verdict=verdict,
-        missed_codes=missed,
-        matched_codes=matched,
-        matches_everything=everything,
+        missed_codes=outcome.missed,
+        matched_codes=outcome.matched,
+        matches_everything=outcome.everything,
         pipe=pipe,
         index_source=idx.source,
         detail=detail,
-        missed_events=missed_events,
-        negatives_matched=negatives,
-        literal_wildcards=literal,
-        unindexed_fields=unindexed,
-        ambiguities=ambiguities,
+        missed_events=outcome.missed_events,
+        negatives_matched=outcome.negatives,
+        literal_wildcards=shape.literal_wildcards,
+        unindexed_fields=shape.unindexed_fields,
+        ambiguities=list(stmt.ambiguities),
         suggested_query=suggestion,
-        missed_in_context=in_context,
+        missed_in_context=outcome.in_context,
     )

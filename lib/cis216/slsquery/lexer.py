@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
+from ._cursor import PUNCTUATION, Token, TokenKind
 from .errors import QuerySyntaxError
 
-# Characters that end an unquoted word. `:` separates key and value, `()` group, `"` starts a
-# quoted string, `[]` only appear in `in [a b]`, `=<>` are numeric comparisons. Everything else
-# (including `.`, `-`, `,`, `/`) stays inside the word: whether it splits a token is the index's
-# business (delimiters), not the query grammar's.
-_WORD_END = set(' \t\r\n():"[]=<>')
+__all__ = ["OPERATORS", "RESERVED", "Token", "split_pipe", "tokenize"]
 
-OPERATORS = {"and": "AND", "or": "OR", "not": "NOT"}  # any case
+OPERATORS: dict[str, TokenKind] = {"and": "AND", "or": "OR", "not": "NOT"}  # any case
 # SLS reserves these; they must be double-quoted to be searched. We refuse them unquoted rather
 # than guess what SLS does with them.
 RESERVED = frozenset({"sort", "asc", "desc", "group", "by", "avg", "sum", "min", "max", "limit"})
 
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # WORD PHRASE LPAREN RPAREN LBRACK RBRACK COLON CMP AND OR NOT IN EOF
-    text: str
-    pos: int
-    quoted: bool = False
-    wildcard: bool = False
-    reserved: bool = False
+_SPACE = frozenset(" \t\r\n")
+# `:` separates key and value, `()` group, `"` starts a quoted string, `[]` only appear in
+# `in [a b]`, `=<>` are numeric comparisons: each is a token of its own (or starts one).
+_PUNCTUATION = {c: PUNCTUATION[c] for c in "()[]:"}
+# An unquoted word runs up to whitespace or one of those characters; a backslash escapes the next
+# character. Everything else (including `.`, `-`, `,`, `/`) stays inside the word: whether it
+# splits a token is the index's business (delimiters), not the query grammar's.
+_WORD = re.compile(r'(?:[^ \t\r\n():"\[\]=<>\\]|\\[\s\S])*')
+_ESCAPE = re.compile(r"\\([\s\S])")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\[\s\S])*)"')
+_QUOTED_ESCAPE = re.compile(r'\\(["\\])')  # `\"` and `\\`; any other backslash is kept as written
 
 
 def split_pipe(text: str) -> tuple[str, str | None]:
@@ -51,83 +50,67 @@ def split_pipe(text: str) -> tuple[str, str | None]:
 
 def _read_quoted(text: str, start: int) -> tuple[str, int]:
     """Read a double-quoted string whose opening quote is at ``start``; return (value, next)."""
-    out: list[str] = []
-    i = start + 1
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            # `\"` and `\\` are escapes; any other backslash is kept as written.
-            out.append(nxt if nxt in '"\\' else c + nxt)
-            i += 2
-            continue
-        if c == '"':
-            return "".join(out), i + 1
-        out.append(c)
-        i += 1
-    raise QuerySyntaxError("unterminated double-quoted string", start)
+    m = _QUOTED.match(text, start)
+    if m is None:
+        raise QuerySyntaxError("unterminated double-quoted string", start)
+    body = m.group(1)
+    return (_QUOTED_ESCAPE.sub(r"\1", body) if "\\" in body else body), m.end()
 
 
-# Characters that are a token on their own.
-_PUNCTUATION = {"(": "LPAREN", ")": "RPAREN", "[": "LBRACK", "]": "RBRACK", ":": "COLON"}
+def _read_word(text: str, start: int) -> tuple[Token, int]:
+    """Read an unquoted word (or operator) at ``start``; return (token, next)."""
+    m = _WORD.match(text, start)
+    end = m.end() if m else start
+    if end < len(text) and text[end] == "\\":
+        raise QuerySyntaxError("backslash at end of statement", end)
+    raw = text[start:end]
+    low = raw.lower()
+    kind = OPERATORS.get(low)
+    if kind is not None:
+        return Token(kind, raw, start), end
+    if raw == "in":  # only `in` is case-sensitive
+        return Token("IN", raw, start), end
+    word = raw
+    plain = raw  # the characters not escaped by a backslash
+    if "\\" in raw:
+        word = _ESCAPE.sub(r"\1", raw)
+        plain = _ESCAPE.sub("", raw)
+        escaped_wildcard = any(ch in "*?" for ch in _ESCAPE.findall(raw))
+        if escaped_wildcard and ("*" in plain or "?" in plain):
+            # One bool per term cannot say which `*` is literal; refuse rather than guess.
+            raise QuerySyntaxError("term mixes escaped and unescaped wildcards", start)
+    wildcard = "*" in plain or "?" in plain
+    return Token("WORD", word, start, wildcard=wildcard, reserved=low in RESERVED), end
 
 
 def tokenize(text: str) -> list[Token]:
+    """The tokens of a search part (no ``|``), ending with ``EOF``."""
     tokens: list[Token] = []
     i = 0
     n = len(text)
     while i < n:
         c = text[i]
-        if c in " \t\r\n":
+        if c in _SPACE:
             i += 1
             continue
-        if c in _PUNCTUATION:
-            tokens.append(Token(_PUNCTUATION[c], c, i))
+        punctuation = _PUNCTUATION.get(c)
+        if punctuation is not None:
+            tokens.append(Token(punctuation, c, i))
             i += 1
         elif c in "=<>":
-            op = c
-            if c in "<>" and i + 1 < n and text[i + 1] == "=":
-                op = c + "="
+            op = c + "=" if c != "=" and text.startswith("=", i + 1) else c
             tokens.append(Token("CMP", op, i))
             i += len(op)
         elif c == '"':
-            value, j = _read_quoted(text, i)
+            value, i_next = _read_quoted(text, i)
             tokens.append(Token("WORD", value, i, quoted=True))
-            i = j
-        elif c == "#" and i + 1 < n and text[i + 1] == '"':
-            value, j = _read_quoted(text, i + 1)
+            i = i_next
+        elif c == "#" and text.startswith('"', i + 1):
+            value, i_next = _read_quoted(text, i + 1)
             tokens.append(Token("PHRASE", value, i, quoted=True))
-            i = j
+            i = i_next
         else:
-            start = i
-            chars: list[str] = []
-            escaped_wild = False
-            plain_wild = False
-            while i < n and text[i] not in _WORD_END:
-                ch = text[i]
-                if ch == "\\":
-                    if i + 1 >= n:
-                        raise QuerySyntaxError("backslash at end of statement", i)
-                    nxt = text[i + 1]
-                    escaped_wild = escaped_wild or nxt in "*?"
-                    chars.append(nxt)
-                    i += 2
-                    continue
-                if ch in "*?":
-                    plain_wild = True
-                chars.append(ch)
-                i += 1
-            word = "".join(chars)
-            if escaped_wild and plain_wild:
-                # One bool per term cannot say which `*` is literal; refuse rather than guess.
-                raise QuerySyntaxError("term mixes escaped and unescaped wildcards", start)
-            raw = text[start:i]
-            low = raw.lower()
-            if low in OPERATORS:
-                tokens.append(Token(OPERATORS[low], raw, start))
-            elif raw == "in":  # only `in` is case-sensitive
-                tokens.append(Token("IN", raw, start))
-            else:
-                tokens.append(Token("WORD", word, start, wildcard=plain_wild, reserved=low in RESERVED))
+            token, i = _read_word(text, i)
+            tokens.append(token)
     tokens.append(Token("EOF", "", n))
     return tokens

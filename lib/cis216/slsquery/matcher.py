@@ -150,8 +150,8 @@ def _match_comparison(node: Comparison, event: dict[str, str], index: IndexConfi
     fi = index.field_index(node.field)
     if fi is not None and fi.type in ("long", "double"):
         nums = [_numeric(v) for v in _field_values(event, node.field)]
-        bounds = [_numeric(v) for v in node.values]
-        if None in bounds:
+        bounds = [b for b in map(_numeric, node.values) if b is not None]
+        if len(bounds) != len(node.values):
             return False
         for x in nums:
             if x is None:
@@ -162,7 +162,7 @@ def _match_comparison(node: Comparison, event: dict[str, str], index: IndexConfi
                 hi_ok = x <= hi if node.bounds[-1:] == "]" else x < hi
                 if lo_ok and hi_ok:
                     return True
-            elif _compare(x, node.op, bounds[0]):  # type: ignore[arg-type]
+            elif _compare(x, node.op, bounds[0]):
                 return True
         return False
     # On a text field SLS degrades the statement to a full-text search of its pieces.

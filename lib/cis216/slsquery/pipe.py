@@ -16,91 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from ._cursor import PUNCTUATION, Cursor, Token, TokenKind
 
 _AGGREGATES = frozenset({"count", "sum", "min", "max", "avg", "approx_distinct", "arbitrary"})
-_TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<num>\d+(?:\.\d+)?)
-    | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)
-    | "(?P<qident>(?:[^"]|"")*)"
-    | '(?P<str>(?:[^']|'')*)'
-    | (?P<op><=|>=|!=|<>|[(),*=<>;+\-/%])
-    )""",
-    re.VERBOSE,
-)
-
-
-@dataclass(frozen=True)
-class PipeAnalysis:
-    kind: str  # none | count | harmless | filters | unknown
-    detail: str
-    count_column: str | None = None
-    groups: bool = False
-    output_columns: tuple[str, ...] = field(default=())
-    always_row: bool = False  # one row even when no log matched (aggregate without group by)
-    # `count(col)` / `count(distinct col)` count only logs where `col` is not null: the column
-    # counted by `count_column`, or None for `count(1)` / `count(*)` (every matching log).
-    count_argument: str | None = None
-
-
-class _Unknown(Exception):
-    pass
-
-
-def _lex(sql: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    pos = 0
-    sql = sql.rstrip()
-    while pos < len(sql):
-        m = _TOKEN.match(sql, pos)
-        if not m or m.end() == pos:
-            raise _Unknown(f"cannot read SQL at {sql[pos : pos + 20]!r}")
-        pos = m.end()
-        kind = m.lastgroup or ""
-        text = m.group(kind)
-        if kind == "qident":
-            out.append(("qident", text.replace('""', '"')))
-        else:
-            out.append((kind, text))
-    return out
-
-
-class _Sql:
-    def __init__(self, toks: list[tuple[str, str]]) -> None:
-        self.toks = toks
-        self.i = 0
-
-    def peek(self) -> tuple[str, str]:
-        return self.toks[self.i] if self.i < len(self.toks) else ("eof", "")
-
-    def kw(self, *words: str) -> bool:
-        kind, text = self.peek()
-        return kind == "ident" and text.lower() in words
-
-    def take(self) -> tuple[str, str]:
-        tok = self.peek()
-        if tok[0] == "eof":
-            raise _Unknown("SQL ends early")
-        self.i += 1
-        return tok
-
-    def expect_kw(self, word: str) -> None:
-        if not self.kw(word):
-            raise _Unknown(f"expected {word!r}")
-        self.i += 1
-
-    def expect_op(self, op: str) -> None:
-        if self.peek() != ("op", op):
-            raise _Unknown(f"expected {op!r}")
-        self.i += 1
-
-    def column(self) -> str:
-        kind, text = self.take()
-        if kind == "qident" or (kind == "ident" and text.lower() not in _KEYWORDS):
-            return text
-        raise _Unknown(f"expected a column, found {text!r}")
-
-
 _KEYWORDS = frozenset(
     {
         "select",
@@ -123,40 +43,151 @@ _KEYWORDS = frozenset(
         "on",
     }
 )
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<NUMBER>\d+(?:\.\d+)?)
+    | (?P<IDENT>[A-Za-z_][A-Za-z0-9_.]*)
+    | (?P<QUOTED_IDENT>"(?:[^"]|"")*")
+    | (?P<STRING>'(?:[^']|'')*')
+    | (?P<OP><=|>=|!=|<>|[(),*=<>;+\-/%])
+    )""",
+    re.VERBOSE,
+)
 
 
-def _select_item(p: _Sql, index: int) -> tuple[str, str | None, bool, str | None]:
-    """Parse one select item; returns (output name, aggregate function or None, is_star,
-    the column an aggregate reads or None)."""
-    kind, text = p.peek()
-    if (kind, text) == ("op", "*"):
-        p.take()
-        return "*", None, True, None
-    name = p.column()
-    func = None
-    argument = None
-    if p.peek() == ("op", "("):
-        func = name.lower()
-        if kind != "ident" or func not in _AGGREGATES:
-            raise _Unknown(f"function {name!r} not proven harmless")
-        p.take()
-        if p.kw("distinct"):
-            p.take()
-        arg = p.take()
-        if arg[0] not in ("num", "ident", "qident") and arg != ("op", "*"):
-            raise _Unknown("unsupported aggregate argument")
-        if func != "count" and arg == ("op", "*"):
-            raise _Unknown(f"{func}(*) is not valid")
-        if arg[0] in ("ident", "qident"):
-            argument = arg[1]
-        p.expect_op(")")
-        name = f"_col{index}"  # SLS (Presto) names an unaliased expression _col<i>
-    if p.kw("as"):
-        p.take()
-        name = p.column()
-    elif p.peek()[0] in ("qident",) or (p.peek()[0] == "ident" and not p.kw(*_KEYWORDS)):
-        name = p.column()
-    return name, func, False, argument
+@dataclass(frozen=True)
+class PipeAnalysis:
+    kind: str  # none | count | harmless | filters | unknown
+    detail: str
+    count_column: str | None = None
+    groups: bool = False
+    output_columns: tuple[str, ...] = field(default=())
+    always_row: bool = False  # one row even when no log matched (aggregate without group by)
+    # `count(col)` / `count(distinct col)` count only logs where `col` is not null: the column
+    # counted by `count_column`, or None for `count(1)` / `count(*)` (every matching log).
+    count_argument: str | None = None
+
+
+class _Unknown(Exception):
+    """Not understood; the message ends up in ``PipeAnalysis.detail``."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+def _lex(sql: str) -> list[Token]:
+    out: list[Token] = []
+    pos = 0
+    sql = sql.rstrip()
+    while pos < len(sql):
+        m = _TOKEN.match(sql, pos)
+        if not m or m.end() == pos:
+            raise _Unknown(f"cannot read SQL at {sql[pos : pos + 20]!r}", pos)
+        pos = m.end()
+        group = m.lastgroup or ""
+        text = m.group(group)
+        kind: TokenKind
+        if group == "QUOTED_IDENT":
+            kind, text = "QUOTED_IDENT", text[1:-1].replace('""', '"')
+        elif group == "STRING":
+            kind, text = "STRING", text[1:-1]
+        elif group == "IDENT":
+            kind = "KEYWORD" if text.lower() in _KEYWORDS else "IDENT"
+        elif group == "OP":
+            kind = PUNCTUATION.get(text, "OP")
+        else:
+            kind = "NUMBER"
+        out.append(Token(kind, text, m.start(group)))
+    out.append(Token("EOF", "", len(sql)))
+    return out
+
+
+def _column(c: Cursor) -> str:
+    tok = c.take()
+    if tok.kind in ("IDENT", "QUOTED_IDENT"):
+        return tok.text
+    raise c.error(f"expected a column, found {tok.text!r}", tok)
+
+
+class _SelectItem(NamedTuple):
+    name: str  # the output column
+    function: str | None = None  # aggregate function, lower-cased
+    star: bool = False
+    argument: str | None = None  # the column an aggregate reads (None: a literal or `*`)
+
+
+def _aggregate(c: Cursor, first: Token, index: int) -> _SelectItem:
+    """``count(...)`` and friends; the function name (``first``) and ``(`` are taken."""
+    function = first.text.lower()
+    if first.kind != "IDENT" or function not in _AGGREGATES:
+        raise c.error(f"function {first.text!r} not proven harmless", first)
+    c.match("KEYWORD", "distinct")
+    arg = c.take()
+    star = arg.kind == "OP" and arg.text == "*"
+    if arg.kind not in ("NUMBER", "IDENT", "KEYWORD", "QUOTED_IDENT") and not star:
+        raise c.error("unsupported aggregate argument", arg)
+    if function != "count" and star:
+        raise c.error(f"{function}(*) is not valid", arg)
+    argument = arg.text if arg.kind in ("IDENT", "KEYWORD", "QUOTED_IDENT") else None
+    c.expect("RPAREN", message="expected ')'")
+    # SLS (Presto) names an unaliased expression _col<i>
+    return _SelectItem(f"_col{index}", function, argument=argument)
+
+
+def _select_item(c: Cursor, index: int) -> _SelectItem:
+    if c.match("OP", "*"):
+        return _SelectItem("*", star=True)
+    first = c.peek()
+    item = _SelectItem(_column(c))
+    if c.match("LPAREN"):
+        item = _aggregate(c, first, index)
+    if c.match("KEYWORD", "as") or c.at("IDENT") or c.at("QUOTED_IDENT"):
+        item = item._replace(name=_column(c))
+    return item
+
+
+def _select_list(c: Cursor) -> list[_SelectItem]:
+    c.expect("KEYWORD", "select")
+    if c.at("KEYWORD", "distinct"):
+        raise c.error("select distinct")
+    items = [_select_item(c, 0)]
+    while c.match("COMMA"):
+        items.append(_select_item(c, len(items)))
+    return items
+
+
+def _columns_after(c: Cursor, *keywords: str) -> bool:
+    """``group by a, b``: True when the clause is there (its columns are taken)."""
+    if not c.match("KEYWORD", keywords[0]):
+        return False
+    c.expect("KEYWORD", *keywords[1:])
+    _column(c)
+    while c.match("COMMA"):
+        _column(c)
+    return True
+
+
+def _order_by(c: Cursor) -> None:
+    if not c.match("KEYWORD", "order"):
+        return
+    c.expect("KEYWORD", "by")
+    _column(c)
+    c.match("KEYWORD", "asc", "desc")
+    while c.match("COMMA"):
+        _column(c)
+        c.match("KEYWORD", "asc", "desc")
+
+
+def _limit(c: Cursor) -> int | None:
+    if not c.match("KEYWORD", "limit"):
+        return None
+    tok = c.take()
+    if tok.kind != "NUMBER" or "." in tok.text:
+        raise c.error("limit needs an integer", tok)
+    if c.at("COMMA"):
+        raise c.error("limit with an offset")
+    return int(tok.text)
 
 
 def analyze_pipe(pipe_text: str | None) -> PipeAnalysis:
@@ -172,69 +203,40 @@ def analyze_pipe(pipe_text: str | None) -> PipeAnalysis:
 def _analyze(sql: str) -> PipeAnalysis:
     if "|" in sql:
         raise _Unknown("several '|' stages")
-    p = _Sql(_lex(sql))
-    p.expect_kw("select")
-    if p.kw("distinct"):
-        raise _Unknown("select distinct")
-    items = [_select_item(p, 0)]
-    while p.peek() == ("op", ","):
-        p.take()
-        items.append(_select_item(p, len(items)))
-    columns = tuple(name for name, _, _, _ in items)
-    if p.kw("from"):
-        p.take()
-        if p.column().lower() != "log":
-            raise _Unknown("reads from a table other than log")
-    if p.kw("where"):
+    c = Cursor(_lex(sql), _Unknown, ends_early="SQL ends early", ignore_case=True)
+    items = _select_list(c)
+    columns = tuple(item.name for item in items)
+    if c.match("KEYWORD", "from") and _column(c).lower() != "log":
+        raise _Unknown("reads from a table other than log")
+    if c.at("KEYWORD", "where"):
         return PipeAnalysis(
             "filters", "a WHERE clause can drop rows of matching logs", output_columns=columns
         )
-    groups = False
-    if p.kw("group"):
-        p.take()
-        p.expect_kw("by")
-        p.column()
-        while p.peek() == ("op", ","):
-            p.take()
-            p.column()
-        groups = True
-    if p.kw("having"):
+    groups = _columns_after(c, "group", "by")
+    if c.at("KEYWORD", "having"):
         return PipeAnalysis(
             "filters",
             "a HAVING clause can drop groups of matching logs",
             output_columns=columns,
             groups=groups,
         )
-    if p.kw("order"):
-        p.take()
-        p.expect_kw("by")
-        while True:
-            p.column()
-            if p.kw("asc", "desc"):
-                p.take()
-            if p.peek() != ("op", ","):
-                break
-            p.take()
-    if p.kw("limit"):
-        p.take()
-        kind, text = p.take()
-        if kind != "num" or "." in text:
-            raise _Unknown("limit needs an integer")
-        if p.peek() == ("op", ","):
-            raise _Unknown("limit with an offset")
-        if int(text) == 0:
-            return PipeAnalysis("filters", "LIMIT 0 returns no rows", output_columns=columns, groups=groups)
-    if p.peek() == ("op", ";"):
-        p.take()
-    if p.peek()[0] != "eof":
-        raise _Unknown(f"unexpected {p.peek()[1]!r}")
+    _order_by(c)
+    if _limit(c) == 0:
+        return PipeAnalysis("filters", "LIMIT 0 returns no rows", output_columns=columns, groups=groups)
+    c.match("OP", ";")
+    if not c.at("EOF"):
+        raise c.error(f"unexpected {c.peek().text!r}")
+    return _classify(items, columns, groups)
 
-    aggregates = [(name, func, arg) for name, func, _, arg in items if func]
-    plain = [name for name, func, star, _ in items if not func]
-    count_cols = [(name, arg) for name, func, arg in aggregates if func == "count"]
-    count_column, count_argument = count_cols[0] if count_cols else (None, None)
+
+def _classify(items: list[_SelectItem], columns: tuple[str, ...], groups: bool) -> PipeAnalysis:
+    """What the rows of a statement that keeps every matching log say about the matches."""
+    aggregates = [item for item in items if item.function]
+    plain = [item for item in items if not item.function]
+    counts = [item for item in aggregates if item.function == "count"]
+    count_column, count_argument = (counts[0].name, counts[0].argument) if counts else (None, None)
     if groups:
-        if any(star for _, _, star, _ in items):
+        if any(item.star for item in items):
             raise _Unknown("select * with group by")
         return PipeAnalysis(
             "harmless",
@@ -246,20 +248,20 @@ def _analyze(sql: str) -> PipeAnalysis:
         )
     if aggregates and plain:
         raise _Unknown("aggregates mixed with plain columns without GROUP BY")
-    if aggregates:
-        if count_column is None:
-            raise _Unknown("aggregate without count(): its row does not tell whether logs matched")
-        what = (
-            f"number of matching logs where {count_argument} is not null"
-            if count_argument
-            else "number of matching logs"
-        )
-        return PipeAnalysis(
-            "count",
-            f"always one row; {count_column} = {what}",
-            count_column=count_column,
-            output_columns=columns,
-            always_row=True,
-            count_argument=count_argument,
-        )
-    return PipeAnalysis("harmless", "plain columns: one row per matching log", output_columns=columns)
+    if not aggregates:
+        return PipeAnalysis("harmless", "plain columns: one row per matching log", output_columns=columns)
+    if count_column is None:
+        raise _Unknown("aggregate without count(): its row does not tell whether logs matched")
+    what = (
+        f"number of matching logs where {count_argument} is not null"
+        if count_argument
+        else "number of matching logs"
+    )
+    return PipeAnalysis(
+        "count",
+        f"always one row; {count_column} = {what}",
+        count_column=count_column,
+        output_columns=columns,
+        always_row=True,
+        count_argument=count_argument,
+    )

@@ -33,6 +33,7 @@ from cis216.slsquery import ConditionError, condition_fires, minimum_count_to_fi
         (None, {}, True),
         ("cnt > 0.5", {"cnt": 1}, True),
         ("1e1 > cnt", {"cnt": 2}, True),
+        ("1e999 + cnt > 0", {"cnt": 1}, True),  # only the operator written is computed
     ],
 )
 def test_condition_fires(cond, row, expected) -> None:
@@ -59,6 +60,33 @@ def test_cannot_evaluate(cond, row) -> None:
 def test_parse_error_is_a_value_error() -> None:
     with pytest.raises(ConditionError):
         parse_condition("(cnt > 0")
+
+
+def test_parse_error_says_where() -> None:
+    with pytest.raises(ConditionError) as info:
+        parse_condition("cnt > 0 )")
+    assert (str(info.value), info.value.position) == ("unexpected ')'", 8)
+
+
+def test_fifty_levels_of_parentheses_parse() -> None:
+    assert condition_fires("(" * 50 + "cnt > 0" + ")" * 50, {"cnt": 1}) is True
+
+
+@pytest.mark.parametrize(
+    "cond",
+    [
+        "(" * 51 + "cnt" + ")" * 51,
+        "(" * 1000 + "cnt" + ")" * 1000,  # a RecursionError before the limit
+        "!" * 1000 + "cnt",
+        "-" * 1000 + "cnt",
+        "contains(" * 100 + "cnt" + ", 'a')" * 100,
+    ],
+)
+def test_nesting_deeper_than_fifty_levels_cannot_be_evaluated(cond: str) -> None:
+    with pytest.raises(ConditionError, match="nested too deeply"):
+        parse_condition(cond)
+    assert condition_fires(cond, {"cnt": 1}) is None
+    assert minimum_count_to_fire(cond, "cnt") is None
 
 
 @pytest.mark.parametrize(

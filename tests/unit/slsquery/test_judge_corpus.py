@@ -363,3 +363,67 @@ def test_landing_zone_template_pipe() -> None:
     j = judge_query(LANDING_ZONE_TEMPLATE)
     assert j.pipe.kind == "harmless" and j.pipe.groups and j.pipe.count_column == "cnt"
     assert j.pipe.output_columns == ("account_id", "service_name", "source_ip", "cnt")
+
+
+def test_deep_nesting_is_unverifiable_not_a_crash() -> None:
+    j = judge_query("(" * 300 + GOOD_SEARCH + ")" * 300 + " | select count(1) as cnt")
+    assert j.verdict == "unverifiable"
+    assert j.syntax_error == "nested too deeply (at character 100)"
+
+
+# Narrowing on a context field whose value only happens to equal the sample event's: a real
+# unauthorized call in another region, a write call, another service or caller is missed.
+@pytest.mark.parametrize(
+    "narrowing",
+    [
+        "event.acsRegion: cn-hangzhou",
+        "event.eventRW: Read",
+        "event.sourceIpAddress: 203.0.113.7",
+        "event.userIdentity.accountId: 1234567890123456",
+        "event.eventTime: 2026*",
+        "event.userAgent: AlibabaCloud*",
+        "(event.userIdentity.type: ram-user or event.userIdentity.type: unknown)",
+        "not event.acsRegion: eu-central-1",
+    ],
+)
+def test_narrowing_on_the_sample_context_is_incomplete(narrowing: str) -> None:
+    j = judge_query(f"event.eventType: ApiCall and {narrowing} and ({ors(ALL)}) | select count(1) as cnt")
+    assert j.verdict == "incomplete"
+    assert "NoPermission" in j.missed_codes and j.missed_in_context
+    assert "only in some contexts" in j.detail
+
+
+@pytest.mark.parametrize(
+    "harmless",
+    [
+        "__topic__: actiontrail_audit_event",
+        "not event.userIdentity.userName: security-scanner",
+        "event.errorCode: *",
+        "event.eventName: *",
+    ],
+)
+def test_harmless_narrowing_stays_complete(harmless: str) -> None:
+    j = judge_query(f"event.eventType: ApiCall and {harmless} and ({ors(ALL)}) | select count(1) as cnt")
+    assert j.verdict == "complete" and j.missed_in_context == []
+
+
+def test_count_of_a_column_counts_only_logs_that_have_it() -> None:
+    # InvalidAccessKeyId calls have no userName: count(userName) is 0 for them, `cnt > 0` never holds.
+    pipe = 'select count("event.userIdentity.userName") as cnt'
+    j = judge_query(f"{GOOD_SEARCH} | {pipe}")
+    assert j.verdict == "incomplete"
+    assert j.missed_codes == ["InvalidAccessKeyId", "InvalidAccessKeyId.*"]
+    assert "not null" in j.detail
+
+
+@pytest.mark.parametrize(
+    "pipe",
+    [
+        "select count(1) as cnt",
+        "select count(*) as cnt",
+        'select count("event.errorCode") as cnt',
+        'select count(distinct "event.eventId") as cnt',
+    ],
+)
+def test_count_of_every_log_or_of_an_always_present_column_is_complete(pipe: str) -> None:
+    assert judge_query(f"{GOOD_SEARCH} | {pipe}").verdict == "complete"

@@ -151,3 +151,31 @@ def test_syntax_error_position() -> None:
 
 def test_thirty_conditions_are_allowed() -> None:
     parse_statement(" or ".join(f"k{i}: v" for i in range(30)))
+
+
+def test_a_hundred_levels_of_parentheses_parse() -> None:
+    assert p("(" * 100 + "a" + ")" * 100) == T(None, "a")
+
+
+@pytest.mark.parametrize(
+    ("text", "not_scope", "position"),
+    [
+        ("(" * 101 + "a" + ")" * 101, "and", 100),
+        ("(" * 1000 + "a" + ")" * 1000, "and", 100),  # a RecursionError before the limit
+        ("not " * 1000 + "a", "primary", 400),
+    ],
+)
+def test_nesting_deeper_than_a_hundred_levels_is_a_syntax_error(
+    text: str, not_scope: str, position: int
+) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_statement(text, not_scope=not_scope)
+    assert (info.value.message, info.value.position) == ("nested too deeply", position)
+
+
+def test_a_long_and_not_chain_is_not_nesting() -> None:
+    # `a and not b and not b ...` reads as nested negations but is written flat: it is refused
+    # for its number of conditions, not for its depth (nor with a RecursionError).
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_statement(" and ".join(["a"] + ["not b"] * 1000))
+    assert info.value.message == "1001 search conditions; SLS allows at most 30"

@@ -88,3 +88,17 @@ def test_filters(text: str) -> None:
 )
 def test_unknown(text: str) -> None:
     assert analyze_pipe(text).kind == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "argument"),
+    [
+        ('select count("event.userIdentity.userName") as cnt', "event.userIdentity.userName"),
+        ('select count(distinct "event.eventId") as cnt', "event.eventId"),
+        ("select count(1) as cnt", None),
+        ("select count(*) as cnt", None),
+    ],
+)
+def test_count_of_a_column_names_the_column_counted(text: str, argument: str | None) -> None:
+    # count(col) counts only the logs where col is not null; count(1) / count(*) count every log.
+    assert analyze_pipe(text).count_argument == argument
