@@ -84,4 +84,10 @@ def test_recorded_errors_become_error_findings(error, resource, reason):
         "scan",
         ["SCAN_ERROR"],
     )
-    assert found.evidence["api"] == error["api"] and found.evidence["code"] == error["code"]
+    assert found.evidence.model_dump() == {
+        "api": error["api"],
+        "code": error["code"],
+        "message": error.get("message", ""),
+        "project": error.get("project"),
+        "logstore": error.get("logstore"),
+    }

@@ -17,7 +17,7 @@ def by_scope(findings, scope):
 def test_sample_account_is_ok_through_its_template_alert_and_reports_the_failed_listing():
     findings = evaluate(load_inventory(SAMPLES / "sample-account.json"), "strict")
     (account,) = by_scope(findings, "account")
-    assert account.status == "ok" and account.evidence["alert"]["alert"] == "cis_at_unauth_apicall"
+    assert account.status == "ok" and account.evidence.alert.alert == "cis_at_unauth_apicall"
     trails = {f.resource.rsplit("/", 1)[1]: f for f in by_scope(findings, "trail")}
     assert trails["org-audit-trail"].status == "ok"
     others = {name: f.status for name, f in trails.items() if name != "org-audit-trail"}
@@ -38,7 +38,7 @@ def test_cis_text_account_alarms_where_powerpipe_says_ok():
     (trail,) = by_scope(strict, "trail")
     assert trail.reason_codes == ["ALERT_QUERY_INCOMPLETE", "ALERT_WINDOW_GAP"]
     assert trail.advisories == ["ALERT_THRESHOLD_HIGH"]
-    assert trail.evidence["alert"]["suggested_query"].startswith("event.eventType: ApiCall")
+    assert trail.evidence.alert.suggested_query.startswith("event.eventType: ApiCall")
     powerpipe = evaluate(inventory, "powerpipe")
     assert [f.status for f in powerpipe] == ["ok", "ok"]  # one row per listing region
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ...inventory import Inventory, Trail
 from ...settings import Settings
-from . import codes as C
+from . import codes
 
 LOG_AUDIT_LOGSTORE = "actiontrail_log"
 LOG_AUDIT_PROJECT = re.compile(r"^slsaudit-center-(?P<account>[0-9]+)-(?P<region>[a-z0-9-]+)$")
@@ -22,7 +23,7 @@ ARN_ACCOUNT = re.compile(r"acs:log:[^:]*:([^:]+):")
 class Feed:
     """A logstore that receives ActionTrail events."""
 
-    kind: str  # 'trail' | 'log_audit'
+    kind: Literal["trail", "log_audit"]
     name: str  # the trail's name, or the Log Audit project
     project: str
     region: str
@@ -36,7 +37,7 @@ class Feed:
         return not self.gaps
 
     @property
-    def counts(self) -> bool:
+    def can_cover_account(self) -> bool:
         """Can an effective alert on this feed alone make the account ok?"""
         return self.complete and self.accepted and self.other_account is None
 
@@ -89,16 +90,16 @@ def find_trails(inventory: Inventory) -> list[TrailView]:
 def _classify(view: TrailView, account_id: str) -> None:
     trail = view.trail
     if (trail.status or "").strip().lower() != "enable":
-        view.problems.append(C.TRAIL_NOT_ENABLED)
+        view.problems.append(codes.TRAIL_NOT_ENABLED)
     if not trail.sls_project or not trail.sls_region:
-        view.problems.append(C.TRAIL_NOT_DELIVERING_TO_SLS)
+        view.problems.append(codes.TRAIL_NOT_DELIVERING_TO_SLS)
     if view.problems:
         return
     gaps = []
     if (trail.trail_region or "").strip().lower() != "all":
-        gaps.append(C.TRAIL_NOT_ALL_REGIONS)
+        gaps.append(codes.TRAIL_NOT_ALL_REGIONS)
     if (trail.event_rw or "").strip().lower() != "all":
-        gaps.append(C.TRAIL_NOT_ALL_EVENTS)
+        gaps.append(codes.TRAIL_NOT_ALL_EVENTS)
     arn_account = ARN_ACCOUNT.search(trail.sls_project_arn or "")
     other = arn_account.group(1) if arn_account and arn_account.group(1) != account_id else None
     view.feed = Feed(

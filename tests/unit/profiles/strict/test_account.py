@@ -105,7 +105,7 @@ def test_shadow_copies_are_one_trail():
     doc = snapshot(regions={"cn-shanghai": shadow, "cn-beijing": shadow})
     trails = [f for f in run(doc) if f.scope == "trail"]
     assert len(trails) == 1
-    assert sorted(trails[0].evidence["listed_in"]) == ["cn-beijing", "cn-hangzhou", "cn-shanghai"]
+    assert sorted(trails[0].evidence.listed_in) == ["cn-beijing", "cn-hangzhou", "cn-shanghai"]
 
 
 def test_trail_delivering_to_another_region():
@@ -167,7 +167,7 @@ def test_sample_snapshot():
     findings = evaluate(load_inventory(SAMPLE))  # the default profile is strict
     found = account(findings)
     assert (found.status, found.reason_codes) == ("ok", [])
-    assert found.evidence["alert"]["alert"] == "cis_at_unauth_apicall"
+    assert found.evidence.alert.alert == "cis_at_unauth_apicall"
     by_trail = {f.resource.rsplit("/", 1)[1]: f.status for f in findings if f.scope == "trail"}
     assert by_trail == {
         "org-audit-trail": "ok",

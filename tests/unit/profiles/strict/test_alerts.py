@@ -383,7 +383,7 @@ def test_alert_in_another_project_binds_by_explicit_project():
     doc = snapshot(alerts=[], projects={"ops": {"alerts": [alert(project="audit")]}})
     found = account(run(doc))
     assert found.status == "ok"
-    assert found.evidence["alert"]["project"] == "ops"
+    assert found.evidence.alert.project == "ops"
 
 
 def test_alert_in_another_project_defaults_to_its_own_project():
@@ -419,11 +419,11 @@ def test_log_audit_project_of_another_account_is_not_a_feed():
 
 
 def test_evidence_of_effective_alert():
-    evidence = account(run(snapshot())).evidence["alert"]
-    assert evidence["notification"] == {"actionPolicyId": "sls.app.actiontrail.builtin"}
-    assert evidence["window"]["window_seconds"] == 900 and evidence["window"]["interval_seconds"] == 900
-    assert evidence["trigger"]["min_count_to_fire"] == 1
-    assert evidence["query_verdict"] == "complete"
+    evidence = account(run(snapshot())).evidence.alert
+    assert evidence.notification.model_dump() == {"actionPolicyId": "sls.app.actiontrail.builtin"}
+    assert evidence.window.window_seconds == 900 and evidence.window.interval_seconds == 900
+    assert evidence.trigger.min_count_to_fire == 1
+    assert evidence.query_verdict == "complete"
 
 
 def test_log_audit_query_filtering_on_its_topic_is_judged_with_log_audit_events():
