@@ -23,9 +23,17 @@ def test_sample_account_is_ok_through_its_template_alert_and_reports_the_failed_
     others = {name: f.status for name, f in trails.items() if name != "org-audit-trail"}
     covered = ["sh-write-trail", "legacy-oss-trail", "stopped-trail-sg", "fresh-trail"]
     assert others == dict.fromkeys(covered, "skip")
-    assert "ALERT_QUERY_INCOMPLETE" in trails["sh-write-trail"].advisories
+    assert trails["sh-write-trail"].advisories == [
+        "TRAIL_NOT_ALL_REGIONS",
+        "TRAIL_NOT_ALL_EVENTS",
+        "ALERT_QUERY_INCOMPLETE",
+        "COVERED_BY_OTHER_FEED",
+    ]
     (scan_error,) = by_scope(findings, "scan")
-    assert scan_error.status == "error" and "sg-data-platform" in scan_error.resource
+    assert (scan_error.status, scan_error.resource) == (
+        "error",
+        "acs:log:ap-southeast-1:1234567890123456:project/sg-data-platform",
+    )
 
 
 def test_cis_text_account_alarms_where_powerpipe_says_ok():

@@ -186,12 +186,12 @@ def test_cis_text_names_missing_codes_and_shows_correction():
 
 def test_match_everything_is_ok_with_advisory():
     found = account(run(snapshot(alerts=[alert(query="*" + COUNT)])))
-    assert found.status == "ok" and "ALERT_QUERY_BROAD" in found.advisories
+    assert (found.status, found.advisories) == ("ok", ["ALERT_QUERY_BROAD"])
 
 
 def test_unverifiable_is_info_never_a_guess():
     found = account(run(snapshot(alerts=[alert(query=TEMPLATE_QUERY + " where cnt > 0")])))
-    assert found.status == "info"
+    assert (found.status, found.reason_codes) == ("info", ["ALERT_QUERY_UNVERIFIABLE"])
     assert "cannot be verified" in found.reason
 
 
