@@ -15,6 +15,7 @@ from cis216.profiles.strict.issues import (
     Disabled,
     EntryNotDecisive,
     FromTemplate,
+    Issue,
     Muted,
     NeverFires,
     NoNotification,
@@ -39,105 +40,109 @@ EFFECTIVE = (
 MISSING = f"no alert watches {MAIN}; create one from Alibaba's template {TEMPLATE} on it"
 
 
-@pytest.mark.parametrize(
-    ("issue", "text"),
-    [
-        (Disabled(state="DISABLED"), "is disabled (DISABLED); enable it"),
-        (StatusUnknown(), "reports neither status nor state, so whether it runs is unknown"),
-        (
-            Muted(until=datetime(2030, 1, 1, tzinfo=UTC), evaluated_at=datetime(2026, 11, 29, 2, tzinfo=UTC)),
-            "is muted until 2030-01-01T00:00:00+00:00 (evaluated at 2026-11-29T02:00:00+00:00); unmute it",
+# (issue, its exact sentence): every kind of issue, and both forms of those that have two
+GOLDEN = [
+    (Disabled(state="DISABLED"), "is disabled (DISABLED); enable it"),
+    (StatusUnknown(), "reports neither status nor state, so whether it runs is unknown"),
+    (
+        Muted(until=datetime(2030, 1, 1, tzinfo=UTC), evaluated_at=datetime(2026, 11, 29, 2, tzinfo=UTC)),
+        "is muted until 2030-01-01T00:00:00+00:00 (evaluated at 2026-11-29T02:00:00+00:00); unmute it",
+    ),
+    (
+        EntryNotDecisive(entries=2, joins=("no_join",), ignored_under_no_merge=True),
+        "has 2 query entries and under No Merge only queryList[0] reaches the trigger, so this entry's rows "
+        "are ignored; make the feed's query the first entry with No Merge, or give it an alert of its own",
+    ),
+    (
+        EntryNotDecisive(entries=3, joins=(), ignored_under_no_merge=False),
+        "has 3 query entries and its results are combined by no stated set operation, so whether this "
+        "entry's rows reach the trigger cannot be proven; make the feed's query the first entry with No "
+        "Merge, or give it an alert of its own",
+    ),
+    (
+        QueryIncomplete(
+            missed_codes=("Forbidden.*",),
+            missed_events=("Forbidden.RAM",),
+            index_source="SLS defaults",
+            literal_wildcards=('event.errorCode: "Forbidden.*"',),
         ),
-        (
-            EntryNotDecisive(entries=2, joins=("no_join",), ignored_under_no_merge=True),
-            "has 2 query entries and under No Merge only queryList[0] reaches the trigger, so this entry's rows "
-            "are ignored; make the feed's query the first entry with No Merge, or give it an alert of its own",
+        "would not alert on Forbidden.* (e.g. Forbidden.RAM), judged with SLS defaults; inside double "
+        'quotes * is a literal character, so event.errorCode: "Forbidden.*" matches no real code; replace '
+        "it with the corrected query in evidence.suggested_query (values unquoted, so X.* is a wildcard)",
+    ),
+    (
+        QueryIncomplete(
+            missed_codes=("A", "B"), missed_events=(), index_source="logstore index", literal_wildcards=()
         ),
-        (
-            EntryNotDecisive(entries=3, joins=(), ignored_under_no_merge=False),
-            "has 3 query entries and its results are combined by no stated set operation, so whether this "
-            "entry's rows reach the trigger cannot be proven; make the feed's query the first entry with No "
-            "Merge, or give it an alert of its own",
-        ),
-        (
-            QueryIncomplete(
-                missed_codes=("Forbidden.*",),
-                missed_events=("Forbidden.RAM",),
-                index_source="SLS defaults",
-                literal_wildcards=('event.errorCode: "Forbidden.*"',),
-            ),
-            "would not alert on Forbidden.* (e.g. Forbidden.RAM), judged with SLS defaults; inside double "
-            'quotes * is a literal character, so event.errorCode: "Forbidden.*" matches no real code; replace '
-            "it with the corrected query in evidence.suggested_query (values unquoted, so X.* is a wildcard)",
-        ),
-        (
-            QueryIncomplete(
-                missed_codes=("A", "B"), missed_events=(), index_source="logstore index", literal_wildcards=()
-            ),
-            "would not alert on A, B (e.g. their codes), judged with logstore index; replace it with the "
-            "corrected query in evidence.suggested_query (values unquoted, so X.* is a wildcard)",
-        ),
-        (
-            QueryUnverifiable(detail="where after |"),
-            "cannot be verified: where after |; remove what cannot be proven to keep every event, or use the "
-            "query in evidence.suggested_query",
-        ),
-        (
-            FromTemplate(identity="actiontrail template"),
-            "is Alibaba's actiontrail template: its query is taken from the template",
-        ),
-        (
-            TemplateQueryUnreadable(identity="log audit built-in", detail="syntax"),
-            "is Alibaba's log audit built-in; its query could not be read (syntax), so it is accepted by "
-            "template identity",
-        ),
-        (QueryBroad(), "also matches successful calls: it will fire, but noisily"),
-        (
-            NeverFires(conditions=("cnt < 0", "__count__ > 1")),
-            "has no trigger condition the query's result can meet (cnt < 0; __count__ > 1); use cnt > 0",
-        ),
-        (
-            ConditionUnverifiable(reasons=("default: x", "conditionConfiguration: y")),
-            "has a trigger that cannot be evaluated: default: x; conditionConfiguration: y",
-        ),
-        (
-            CountThresholdHigh(min_count=6, limit=1),
-            "fires only after 6 unauthorized calls in one window (maximum threshold setting: 1); single calls "
-            "go unnoticed",
-        ),
-        (
-            ConditionGaps(min_count=1, stops_at=2),
-            "fires on 1 unauthorized call(s) in a window but not on 2: a burst of calls goes unnoticed; use "
-            "cnt > 0",
-        ),
-        (
-            AlwaysFires(),
-            "fires on every run even when no unauthorized call happened (its count query always returns a "
-            "row, and the condition holds for 0); such noise gets muted: use cnt > 0",
-        ),
-        (
-            ConsecutiveThresholdHigh(consecutive=3, limit=1),
-            "fires only after 3 consecutive triggering evaluations (threshold), more than 1",
-        ),
-        (
-            ScheduleUnreadable(why="no schedule"),
-            "has a schedule or window that cannot be read (no schedule), so gaps between runs cannot be ruled out",
-        ),
-        (
-            WindowGap(schedule="every 15m", window="-5m..now", window_seconds=300, interval_seconds=900),
-            "runs every 15m but each run looks back only -5m..now (300s < 900s): calls in between are never "
-            "evaluated; make the window at least the interval",
-        ),
-        (
-            NoNotification(),
-            "notifies nobody (no action policy, alert policy or legacy notification); set "
-            "policyConfiguration.actionPolicyId",
-        ),
-    ],
-    ids=lambda value: type(value).__name__ if not isinstance(value, str) else "",
-)
+        "would not alert on A, B (e.g. their codes), judged with logstore index; replace it with the "
+        "corrected query in evidence.suggested_query (values unquoted, so X.* is a wildcard)",
+    ),
+    (
+        QueryUnverifiable(detail="where after |"),
+        "cannot be verified: where after |; remove what cannot be proven to keep every event, or use the "
+        "query in evidence.suggested_query",
+    ),
+    (
+        FromTemplate(identity="actiontrail template"),
+        "is Alibaba's actiontrail template: its query is taken from the template",
+    ),
+    (
+        TemplateQueryUnreadable(identity="log audit built-in", detail="syntax"),
+        "is Alibaba's log audit built-in; its query could not be read (syntax), so it is accepted by "
+        "template identity",
+    ),
+    (QueryBroad(), "also matches successful calls: it will fire, but noisily"),
+    (
+        NeverFires(conditions=("cnt < 0", "__count__ > 1")),
+        "has no trigger condition the query's result can meet (cnt < 0; __count__ > 1); use cnt > 0",
+    ),
+    (
+        ConditionUnverifiable(reasons=("default: x", "conditionConfiguration: y")),
+        "has a trigger that cannot be evaluated: default: x; conditionConfiguration: y",
+    ),
+    (
+        CountThresholdHigh(min_count=6, limit=1),
+        "fires only after 6 unauthorized calls in one window (maximum threshold setting: 1); single calls "
+        "go unnoticed",
+    ),
+    (
+        ConditionGaps(min_count=1, stops_at=2),
+        "fires on 1 unauthorized call(s) in a window but not on 2: a burst of calls goes unnoticed; use "
+        "cnt > 0",
+    ),
+    (
+        AlwaysFires(),
+        "fires on every run even when no unauthorized call happened (its count query always returns a "
+        "row, and the condition holds for 0); such noise gets muted: use cnt > 0",
+    ),
+    (
+        ConsecutiveThresholdHigh(consecutive=3, limit=1),
+        "fires only after 3 consecutive triggering evaluations (threshold), more than 1",
+    ),
+    (
+        ScheduleUnreadable(why="no schedule"),
+        "has a schedule or window that cannot be read (no schedule), so gaps between runs cannot be ruled out",
+    ),
+    (
+        WindowGap(schedule="every 15m", window="-5m..now", window_seconds=300, interval_seconds=900),
+        "runs every 15m but each run looks back only -5m..now (300s < 900s): calls in between are never "
+        "evaluated; make the window at least the interval",
+    ),
+    (
+        NoNotification(),
+        "notifies nobody (no action policy, alert policy or legacy notification); set "
+        "policyConfiguration.actionPolicyId",
+    ),
+]
+
+
+@pytest.mark.parametrize(("issue", "text"), [pytest.param(i, t, id=type(i).__name__) for i, t in GOLDEN])
 def test_issue_text(issue, text):
     assert issue_text(issue) == text
+
+
+def test_every_kind_of_issue_has_golden_words():
+    assert {type(issue) for issue, _ in GOLDEN} == set(Issue.__subclasses__())
 
 
 def test_account_covered():
