@@ -94,7 +94,7 @@ class Finding(BaseModel):
 
 
 def count_by_status(findings: list[Finding]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUS_ORDER, 0)
+    counts: dict[str, int] = dict.fromkeys(STATUS_ORDER, 0)
     for finding in findings:
         counts[finding.status] += 1
     return counts

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...findings import AccountEvidence, CoveredByEvidence, HidingErrorEvidence, TrailEvidence
 from ..scan_errors import FailedCall
 from .decide import AccountDecision, TrailDecision
 
 
 def account_evidence(decision: AccountDecision) -> AccountEvidence:
-    fields: dict = {
+    fields: dict[str, Any] = {
         "trails": [t.trail.name for t in decision.trails],
         "feeds": [r.evidence for r in decision.feeds],
         "log_audit_not_accepted": [f.project for f in decision.unaccepted],
@@ -24,7 +26,7 @@ def account_evidence(decision: AccountDecision) -> AccountEvidence:
 def trail_evidence(decision: TrailDecision) -> TrailEvidence:
     view, result = decision.view, decision.result
     trail = view.trail
-    fields: dict = {
+    fields: dict[str, Any] = {
         "trail": trail.name,
         "home_region": view.home_region,
         "listed_in": list(view.listed_in),

@@ -105,7 +105,7 @@ def _one(where: str, condition: str, count_condition: str, pipe: PipeAnalysis) -
 
 
 # Counts checked above the fewest that fire: every count up to 1000, then larger bursts.
-_BURSTS = (*range(1, 1001), 2000, 5000, 10**4, 10**5, 10**6)
+_BURSTS: tuple[int, ...] = (*range(1, 1001), 2000, 5000, 10**4, 10**5, 10**6)
 
 
 def _fires_at(condition: str, count_condition: str, column: str | None, groups: bool, n: int) -> bool | None:
