@@ -80,7 +80,7 @@ def finding_contents(finding: Finding, finding_id: str, scan_id: str, evaluated_
         ("account_id", finding.account_id or ""),
         ("region", finding.region or ""),
         ("evaluated_at", evaluated_at),
-        ("evidence", _bounded(_json(finding.evidence), "evidence")),
+        ("evidence", _bounded(_json(finding.evidence.model_dump(mode="json")), "evidence")),
         ("advisories", _bounded(_json(list(finding.advisories)), "advisories")),
     ]
     return fields

@@ -14,12 +14,18 @@ from cis216.adapters.writer import (
     finding_contents,
     summary_contents,
 )
-from cis216.findings import Finding
+from cis216.findings import Finding, ScanErrorEvidence
 from cis216.shell.plan import Trigger
 from cis216.shell.report import ApiCalls, ScanSummary, Written
 from tests.functional.adapters.support import ACCOUNT
 
 REGION, PROJECT, LOGSTORE = "cn-hangzhou", "cis216-findings", "findings"
+
+
+def evidence_of(message: str) -> ScanErrorEvidence:
+    return ScanErrorEvidence(
+        api="ListAlerts", code="Unauthorized", message=message, project=None, logstore=None
+    )
 
 
 def finding(n: int = 0, evidence=None) -> Finding:
@@ -33,7 +39,7 @@ def finding(n: int = 0, evidence=None) -> Finding:
         scope="trail",
         reason_codes=["NO_ALERT", "X"],
         advisories=["A1"],
-        evidence=evidence or {"n": n},
+        evidence=evidence or evidence_of(str(n)),
     )
 
 
@@ -41,7 +47,13 @@ def test_contents_are_flat_strings():
     contents = dict(finding_contents(finding(1), "fid", "sid", "2026-11-29T02:00:00Z"))
     assert all(isinstance(v, str) for v in contents.values())
     assert contents["reason_codes"] == "NO_ALERT,X"
-    assert json.loads(contents["evidence"]) == {"n": 1}
+    assert json.loads(contents["evidence"]) == {
+        "api": "ListAlerts",
+        "code": "Unauthorized",
+        "message": "1",
+        "project": None,
+        "logstore": None,
+    }
     assert json.loads(contents["advisories"]) == ["A1"]
     assert contents["control"] == "cis_v200_2_16" and contents["record"] == "finding"
     for key in (
@@ -102,7 +114,7 @@ def test_summary_without_a_verdict_has_an_empty_status():
 
 
 def test_huge_evidence_is_replaced_by_a_digest():
-    contents = dict(finding_contents(finding(evidence={"blob": "x" * 2_000_000}), "f", "s", "t"))
+    contents = dict(finding_contents(finding(evidence=evidence_of("x" * 2_000_000)), "f", "s", "t"))
     assert json.loads(contents["evidence"])["truncated"] is True
 
 
@@ -165,7 +177,7 @@ def test_batches_fit_the_service_limits_for_real(emulated_cloud, creds):
     caller = Caller(RetryPolicy(max_attempts=1), call_timeout=5)
     writer = FindingsWriter(SlsAdapter(creds, "s"), caller, REGION, PROJECT, LOGSTORE, "s")
     big = [
-        finding_contents(finding(n, evidence={"blob": "x" * 400_000}), f"b{n}", "scan", "t")
+        finding_contents(finding(n, evidence=evidence_of("x" * 400_000)), f"b{n}", "scan", "t")
         for n in range(30)
     ]
     many = [finding_contents(finding(n), f"m{n}", "scan", "t") for n in range(5000)]

@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from cis216.core import PROFILES, UnknownProfile, evaluate
-from cis216.findings import CONTROL
+from cis216.findings import CONTROL, count_by_status
 from cis216.inventory import parse_inventory
 from tests.unit.profiles.core_builders import ACCOUNT, alert, inventory, region, trail
 
@@ -42,13 +42,20 @@ def test_evaluation_is_pure_and_repeatable():
 
 
 def test_sample_has_ok_and_alarm_rows():
-    statuses = {f.status for f in evaluate(_sample(), "powerpipe")}
-    assert {"ok", "alarm"} <= statuses
+    statuses = [f.status for f in evaluate(_sample(), "powerpipe")]
+    assert statuses == ["ok", "alarm", "ok", "ok", "alarm", "ok", "alarm", "ok", "error"]
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_every_profile_runs_on_the_sample(profile):
-    assert evaluate(_sample(), profile)
+@pytest.mark.parametrize(
+    ("profile", "counts"),
+    [
+        ("strict", {"error": 1, "alarm": 0, "info": 0, "skip": 4, "ok": 2}),
+        ("powerpipe", {"error": 1, "alarm": 3, "info": 0, "skip": 0, "ok": 5}),
+    ],
+)
+def test_every_profile_runs_on_the_sample(profile, counts):
+    assert count_by_status(evaluate(_sample(), profile)) == counts
+    assert set(PROFILES) == {"strict", "powerpipe"}
 
 
 @pytest.mark.parametrize(
@@ -84,4 +91,10 @@ def test_recorded_errors_become_error_findings(error, resource, reason):
         "scan",
         ["SCAN_ERROR"],
     )
-    assert found.evidence["api"] == error["api"] and found.evidence["code"] == error["code"]
+    assert found.evidence.model_dump() == {
+        "api": error["api"],
+        "code": error["code"],
+        "message": error.get("message", ""),
+        "project": error.get("project"),
+        "logstore": error.get("logstore"),
+    }

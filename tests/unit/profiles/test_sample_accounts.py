@@ -17,15 +17,23 @@ def by_scope(findings, scope):
 def test_sample_account_is_ok_through_its_template_alert_and_reports_the_failed_listing():
     findings = evaluate(load_inventory(SAMPLES / "sample-account.json"), "strict")
     (account,) = by_scope(findings, "account")
-    assert account.status == "ok" and account.evidence["alert"]["alert"] == "cis_at_unauth_apicall"
+    assert account.status == "ok" and account.evidence.alert.alert == "cis_at_unauth_apicall"
     trails = {f.resource.rsplit("/", 1)[1]: f for f in by_scope(findings, "trail")}
     assert trails["org-audit-trail"].status == "ok"
     others = {name: f.status for name, f in trails.items() if name != "org-audit-trail"}
     covered = ["sh-write-trail", "legacy-oss-trail", "stopped-trail-sg", "fresh-trail"]
     assert others == dict.fromkeys(covered, "skip")
-    assert "ALERT_QUERY_INCOMPLETE" in trails["sh-write-trail"].advisories
+    assert trails["sh-write-trail"].advisories == [
+        "TRAIL_NOT_ALL_REGIONS",
+        "TRAIL_NOT_ALL_EVENTS",
+        "ALERT_QUERY_INCOMPLETE",
+        "COVERED_BY_OTHER_FEED",
+    ]
     (scan_error,) = by_scope(findings, "scan")
-    assert scan_error.status == "error" and "sg-data-platform" in scan_error.resource
+    assert (scan_error.status, scan_error.resource) == (
+        "error",
+        "acs:log:ap-southeast-1:1234567890123456:project/sg-data-platform",
+    )
 
 
 def test_cis_text_account_alarms_where_powerpipe_says_ok():
@@ -38,7 +46,7 @@ def test_cis_text_account_alarms_where_powerpipe_says_ok():
     (trail,) = by_scope(strict, "trail")
     assert trail.reason_codes == ["ALERT_QUERY_INCOMPLETE", "ALERT_WINDOW_GAP"]
     assert trail.advisories == ["ALERT_THRESHOLD_HIGH"]
-    assert trail.evidence["alert"]["suggested_query"].startswith("event.eventType: ApiCall")
+    assert trail.evidence.alert.suggested_query.startswith("event.eventType: ApiCall")
     powerpipe = evaluate(inventory, "powerpipe")
     assert [f.status for f in powerpipe] == ["ok", "ok"]  # one row per listing region
 

@@ -1,9 +1,11 @@
 """The `strict` profile: will someone be alerted when an unauthorized API call happens?
 
 Pipeline: trails and Log Audit -> feeds (feeds.py); alert query entries -> feeds (binding.py);
-each bound alert judged on checks 1-6 of issue 3 (alerts.py, with slsquery for the query);
-then one account finding and one finding per trail (verdict.py), plus one `error` finding per
-failed API call of the scan. Pure: no clock (settings.now or the snapshot's collected_at).
+each bound alert judged on checks 1-6 of issue 3 (alerts.py, with slsquery for the query), each
+feed on its best alert (feedresult.py); then decisions for the account and every trail
+(decide.py), worded (wording.py) and recorded as evidence (evidence.py) in one account finding
+and one finding per trail, plus one `error` finding per failed API call of the scan.
+Pure: no clock (settings.now or the snapshot's collected_at).
 """
 
 from __future__ import annotations
@@ -11,23 +13,60 @@ from __future__ import annotations
 from ...findings import Finding
 from ...inventory import Inventory
 from ...settings import Settings
-from ..errors import error_findings
-from .alerts import Context
+from ..scan_errors import error_findings, failed_calls
+from .decide import AccountDecision, Decisions, TrailDecision, decide
+from .evaluation import Evaluation
+from .evidence import account_evidence, trail_evidence
 from .feedresult import judge_feeds
 from .feeds import find_log_audit_feeds, find_trails
-from .verdict import PROFILE, account_finding, trail_finding
+from .wording import account_reason, trail_reason
+
+PROFILE = "strict"
 
 
-def evaluate(inventory: Inventory, settings: Settings) -> list[Finding]:
-    ctx = Context(settings=settings, inventory=inventory)
+def decisions(inventory: Inventory, settings: Settings) -> Decisions:
+    """The account's and every trail's verdict, as data."""
     trails = find_trails(inventory)
     audit = find_log_audit_feeds(inventory, settings)
     feeds = [t.feed for t in trails if t.feed is not None] + [f for f in audit if f.accepted]
-    results = judge_feeds(feeds, inventory, ctx)
-    by_feed = {id(r.feed): r for r in results}
-    covering = sorted((r for r in results if r.feed.counts and r.covered), key=lambda r: r.rank())
-    findings = [account_finding(inventory, trails, results, [f for f in audit if not f.accepted])]
-    for view in trails:
-        result = by_feed.get(id(view.feed)) if view.feed is not None else None
-        findings.append(trail_finding(inventory, view, result, covering[0] if covering else None, results))
+    results = judge_feeds(feeds, inventory, Evaluation(settings=settings, inventory=inventory))
+    unaccepted = [f for f in audit if not f.accepted]
+    return decide(trails, results, unaccepted, failed_calls(inventory))
+
+
+def evaluate(inventory: Inventory, settings: Settings) -> list[Finding]:
+    decided = decisions(inventory, settings)
+    findings = [account_finding(inventory, decided.account)]
+    findings += [trail_finding(inventory, trail) for trail in decided.trails]
     return findings + error_findings(inventory, PROFILE)
+
+
+def account_finding(inventory: Inventory, decision: AccountDecision) -> Finding:
+    return Finding(
+        resource=f"acs:actiontrail::{inventory.account_id}:*",
+        status=decision.status,
+        reason=account_reason(decision, inventory.account_id),
+        account_id=inventory.account_id,
+        region=None,
+        profile=PROFILE,
+        scope="account",
+        reason_codes=list(decision.codes),
+        advisories=list(decision.advisories),
+        evidence=account_evidence(decision),
+    )
+
+
+def trail_finding(inventory: Inventory, decision: TrailDecision) -> Finding:
+    home, name = decision.view.home_region, decision.view.trail.name
+    return Finding(
+        resource=f"acs:actiontrail:{home}:{inventory.account_id}:actiontrail/{name}",
+        status=decision.status,
+        reason=trail_reason(decision),
+        account_id=inventory.account_id,
+        region=home,
+        profile=PROFILE,
+        scope="trail",
+        reason_codes=list(decision.codes),
+        advisories=list(decision.advisories),
+        evidence=trail_evidence(decision),
+    )

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...findings import Status
+
 # --- failing -------------------------------------------------------------------------------
 NO_TRAIL = "NO_TRAIL"
 TRAIL_NOT_ENABLED = "TRAIL_NOT_ENABLED"
@@ -154,19 +156,19 @@ ADVISORY = frozenset(
 ORDER: list[str] = [SCAN_ERROR] + [code for code in MEANINGS if code != SCAN_ERROR]
 
 
-def status_for(codes: Iterable[str]) -> str:
+def status_for(reason_codes: Iterable[str]) -> Status:
     """The status a set of reason codes leads to: error > alarm > info > ok."""
-    codes = set(codes)
-    if SCAN_ERROR in codes:
+    found = set(reason_codes)
+    if SCAN_ERROR in found:
         return "error"
-    if codes & FAILING:
+    if found & FAILING:
         return "alarm"
-    if codes & UNVERIFIABLE:
+    if found & UNVERIFIABLE:
         return "info"
     return "ok"
 
 
-def ordered(codes: Iterable[str]) -> list[str]:
+def ordered(reason_codes: Iterable[str]) -> list[str]:
     """Deduplicated, in vocabulary order (stable output for diffs and tests)."""
-    seen = set(codes)
+    seen = set(reason_codes)
     return [code for code in ORDER if code in seen] + sorted(seen - set(ORDER))

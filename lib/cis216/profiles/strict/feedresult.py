@@ -1,23 +1,36 @@
-"""Every feed with the alerts that watch it, judged; and the scan errors that could hide one."""
+"""Every feed with the alerts that watch it, judged: what stands between it and an effective alert."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
 
-from ...inventory import Inventory, ScanError
-from ..errors import ACTIONTRAIL_APIS
-from . import codes as C
-from .alerts import AlertJudgement, Context, judge_alert
+from ...findings import FeedAlertEvidence, FeedEvidence, StrayAlertEvidence
+from ...inventory import Inventory
+from . import codes
+from .alerts import AlertJudgement, judge_alert
 from .binding import Target, TargetsByFeed, all_targets
+from .evaluation import Evaluation
 from .feeds import Feed
 from .templates import looks_like_unauthorized_call_alert
 
+# What stands between a feed and an effective alert, in the order it is decided.
+Blocker = Literal[
+    "none",  # an effective alert watches it
+    "other_account",  # its project is another account's: its alerts cannot be seen
+    "not_scanned",  # its region is not in the snapshot and no alert on it was seen
+    "alert",  # the best alert on it fails (its codes say why)
+    "wrong_logstore",  # no alert on it, but unauthorized-call alerts on other logstores
+    "missing",  # no alert on it at all
+]
 
-@dataclass
+
+@dataclass(frozen=True)
 class FeedResult:
     feed: Feed
-    judgements: list[AlertJudgement] = field(default_factory=list)  # best first
-    stray: list[Target] = field(default_factory=list)  # unauthorized-call alerts on other logstores
+    judgements: tuple[AlertJudgement, ...] = ()  # best first
+    stray: tuple[Target, ...] = ()  # unauthorized-call alerts on other logstores
     scanned: bool = True  # the feed's region is in the snapshot
 
     @property
@@ -28,23 +41,79 @@ class FeedResult:
     def covered(self) -> bool:
         return self.best is not None and self.best.effective
 
-    def codes(self) -> list[str]:
-        """Why no alert on this feed is effective (empty when one is)."""
+    @cached_property
+    def blocker(self) -> Blocker:
         if self.covered:
-            return []
+            return "none"
         if self.feed.other_account:
-            return [C.FEED_IN_OTHER_ACCOUNT]
+            return "other_account"
         if not self.judgements and not self.scanned:
-            return [C.FEED_NOT_SCANNED]
+            return "not_scanned"
         if self.best is not None:
-            return list(self.best.codes)
-        return [C.ALERT_WRONG_LOGSTORE] if self.stray else [C.ALERT_MISSING]
+            return "alert"
+        return "wrong_logstore" if self.stray else "missing"
 
-    def rank(self):
-        return (0 if self.feed.counts else 1, self.best.rank() if self.best else (3, 0, 0))
+    @cached_property
+    def codes(self) -> tuple[str, ...]:
+        """Why no alert on this feed is effective (empty when one is)."""
+        if self.blocker == "alert" and self.best is not None:
+            return self.best.codes
+        return _BLOCKER_CODES[self.blocker]
+
+    @cached_property
+    def evidence(self) -> FeedEvidence:
+        feed = self.feed
+        return FeedEvidence(
+            kind=feed.kind,
+            name=feed.name,
+            project=feed.project,
+            region=feed.region,
+            logstore=feed.logstore,
+            complete=feed.complete,
+            gaps=list(feed.gaps),
+            counts_for_account=feed.can_cover_account,
+            other_account=feed.other_account,
+            codes=list(self.codes),
+            # Short form of every alert on the feed, best first; the best one's full evidence is
+            # the finding's top-level `alert`.
+            alerts=[
+                FeedAlertEvidence(
+                    alert=j.alert.name,
+                    project=j.target.alert_project,
+                    query_entry=j.target.entry,
+                    codes=list(j.codes),
+                    advisories=list(j.advisories),
+                )
+                for j in self.judgements
+            ],
+            alerts_on_other_logstores=[
+                StrayAlertEvidence(
+                    alert=t.alert.name,
+                    project=t.alert_project,
+                    store=t.store,
+                    store_project=t.project,
+                    region=t.region,
+                )
+                for t in self.stray
+            ],
+        )
+
+    def sort_key(self) -> tuple[int, tuple[int, int, int]]:
+        """Feeds that can make the account ok first, then by their best alert."""
+        return (0 if self.feed.can_cover_account else 1, self.best.sort_key() if self.best else (3, 0, 0))
 
 
-def judge_feeds(feeds: list[Feed], inventory: Inventory, ctx: Context) -> list[FeedResult]:
+_BLOCKER_CODES: dict[Blocker, tuple[str, ...]] = {
+    "none": (),
+    "other_account": (codes.FEED_IN_OTHER_ACCOUNT,),
+    "not_scanned": (codes.FEED_NOT_SCANNED,),
+    "alert": (),
+    "wrong_logstore": (codes.ALERT_WRONG_LOGSTORE,),
+    "missing": (codes.ALERT_MISSING,),
+}
+
+
+def judge_feeds(feeds: list[Feed], inventory: Inventory, evaluation: Evaluation) -> list[FeedResult]:
     targets = all_targets(inventory)
     by_feed = TargetsByFeed(targets)
     bound_alerts = {id(t.alert) for feed in feeds for t in by_feed.on(feed)}
@@ -55,11 +124,17 @@ def judge_feeds(feeds: list[Feed], inventory: Inventory, ctx: Context) -> list[F
                 strays_by_region.setdefault(region, []).append(t)
     results = []
     for feed in feeds:
-        judgements = sorted((judge_alert(t, feed, ctx) for t in by_feed.on(feed)), key=lambda j: j.rank())
+        judgements = sorted(
+            (judge_alert(t, feed, evaluation) for t in by_feed.on(feed)), key=lambda j: j.sort_key()
+        )
         stray = strays_by_region.get(feed.region.lower(), [])
-        scanned = feed.region in inventory.regions
         results.append(
-            FeedResult(feed=feed, judgements=judgements, stray=_one_per_alert(stray), scanned=scanned)
+            FeedResult(
+                feed=feed,
+                judgements=tuple(judgements),
+                stray=tuple(_one_per_alert(stray)),
+                scanned=feed.region in inventory.regions,
+            )
         )
     return results
 
@@ -71,35 +146,3 @@ def _one_per_alert(targets: list[Target]) -> list[Target]:
             seen.add(id(t.alert))
             out.append(t)
     return out
-
-
-def hiding_errors(inventory: Inventory, feeds: list[Feed], alerts_only: bool = False) -> list[dict]:
-    """Scan errors whose missing data could hide a trail or an effective alert.
-
-    GetTrailStatus is not used by the verdict; a GetIndex failure matters only for a feed's
-    logstore (the query was then judged with SLS defaults). With `alerts_only`, ActionTrail
-    failures are ignored (the trail in question was seen).
-    """
-    feed_stores = {(f.project, f.logstore) for f in feeds}
-    out = []
-    for region, region_inventory in inventory.regions.items():
-        for error in region_inventory.errors:
-            if error.api == "GetTrailStatus":
-                continue
-            if error.api == "GetIndex" and (error.project, error.logstore) not in feed_stores:
-                continue
-            if alerts_only and error.api in ACTIONTRAIL_APIS:
-                continue
-            out.append(_error_evidence(region, error))
-    return out
-
-
-def _error_evidence(region: str, error: ScanError) -> dict:
-    return {
-        "region": region,
-        "api": error.api,
-        "code": error.code,
-        "project": error.project,
-        "logstore": error.logstore,
-        "message": error.message,
-    }

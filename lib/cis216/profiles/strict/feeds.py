@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ...aliyun import LOG_AUDIT_LOGSTORE, LOG_AUDIT_PROJECT
 from ...inventory import Inventory, Trail
 from ...settings import Settings
-from . import codes as C
+from . import codes
 
 ARN_ACCOUNT = re.compile(r"acs:log:[^:]*:([^:]+):")
 
@@ -21,7 +22,7 @@ ARN_ACCOUNT = re.compile(r"acs:log:[^:]*:([^:]+):")
 class Feed:
     """A logstore that receives ActionTrail events."""
 
-    kind: str  # 'trail' | 'log_audit'
+    kind: Literal["trail", "log_audit"]
     name: str  # the trail's name, or the Log Audit project
     project: str
     region: str
@@ -35,7 +36,7 @@ class Feed:
         return not self.gaps
 
     @property
-    def counts(self) -> bool:
+    def can_cover_account(self) -> bool:
         """Can an effective alert on this feed alone make the account ok?"""
         return self.complete and self.accepted and self.other_account is None
 
@@ -88,16 +89,16 @@ def find_trails(inventory: Inventory) -> list[TrailView]:
 def _classify(view: TrailView, account_id: str) -> None:
     trail = view.trail
     if (trail.status or "").strip().lower() != "enable":
-        view.problems.append(C.TRAIL_NOT_ENABLED)
+        view.problems.append(codes.TRAIL_NOT_ENABLED)
     if not trail.sls_project or not trail.sls_region:
-        view.problems.append(C.TRAIL_NOT_DELIVERING_TO_SLS)
+        view.problems.append(codes.TRAIL_NOT_DELIVERING_TO_SLS)
     if view.problems:
         return
     gaps = []
     if (trail.trail_region or "").strip().lower() != "all":
-        gaps.append(C.TRAIL_NOT_ALL_REGIONS)
+        gaps.append(codes.TRAIL_NOT_ALL_REGIONS)
     if (trail.event_rw or "").strip().lower() != "all":
-        gaps.append(C.TRAIL_NOT_ALL_EVENTS)
+        gaps.append(codes.TRAIL_NOT_ALL_EVENTS)
     arn_account = ARN_ACCOUNT.search(trail.sls_project_arn or "")
     other = arn_account.group(1) if arn_account and arn_account.group(1) != account_id else None
     view.feed = Feed(
@@ -116,7 +117,7 @@ def find_log_audit_feeds(inventory: Inventory, settings: Settings) -> list[Feed]
     feeds = []
     for region, region_inventory in inventory.regions.items():
         for name, project in region_inventory.sls_projects.items():
-            match = LOG_AUDIT_PROJECT.match(name)
+            match = LOG_AUDIT_PROJECT.fullmatch(name)
             if not match or match.group("account") != inventory.account_id or match.group("region") != region:
                 continue
             # An empty listing says nothing (the collector may not list logstores); a listing

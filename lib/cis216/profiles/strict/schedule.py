@@ -75,7 +75,13 @@ _MONTHS = {
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     )
 }
-_FIELDS = ((0, 59, {}), (0, 23, {}), (1, 31, {}), (1, 12, _MONTHS), (0, 7, _NAMES))
+_FIELDS: tuple[tuple[int, int, dict[str, int]], ...] = (
+    (0, 59, {}),
+    (0, 23, {}),
+    (1, 31, {}),
+    (1, 12, _MONTHS),
+    (0, 7, _NAMES),
+)
 # Four calendar years include a leap year and every weekday/day-of-month combination.
 _CALENDAR_START = date(2024, 1, 1)
 _CALENDAR_DAYS = 4 * 366
@@ -118,14 +124,15 @@ def cron_max_gap(expression: str) -> int | None:
     if len(fields) != 5:
         return None
     try:
-        parsed = [
-            _cron_field(f, low, high, names) for f, (low, high, names) in zip(fields, _FIELDS, strict=False)
+        read = [
+            _cron_field(f, low, high, names) for f, (low, high, names) in zip(fields, _FIELDS, strict=True)
         ]
     except (ValueError, KeyError):
         return None
-    if any(p is None for p in parsed):
+    parsed = [values for values in read if values is not None]
+    if len(parsed) != len(read):
         return None
-    minutes, hours, days, months, weekdays = parsed  # type: ignore[misc]
+    minutes, hours, days, months, weekdays = parsed
     weekdays = {0 if d == 7 else d for d in weekdays}
     day_minutes = sorted(h * 60 + m for h in hours for m in minutes)
     # Standard cron: when both day fields are restricted, a day matches if either does.

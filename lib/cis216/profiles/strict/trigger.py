@@ -18,12 +18,23 @@ from ...slsquery import PipeAnalysis, condition_fires, minimum_count_to_fire
 COUNT_ROWS = "__count__"
 
 
+@dataclass(frozen=True)
+class TriggerCondition:
+    """One trigger condition and what it does with the query's result."""
+
+    where: str  # e.g. "severityConfigurations[0] (severity 6)"
+    condition: str
+    count_condition: str
+    outcome: str  # 'fires' | 'never' | 'unverifiable: <why>'
+    min_count: int | None  # fewest matching calls that fire it
+
+
 @dataclass
 class TriggerResult:
     min_count: int | None  # fewest matching calls that fire; None: never or unknown
     never: bool = False
     unverifiable: list[str] = field(default_factory=list)
-    conditions: list[dict] = field(default_factory=list)
+    conditions: list[TriggerCondition] = field(default_factory=list)
     consecutive: int = 1  # `threshold`: evaluations in a row that must trigger
     # A count above min_count at which no condition fires (`cnt == 1` misses two calls in a window)
     stops_at: int | None = None
@@ -94,7 +105,7 @@ def _one(where: str, condition: str, count_condition: str, pipe: PipeAnalysis) -
 
 
 # Counts checked above the fewest that fire: every count up to 1000, then larger bursts.
-_BURSTS = (*range(1, 1001), 2000, 5000, 10**4, 10**5, 10**6)
+_BURSTS: tuple[int, ...] = (*range(1, 1001), 2000, 5000, 10**4, 10**5, 10**6)
 
 
 def _fires_at(condition: str, count_condition: str, column: str | None, groups: bool, n: int) -> bool | None:
@@ -133,15 +144,7 @@ def judge_trigger(config: AlertConfiguration | None, pipe: PipeAnalysis) -> Trig
     outcomes = []
     for where, condition, count_condition in conditions_of(config):
         n, outcome = _one(where, condition, count_condition, pipe)
-        result.conditions.append(
-            {
-                "where": where,
-                "condition": condition,
-                "countCondition": count_condition,
-                "outcome": outcome,
-                "min_count_to_fire": n,
-            }
-        )
+        result.conditions.append(TriggerCondition(where, condition, count_condition, outcome, n))
         outcomes.append(outcome)
         if n is not None:
             fired.append(n)

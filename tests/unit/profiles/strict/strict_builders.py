@@ -8,7 +8,9 @@ from typing import Any
 from cis216.findings import Finding
 from cis216.inventory import parse_inventory
 from cis216.profiles import strict
+from cis216.profiles.strict.decide import Decisions
 from cis216.settings import CIS_REQUIRED_CODES, Settings
+from tests.unit.profiles.schema_check import assert_fit_the_schema
 
 ACCOUNT = "1234567890123456"
 REGION = "cn-hangzhou"
@@ -141,7 +143,14 @@ def snapshot(
 
 
 def run(doc: dict[str, Any], **settings: Any) -> list[Finding]:
-    return strict.evaluate(parse_inventory(doc), Settings(**settings))
+    """The findings, each checked against docs/finding.schema.json on the way."""
+    findings = strict.evaluate(parse_inventory(doc), Settings(**settings))
+    assert_fit_the_schema(findings)
+    return findings
+
+
+def decide(doc: dict[str, Any], **settings: Any) -> Decisions:
+    return strict.decisions(parse_inventory(doc), Settings(**settings))
 
 
 def account(findings: list[Finding]) -> Finding:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cis216.profiles.strict import codes as C
+from cis216.profiles.strict import codes
 from tests.paths import README
 
 DOCS = README
@@ -15,22 +15,25 @@ ISSUE_VOCABULARY = {
 
 
 def test_every_code_has_one_kind_and_a_meaning():
-    kinds = [C.FAILING, C.UNVERIFIABLE, C.ADVISORY, {C.SCAN_ERROR}]
-    for code in C.MEANINGS:
+    kinds = [codes.FAILING, codes.UNVERIFIABLE, codes.ADVISORY, {codes.SCAN_ERROR}]
+    for code in codes.MEANINGS:
         assert sum(code in kind for kind in kinds) == 1, code
-    assert set().union(*kinds) == set(C.MEANINGS)
-    assert set(C.MEANINGS) >= ISSUE_VOCABULARY
+    assert set().union(*kinds) == set(codes.MEANINGS)
+    assert set(codes.MEANINGS) >= ISSUE_VOCABULARY
 
 
 def test_every_code_is_documented():
     text = DOCS.read_text(encoding="utf-8")
-    for code in C.MEANINGS:
+    for code in codes.MEANINGS:
         assert f"| `{code}` |" in text, code
 
 
 def test_status_precedence():
-    assert C.status_for([]) == "ok"
-    assert C.status_for([C.ALERT_QUERY_UNVERIFIABLE]) == "info"
-    assert C.status_for([C.ALERT_QUERY_UNVERIFIABLE, C.ALERT_MUTED]) == "alarm"
-    assert C.status_for([C.SCAN_ERROR, C.ALERT_MUTED]) == "error"
-    assert C.ordered([C.ALERT_MUTED, C.SCAN_ERROR, C.ALERT_MUTED]) == [C.SCAN_ERROR, C.ALERT_MUTED]
+    assert codes.status_for([]) == "ok"
+    assert codes.status_for([codes.ALERT_QUERY_UNVERIFIABLE]) == "info"
+    assert codes.status_for([codes.ALERT_QUERY_UNVERIFIABLE, codes.ALERT_MUTED]) == "alarm"
+    assert codes.status_for([codes.SCAN_ERROR, codes.ALERT_MUTED]) == "error"
+    assert codes.ordered([codes.ALERT_MUTED, codes.SCAN_ERROR, codes.ALERT_MUTED]) == [
+        codes.SCAN_ERROR,
+        codes.ALERT_MUTED,
+    ]

@@ -170,28 +170,28 @@ def test_corpus_account_verdict(query, status, codes):
 
 def test_cis_text_names_missing_codes_and_shows_correction():
     found = trail_finding(run(snapshot(alerts=[alert(query=CIS_TEXT_QUERY)])))
-    evidence = found.evidence["alert"]
-    assert evidence["missed_codes"] == [
+    evidence = found.evidence.alert
+    assert evidence.missed_codes == [
         "NoPermission.*",
         "Forbidden.*",
         "InvalidAccessKeyId.*",
         "InvalidSecurityToken.*",
     ]
-    assert "Forbidden.RAM" in evidence["missed_events"]
-    assert evidence["suggested_query"] == TEMPLATE_QUERY
-    assert evidence["index_source"] == "SLS defaults"
-    assert evidence["query_entry"] == 0 and evidence["alert"] == "unauth" and evidence["project"] == "audit"
+    assert "Forbidden.RAM" in evidence.missed_events
+    assert evidence.suggested_query == TEMPLATE_QUERY
+    assert evidence.index_source == "SLS defaults"
+    assert evidence.query_entry == 0 and evidence.alert == "unauth" and evidence.project == "audit"
     assert "Forbidden.RAM" in found.reason and "'unauth'" in found.reason and "literal" in found.reason
 
 
 def test_match_everything_is_ok_with_advisory():
     found = account(run(snapshot(alerts=[alert(query="*" + COUNT)])))
-    assert found.status == "ok" and "ALERT_QUERY_BROAD" in found.advisories
+    assert (found.status, found.advisories) == ("ok", ["ALERT_QUERY_BROAD"])
 
 
 def test_unverifiable_is_info_never_a_guess():
     found = account(run(snapshot(alerts=[alert(query=TEMPLATE_QUERY + " where cnt > 0")])))
-    assert found.status == "info"
+    assert (found.status, found.reason_codes) == ("info", ["ALERT_QUERY_UNVERIFIABLE"])
     assert "cannot be verified" in found.reason
 
 
@@ -210,8 +210,8 @@ def test_real_index_is_used_and_named():
         },
     }
     doc = snapshot(alerts=[alert()], logstores={"actiontrail_main": {"index": index}})
-    evidence = trail_finding(run(doc)).evidence["alert"]
-    assert evidence["index_source"] == "logstore index"
+    evidence = trail_finding(run(doc)).evidence.alert
+    assert evidence.index_source == "logstore index"
 
 
 def test_dot_delimiter_index_changes_the_verdict():

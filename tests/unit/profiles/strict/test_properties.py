@@ -57,7 +57,7 @@ def canonical(included, quoted):
 
 def judged(query):
     found = account(run(snapshot(alerts=[alert(query=query)])))
-    return found.status, found.reason_codes, found.evidence["alert"]["missed_codes"]
+    return found.status, found.reason_codes, found.evidence.alert.missed_codes
 
 
 meanings = st.sets(st.sampled_from(CODES), min_size=1).flatmap(

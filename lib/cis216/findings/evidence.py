@@ -1,0 +1,229 @@
+"""What a finding's `evidence` holds, one model per finding kind.
+
+The JSON these models write is a contract (SLS logs, `--format json`, docs/finding.schema.json):
+field order is the order of the keys, and a field listed in `optional_keys` is left out of the
+JSON unless the finding set it, where a key may be absent (`mute_until` of an alert never muted)
+rather than null. The class docstrings and descriptions become the schema's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+
+class EvidenceModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Keys that are absent unless set (a null is written only when the finding set None).
+    optional_keys: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unset_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not self.optional_keys:
+            return data
+        unset = self.optional_keys - self.model_fields_set
+        return {key: value for key, value in data.items() if key not in unset}
+
+
+# --- scope "scan": one failed API call -----------------------------------------------------------
+
+
+class ScanErrorEvidence(EvidenceModel):
+    """A failed API call of the scan (finding scope `scan`, reason code SCAN_ERROR)."""
+
+    api: str
+    code: str
+    message: str
+    project: str | None
+    logstore: str | None
+
+
+class HidingErrorEvidence(EvidenceModel):
+    """A failed API call whose missing answer could hide the trail or alert the verdict needs."""
+
+    region: str
+    api: str
+    code: str
+    project: str | None
+    logstore: str | None
+    message: str
+
+
+# --- an alert judged on a feed -------------------------------------------------------------------
+
+
+class QueryCombinationEvidence(EvidenceModel):
+    """How an alert with several query entries combines their results (`joinConfigurations`)."""
+
+    entries: int
+    joins: list[str] = Field(description="set operation of each join, lower case ('?' when unreadable)")
+
+
+class TriggerConditionEvidence(EvidenceModel):
+    """One trigger condition, judged on the row the query produces."""
+
+    where: str
+    condition: str
+    countCondition: str  # SLS's name, as the JSON has it
+    outcome: str = Field(description="'fires', 'never' or 'unverifiable: <why>'")
+    min_count_to_fire: int | None
+
+
+class TriggerEvidence(EvidenceModel):
+    """Whether and when the alert fires on unauthorized calls."""
+
+    conditions: list[TriggerConditionEvidence]
+    min_count_to_fire: int | None = Field(description="fewest calls in one window that fire; null: none")
+    stops_firing_at: int | None = Field(description="a larger count at which no condition fires")
+    consecutive_evaluations: int
+
+
+class WindowEvidence(EvidenceModel):
+    """How far back each run looks, and how often the alert runs."""
+
+    query_window: str
+    window_seconds: int | None
+    schedule: str
+    interval_seconds: int | None
+    window_assumed_from_template: bool
+
+
+class NotificationEvidence(EvidenceModel):
+    """Who the alert notifies; only the targets it has are present (SLS's names)."""
+
+    optional_keys: ClassVar[frozenset[str]] = frozenset(
+        {"actionPolicyId", "alertPolicyId", "notificationList"}
+    )
+
+    actionPolicyId: str | None = None  # SLS's names, as the JSON has them
+    alertPolicyId: str | None = None
+    notificationList: str | None = Field(default=None, description="'<n> legacy notification(s)'")
+
+
+class AlertEvidence(EvidenceModel):
+    """One alert, through one query entry, judged on one feed: what was read and what it means."""
+
+    optional_keys: ClassVar[frozenset[str]] = frozenset(
+        {
+            "mute_until",
+            "query_combination",
+            "query_verdict",
+            "missed_codes",
+            "missed_events",
+            "index_source",
+            "query_detail",
+            "suggested_query",
+            "trigger",
+        }
+    )
+
+    alert: str
+    display_name: str | None
+    project: str = Field(description="the project the alert is in")
+    region: str = Field(description="the region of the alert's project")
+    query_entry: int | None = Field(description="index in queryList; null: bound by template identity")
+    logstore: str = Field(description="<project>/<logstore> the entry reads")
+    template: Literal["actiontrail template", "log audit built-in"] | None
+    mute_until: str | None = None
+    query_combination: QueryCombinationEvidence | None = None
+    query: str | None = Field(description="the entry's query; null: taken from the template")
+    query_verdict: Literal["complete", "incomplete", "unverifiable"] | None = None
+    missed_codes: list[str] | None = None
+    missed_events: list[str] | None = None
+    index_source: str | None = None
+    query_detail: str | None = None
+    suggested_query: str | None = None
+    trigger: TriggerEvidence | None = None
+    window: WindowEvidence
+    notification: NotificationEvidence | None
+
+
+# --- a feed (a logstore receiving ActionTrail events) with the alerts on it ----------------------
+
+
+class FeedAlertEvidence(EvidenceModel):
+    """Short form of an alert on the feed."""
+
+    alert: str
+    project: str
+    query_entry: int | None
+    codes: list[str]
+    advisories: list[str]
+
+
+class StrayAlertEvidence(EvidenceModel):
+    """An unauthorized-call alert that reads another logstore than the feed."""
+
+    alert: str
+    project: str = Field(description="the project the alert is in")
+    store: str | None
+    store_project: str
+    region: str
+
+
+class FeedEvidence(EvidenceModel):
+    """A logstore receiving ActionTrail events, and the alerts on it (best first)."""
+
+    kind: Literal["trail", "log_audit"]
+    name: str = Field(description="the trail, or the Log Audit project")
+    project: str
+    region: str
+    logstore: str
+    complete: bool
+    gaps: list[str]
+    counts_for_account: bool = Field(description="an effective alert on it alone makes the account ok")
+    other_account: str | None
+    codes: list[str] = Field(description="why no alert on it is effective (empty when one is)")
+    alerts: list[FeedAlertEvidence]
+    alerts_on_other_logstores: list[StrayAlertEvidence]
+
+
+class CoveredByEvidence(EvidenceModel):
+    """The complete feed, and its effective alert, that make the account ok."""
+
+    feed: str
+    alert: str
+
+
+# --- scope "account" and "trail" -----------------------------------------------------------------
+
+
+class AccountEvidence(EvidenceModel):
+    """The account's feeds; `feed` and `alert` are the ones its reason is about."""
+
+    optional_keys: ClassVar[frozenset[str]] = frozenset({"feed", "alert", "scan_errors"})
+
+    trails: list[str]
+    feeds: list[FeedEvidence]
+    log_audit_not_accepted: list[str]
+    feed: str | None = None
+    alert: AlertEvidence | None = None
+    scan_errors: list[HidingErrorEvidence] | None = None
+
+
+class TrailEvidence(EvidenceModel):
+    """One trail (shadow copies merged), its feed and the best alert on it."""
+
+    optional_keys: ClassVar[frozenset[str]] = frozenset({"covered_by", "scan_errors"})
+
+    trail: str
+    home_region: str
+    listed_in: list[str]
+    status: str | None
+    trail_region: str | None
+    event_rw: str | None
+    sls_project_arn: str | None
+    feed: FeedEvidence | None
+    alert: AlertEvidence | None
+    covered_by: CoveredByEvidence | None = None
+    scan_errors: list[HidingErrorEvidence] | None = None
+
+
+class NoEvidence(EvidenceModel):
+    """No evidence: the `powerpipe` profile's rows carry only what the reference query returns."""
+
+
+Evidence = AccountEvidence | TrailEvidence | ScanErrorEvidence | NoEvidence

@@ -1,0 +1,51 @@
+"""One evaluation of an inventory: its settings, the instant it judges at, and memoised query
+judgements (accounts repeat the same query on many alerts)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ...inventory import Inventory
+from ...settings import Settings
+from ...slsquery import TOPIC_LOG_AUDIT, TOPIC_TRAIL, IndexConfig, QueryJudgement, judge_query
+from .feeds import Feed
+
+
+@dataclass
+class Evaluation:
+    settings: Settings
+    inventory: Inventory
+    # Judging a query means running it over every representative event. Judgements are keyed by
+    # id() of the IndexConfig made once per distinct index document, which lives as long as this.
+    _indexes: dict[str, IndexConfig] = field(default_factory=dict, repr=False)
+    _judgements: dict[tuple[str, int, str], QueryJudgement] = field(default_factory=dict, repr=False)
+
+    def judge(self, text: str, feed: Feed) -> QueryJudgement:
+        index = self.index_for(feed)
+        # Log Audit tags its events with another __topic__ than trail delivery; a query that
+        # filters on the topic must be judged against the events that feed really holds.
+        topic = TOPIC_LOG_AUDIT if feed.kind == "log_audit" else TOPIC_TRAIL
+        key = (text, id(index), topic)
+        if key not in self._judgements:
+            self._judgements[key] = judge_query(text, index, self.settings.required_codes, topic=topic)
+        return self._judgements[key]
+
+    @property
+    def now(self) -> datetime:
+        # The core never reads the clock: the snapshot's time unless the caller says otherwise.
+        now = self.settings.now or self.inventory.collected_at
+        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+
+    def index_for(self, feed: Feed) -> IndexConfig:
+        """The feed logstore's real index when the snapshot has it, else SLS's defaults; one
+        IndexConfig per distinct index document, so equal indexes share judgements."""
+        region = self.inventory.regions.get(feed.region)
+        project = region.sls_projects.get(feed.project) if region else None
+        logstore = project.logstores.get(feed.logstore) if project else None
+        document = logstore.index if logstore and logstore.index else None
+        key = json.dumps(document, sort_keys=True)
+        if key not in self._indexes:
+            self._indexes[key] = IndexConfig.from_get_index(document) if document else IndexConfig.default()
+        return self._indexes[key]

@@ -1,0 +1,57 @@
+"""The evidence of the strict findings, recorded from their decisions (decide.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...findings import AccountEvidence, CoveredByEvidence, HidingErrorEvidence, TrailEvidence
+from ..scan_errors import FailedCall
+from .decide import AccountDecision, TrailDecision
+
+
+def account_evidence(decision: AccountDecision) -> AccountEvidence:
+    fields: dict[str, Any] = {
+        "trails": [t.trail.name for t in decision.trails],
+        "feeds": [r.evidence for r in decision.feeds],
+        "log_audit_not_accepted": [f.project for f in decision.unaccepted],
+    }
+    shown = decision.shown
+    if shown is not None:
+        fields.update(feed=shown.feed.label, alert=shown.best.evidence if shown.best else None)
+    if decision.hiding_errors:
+        fields["scan_errors"] = [hiding_error_evidence(call) for call in decision.hiding_errors]
+    return AccountEvidence(**fields)
+
+
+def trail_evidence(decision: TrailDecision) -> TrailEvidence:
+    view, result = decision.view, decision.result
+    trail = view.trail
+    fields: dict[str, Any] = {
+        "trail": trail.name,
+        "home_region": view.home_region,
+        "listed_in": list(view.listed_in),
+        "status": trail.status,
+        "trail_region": trail.trail_region,
+        "event_rw": trail.event_rw,
+        "sls_project_arn": trail.sls_project_arn,
+        "feed": result.evidence if result else None,
+        "alert": result.best.evidence if result and result.best else None,
+    }
+    covering = decision.covered_by
+    if covering is not None and covering.best is not None:
+        fields["covered_by"] = CoveredByEvidence(feed=covering.feed.label, alert=covering.best.alert.name)
+    if decision.hiding_errors:
+        fields["scan_errors"] = [hiding_error_evidence(call) for call in decision.hiding_errors]
+    return TrailEvidence(**fields)
+
+
+def hiding_error_evidence(call: FailedCall) -> HidingErrorEvidence:
+    error = call.error
+    return HidingErrorEvidence(
+        region=call.region,
+        api=error.api,
+        code=error.code,
+        project=error.project,
+        logstore=error.logstore,
+        message=error.message,
+    )
