@@ -33,7 +33,12 @@ def make_caller(max_attempts=4, deadline=None, clock=time.monotonic):
     )
 
 
-def collect(
+def collect(**options):
+    """The snapshot document collect_account makes of the emulated account."""
+    return collected(**options).document
+
+
+def collected(
     profile="strict",
     regions=None,
     concurrency=8,
@@ -43,7 +48,6 @@ def collect(
     caller=None,
     **caller_options,
 ):
-    """The snapshot document collect_account makes of the emulated account."""
     return collect_account(
         actiontrail or ActionTrailAdapter(CREDS),
         sls or SlsAdapter(CREDS, "test"),
@@ -54,7 +58,7 @@ def collect(
         home_region="cn-hangzhou",
         max_concurrency=concurrency,
         grace_seconds=grace_seconds,
-    ).document
+    )
 
 
 @pytest.fixture
@@ -359,3 +363,39 @@ def test_errors_come_in_a_stable_order_whatever_the_threads_did(cloud):
 
     first, second = run(100), run(200)
     assert len(first) == 2 and first == second
+
+
+def test_the_inventory_is_the_document_read_back(cloud):
+    got = collected(regions=list(SAMPLE["regions"]))
+    assert got.inventory == parse_inventory(got.document)
+    assert got.error_count == 1  # the sample's denied project
+
+
+def test_an_unreadable_answer_is_left_out_as_it_arrives_and_says_where(cloud):
+    odd_alert = {"name": "odd", "status": "ENABLED", "configuration": {"queryList": [{"query": 5}]}}
+    cloud.sls.put_alert(ACCOUNT, "cn-hangzhou", "web-prod-logs", odd_alert)
+    cloud.actiontrail.add_trail(
+        ACCOUNT, {"Name": "odd", "HomeRegion": "cn-hangzhou", "TrailRegion": "cn-hangzhou", "Status": [1]}
+    )
+    got = collected(regions=["cn-hangzhou"])
+    region = got.document["regions"]["cn-hangzhou"]
+    assert [(e["api"], e["project"], e["code"], e["message"]) for e in region["errors"]] == [
+        (
+            "DescribeTrails",
+            None,
+            "MalformedResponse",
+            "trail 'odd' could not be read, so it was left out: "
+            "answer: regions.cn-hangzhou.trails[0].Status: Input should be a valid string",
+        ),
+        (
+            "ListAlerts",
+            "web-prod-logs",
+            "MalformedResponse",
+            "alert 'odd' could not be read, so it was left out: answer: "
+            "regions.cn-hangzhou.sls_projects.web-prod-logs.alerts[0].configuration.queryList[0]: "
+            "query: expected a string (the search statement) or null, got a number",
+        ),
+    ]
+    assert "odd" not in [t["Name"] for t in region["trails"]]
+    assert "odd" not in [a["name"] for a in region["sls_projects"]["web-prod-logs"]["alerts"]]
+    assert got.inventory == parse_inventory(got.document)
