@@ -19,9 +19,9 @@ is recorded in its region's errors, and the rest of the scan goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from ...adapters.calls import Caller, CallError
 from ...aliyun import (
@@ -42,9 +42,30 @@ from .paging import Listing, fetch_all
 log = logging.getLogger("cis216.collector")
 
 
+class ActionTrail(Protocol):
+    """What the plan asks ActionTrail (adapters/actiontrail.py); each call raises CallError."""
+
+    def describe_regions(self, region: str, timeout: float) -> list[str]: ...
+    def describe_trails(self, region: str, timeout: float) -> list[dict[str, Any]]: ...
+
+
+class Sls(Protocol):
+    """What the plan asks SLS (adapters/sls.py); each call raises CallError."""
+
+    def list_projects(
+        self, region: str, offset: int, size: int, timeout: float, name_pattern: str | None = None
+    ) -> tuple[list[str], int]: ...
+    def list_alerts(
+        self, region: str, project: str, offset: int, size: int, timeout: float
+    ) -> tuple[list[dict[str, Any]], int]: ...
+    def get_index(
+        self, region: str, project: str, logstore: str, timeout: float
+    ) -> dict[str, Any] | None: ...
+
+
 def collect_account(
-    actiontrail: Any,
-    sls: Any,
+    actiontrail: ActionTrail,
+    sls: Sls,
     caller: Caller,
     account_id: str,
     *,
@@ -81,8 +102,8 @@ class AccountPlan:
     def __init__(
         self,
         graph: CallGraph,
-        actiontrail: Any,
-        sls: Any,
+        actiontrail: ActionTrail,
+        sls: Sls,
         reader: AnswerReader,
         *,
         account_id: str,
@@ -113,11 +134,11 @@ class AccountPlan:
             self.regions[region] = RegionAnswers(log_audit_project(self.account_id, region))
         return self.regions[region]
 
-    def regions_in_order(self) -> Iterator[tuple[str, RegionAnswers]]:
+    def regions_in_order(self) -> list[tuple[str, RegionAnswers]]:
         """The scanned regions in scan order, then the others (trails' SLS regions) as first touched."""
         order = [*self.scan_order, *(r for r in self.regions if r not in self.scan_order)]
         order += [r for r in self.graph.failed_regions() if r not in order]
-        return ((region, self.region(region)) for region in order)
+        return [(region, self.region(region)) for region in order]
 
     # ------------------------------------------------------------------ regions and trails
 
@@ -149,18 +170,23 @@ class AccountPlan:
 
     def _describe_trails(self, regions: Sequence[str]) -> None:
         for region in regions:
-            if region in self.scan_order:
-                continue
-            self.scan_order.append(region)
-            self.region(region)
-            self._trails_pending.add(region)
-            self.graph.submit(
-                "DescribeTrails",
-                Where(region),
-                lambda timeout, r=region: self.reader.trails(r, self.actiontrail.describe_trails(r, timeout)),
-                then=lambda trails, r=region: self._on_trails(r, trails),
-                on_error=lambda _error, r=region: self._trails_settled(r),
-            )
+            if region not in self.scan_order:
+                self.scan_order.append(region)
+                self.region(region)
+                self._trails_pending.add(region)
+                self._describe_trails_in(region)
+
+    def _describe_trails_in(self, region: str) -> None:
+        def trails(timeout: float) -> list[Trail | ScanError]:
+            return self.reader.trails(region, self.actiontrail.describe_trails(region, timeout))
+
+        self.graph.submit(
+            "DescribeTrails",
+            Where(region),
+            trails,
+            then=lambda answer: self._on_trails(region, answer),
+            on_error=lambda _error: self._trails_settled(region),
+        )
 
     def _on_trails(self, region: str, trails: list[Trail | ScanError]) -> None:
         self.region(region).trails = trails

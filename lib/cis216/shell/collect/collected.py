@@ -74,13 +74,11 @@ def assemble(
 ) -> Collected:
     """The inventory of `regions` (in that order), each with its `failures(region)`, and its document."""
     inventories = {region: _region_inventory(answers, failures(region)) for region, answers in regions}
-    inventory = Inventory(
-        version=SNAPSHOT_VERSION, account_id=account_id, collected_at=collected_at, regions=inventories
-    )
+    # The models are taken as they are (pydantic does not validate an instance again).
+    head = {"version": SNAPSHOT_VERSION, "account_id": account_id, "collected_at": collected_at}
+    inventory = Inventory.model_validate({**head, "regions": inventories})
     document = {
-        "version": SNAPSHOT_VERSION,
-        "account_id": account_id,
-        "collected_at": collected_at,
+        **head,
         "regions": {region: _region_document(content) for region, content in inventories.items()},
     }
     return Collected(inventory, document)

@@ -158,18 +158,16 @@ class CallGraph:
 
     def _record_call_error(self, api: str, where: Where, error: CallError) -> None:
         extra: dict[str, Any] = {"status": error.status} if error.status else {}
-        self.record(
-            where,
-            ScanError(
-                api=api,
-                project=where.project,
-                logstore=where.logstore,
-                code=error.code,
-                message=redact(error.message or ""),
-                **extra,
-                attempts=error.attempts,
-            ),
+        extra["attempts"] = error.attempts
+        failed = ScanError(
+            api=api,
+            project=where.project,
+            logstore=where.logstore,
+            code=error.code,
+            message=redact(error.message or ""),
+            **extra,  # kept in the snapshot, in this order
         )
+        self.record(where, failed)
         log.warning(
             "call failed",
             extra={
