@@ -295,7 +295,7 @@ def minimum_calls(
     regions_configured: bool = False,
     account_known: bool = True,
 ) -> dict[str, int]:
-    """The calls a scan of `doc` cannot do without, per API (the design of shell/collector.py).
+    """The calls a scan of `doc` cannot do without, per API (the call plan of shell/collect/account.py).
 
     DescribeRegions once (unless regions are configured); DescribeTrails once per region; ListProject
     (every page) in each SLS region a trail delivers to; ListAlerts (every page, at least one) for each

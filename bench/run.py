@@ -68,7 +68,7 @@ def _fresh(code: str, runs: int) -> float:
 
 FIRST_INVOCATION_MODULES = (
     "cis216.shell.scan",
-    "cis216.shell.collector",
+    "cis216.shell.collect",
     "cis216.shell.events",
     "cis216.adapters.actiontrail",
     "cis216.adapters.sls",
@@ -172,7 +172,7 @@ def _scan_once(doc: dict[str, Any], profile: str, concurrency: int) -> dict[str,
 
 
 def bench_scan(doc: dict[str, Any], profiles: list[str]) -> dict[str, Any]:
-    from cis216.shell.collector import PAGE_SIZE
+    from cis216.aliyun import SLS_PAGE_SIZE as PAGE_SIZE
 
     try:
         from cis216.adapters.writer import MAX_LINES

@@ -30,7 +30,7 @@ from pydantic import (
 
 from .aliyun import LogstoreName, ProjectName, RegionId, SlsProjectArn, is_account_id, trail_logstore
 
-# ARN_REGION, ARN_PROJECT: also kept importable from here for shell/collector.py until the re-cut merges.
+# The loose first-match reading of SlsProjectArn (Trail.sls_region, .sls_project), as Steampipe reads it.
 from .profiles.sqltext import ARN_PROJECT, ARN_REGION, sql_substring
 from .validation import describe, dotted_path, json_path
 

@@ -28,8 +28,6 @@ from pydantic import (
 )
 
 from ..aliyun import LogstoreName, ProjectName, RegionId, is_region_id
-from ..aliyun import is_account_id as is_account_id  # kept for shell/scan.py until the re-cut merges
-from ..aliyun import is_project_name as is_project_name  # kept for shell/collector.py until the re-cut merges
 from ..core import check_profile
 from ..settings import Settings
 from ..validation import describe, variable_path

@@ -20,14 +20,13 @@ from ..adapters.credentials import Credentials
 from ..adapters.credentials import resolve as resolve_credentials
 from ..adapters.writer import finding_contents, summary_contents
 from ..core import evaluate
-from ..inventory import Inventory, InventoryError, parse_inventory
+from ..inventory import Inventory
 from . import ids, logs
 from .bootstrap import SYSTEM_CLOCK, Clock, Cloud, MakeCloud, bootstrap
-from .collector import Collector
+from .collect import collect_account
 from .config import load_config
 from .events import parse_event
 from .plan import FunctionContext, ScanPlan, plan_scan
-from .quarantine import quarantine
 from .report import ApiCalls, ScanReport, Written
 
 log = logs.get(__name__)
@@ -82,9 +81,9 @@ def _scan(
 
 
 def gather(plan: ScanPlan, cloud: Cloud) -> tuple[dict[str, Any], Inventory]:
-    """The account, collected and read: the snapshot document (what --save-snapshot keeps) and its
-    inventory. An item the inventory cannot read is left out and becomes an `errors` entry."""
-    document = Collector(
+    """The account, collected and read as it arrives: the snapshot document (what --save-snapshot
+    keeps) and its inventory. An answer the inventory cannot read is an `errors` entry, not data."""
+    collected = collect_account(
         cloud.actiontrail,
         cloud.sls,
         cloud.caller,
@@ -95,16 +94,8 @@ def gather(plan: ScanPlan, cloud: Cloud) -> tuple[dict[str, Any], Inventory]:
         max_concurrency=plan.max_concurrency,
         accept_log_audit=plan.settings.accept_log_audit,
         now=cloud.clock.now,
-    ).collect()
-    try:
-        return document, parse_inventory(document, source="collected snapshot")
-    except InventoryError as unreadable:
-        log.warning("answers the inventory cannot read were left out", extra={"error": str(unreadable)})
-        document = quarantine(document)
-        try:
-            return document, parse_inventory(document, source="collected snapshot")
-        except InventoryError:
-            raise unreadable from None
+    )
+    return collected.document, collected.inventory
 
 
 def write(report: ScanReport, plan: ScanPlan, cloud: Cloud) -> Written:

@@ -13,9 +13,10 @@ from cis216.adapters.actiontrail import ActionTrailAdapter
 from cis216.adapters.calls import Caller, CallError, RetryPolicy
 from cis216.adapters.credentials import Credentials
 from cis216.adapters.sls import SlsAdapter
+from cis216.aliyun import log_audit_project
 from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.inventory import parse_inventory
-from cis216.shell.collector import Collector, central_project
+from cis216.shell.collect import collect_account
 from tests.paths import SAMPLES
 
 SAMPLE = json.loads((SAMPLES / "sample-account.json").read_text())
@@ -23,31 +24,40 @@ ACCOUNT = SAMPLE["account_id"]
 CREDS = Credentials(DEFAULT_CREDENTIALS.access_key_id, DEFAULT_CREDENTIALS.access_key_secret)
 
 
-def collector(
-    profile="strict",
-    regions=None,
-    max_attempts=4,
-    deadline=None,
-    clock=time.monotonic,
-    concurrency=8,
-    actiontrail=None,
-    sls=None,
-):
-    caller = Caller(
+def make_caller(max_attempts=4, deadline=None, clock=time.monotonic):
+    return Caller(
         RetryPolicy(max_attempts=max_attempts, sleep=lambda s: None),
         call_timeout=5,
         deadline=deadline,
         clock=clock,
     )
-    return Collector(
+
+
+def collect(**options):
+    """The snapshot document collect_account makes of the emulated account."""
+    return collected(**options).document
+
+
+def collected(
+    profile="strict",
+    regions=None,
+    concurrency=8,
+    actiontrail=None,
+    sls=None,
+    grace_seconds=None,
+    caller=None,
+    **caller_options,
+):
+    return collect_account(
         actiontrail or ActionTrailAdapter(CREDS),
         sls or SlsAdapter(CREDS, "test"),
-        caller,
+        caller or make_caller(**caller_options),
         ACCOUNT,
         profile=profile,
         regions=regions,
         home_region="cn-hangzhou",
         max_concurrency=concurrency,
+        grace_seconds=grace_seconds,
     )
 
 
@@ -58,7 +68,7 @@ def cloud(emulated_cloud):
 
 
 def test_collects_the_seeded_account_back(cloud):
-    snapshot = collector().collect()
+    snapshot = collect()
     parse_inventory(snapshot)  # a valid snapshot document
     assert snapshot["account_id"] == ACCOUNT
     for region, seeded in SAMPLE["regions"].items():
@@ -78,7 +88,7 @@ def test_collects_the_seeded_account_back(cloud):
 
 
 def test_makes_no_redundant_calls(cloud):
-    collector().collect()
+    collect()
     regions = len(cloud.regions_for(ACCOUNT))
     assert cloud.count(api="DescribeRegions") == 1
     assert cloud.count(api="DescribeTrails") == regions
@@ -93,14 +103,14 @@ def test_makes_no_redundant_calls(cloud):
 
 
 def test_powerpipe_needs_no_index_and_no_log_audit_lookup(cloud):
-    snapshot = collector(profile="powerpipe", regions=["cn-hangzhou", "cn-beijing"]).collect()
+    snapshot = collect(profile="powerpipe", regions=["cn-hangzhou", "cn-beijing"])
     assert cloud.count(api="GetIndex") == 0
     assert cloud.count(api="ListProject") == 1  # cn-hangzhou: org-audit-trail's SLS region
     assert list(snapshot["regions"]) == ["cn-hangzhou", "cn-beijing"]
 
 
 def test_trail_sls_region_outside_the_scan_list_is_still_listed(cloud):
-    snapshot = collector(profile="powerpipe", regions=["cn-beijing"]).collect()
+    snapshot = collect(profile="powerpipe", regions=["cn-beijing"])
     assert "actiontrail-central" in snapshot["regions"]["cn-hangzhou"]["sls_projects"]
     assert snapshot["regions"]["cn-hangzhou"]["trails"] == []
 
@@ -112,7 +122,7 @@ def test_all_pages_of_projects_and_alerts(cloud):
         cloud.sls.put_alert(
             ACCOUNT, "cn-shanghai", "sh-audit", {"name": f"alert-{n:03d}", "status": "ENABLED"}
         )
-    snapshot = collector(regions=["cn-shanghai"], concurrency=16).collect()
+    snapshot = collect(regions=["cn-shanghai"], concurrency=16)
     projects = snapshot["regions"]["cn-shanghai"]["sls_projects"]
     assert len(projects) == 231
     names = [a["name"] for a in projects["sh-audit"]["alerts"]]
@@ -128,7 +138,7 @@ def test_one_denied_project_does_not_stop_the_scan(cloud):
         code="Unauthorized",
         message="denied by sts or ram, action: log:ListJobs",
     )
-    snapshot = collector(regions=["cn-hangzhou"]).collect()
+    snapshot = collect(regions=["cn-hangzhou"])
     region = snapshot["regions"]["cn-hangzhou"]
     assert region["sls_projects"]["actiontrail-central"]["alerts"]
     assert region["sls_projects"]["web-prod-logs"]["alerts"] == []
@@ -145,16 +155,16 @@ def test_throttling_then_success(cloud):
     cloud.faults.add("throttle", api="DescribeTrails", calls=[1, 2])
     cloud.faults.add("throttle", api="ListAlerts", calls=[1], status=429)
     cloud.faults.add("error503", api="GetIndex", calls=[1])
-    c = collector(regions=["cn-hangzhou", "cn-shanghai"])
-    snapshot = c.collect()
+    caller = make_caller()
+    snapshot = collect(regions=["cn-hangzhou", "cn-shanghai"], caller=caller)
     assert all(not r["errors"] for r in snapshot["regions"].values())
     assert len(snapshot["regions"]["cn-hangzhou"]["trails"]) == 2
-    assert c.caller.stats.retries == 4
+    assert caller.stats.retries == 4
 
 
 def test_persistent_failure_is_recorded_after_max_attempts(cloud):
     cloud.faults.add("error500", api="DescribeTrails", region="cn-shanghai")
-    snapshot = collector(regions=["cn-hangzhou", "cn-shanghai"], max_attempts=3).collect()
+    snapshot = collect(regions=["cn-hangzhou", "cn-shanghai"], max_attempts=3)
     [error] = snapshot["regions"]["cn-shanghai"]["errors"]
     assert (error["api"], error["code"], error["attempts"]) == ("DescribeTrails", "InternalError", 3)
     assert snapshot["regions"]["cn-hangzhou"]["trails"]
@@ -163,7 +173,7 @@ def test_persistent_failure_is_recorded_after_max_attempts(cloud):
 
 def test_describe_regions_failure_falls_back_to_the_home_region(cloud):
     cloud.faults.add("error", api="DescribeRegions", code="NoPermission", message="denied")
-    snapshot = collector().collect()
+    snapshot = collect()
     assert "cn-hangzhou" in snapshot["regions"]
     assert snapshot["regions"]["cn-hangzhou"]["errors"][0]["api"] == "DescribeRegions"
 
@@ -180,7 +190,7 @@ def test_an_unusable_region_list_is_recorded_not_silently_narrowed(cloud, answer
         def describe_regions(self, region, timeout):
             return list(answer)
 
-    snapshot = collector(actiontrail=Answering(CREDS)).collect()
+    snapshot = collect(actiontrail=Answering(CREDS))
     (error,) = [e for e in snapshot["regions"]["cn-hangzhou"]["errors"] if e["api"] == "DescribeRegions"]
     assert error["code"] == "MalformedResponse" and says in error["message"]
     for region in expected_regions:
@@ -190,12 +200,12 @@ def test_an_unusable_region_list_is_recorded_not_silently_narrowed(cloud, answer
 
 
 def test_log_audit_central_project_in_another_region(cloud):
-    central = central_project(ACCOUNT, "cn-beijing")
+    central = log_audit_project(ACCOUNT, "cn-beijing")
     cloud.create_logstore(ACCOUNT, "cn-beijing", central, "actiontrail_log", index={"line": {"token": [","]}})
     cloud.sls.put_alert(
         ACCOUNT, "cn-beijing", central, {"name": "sls_app_audit_cis_at_unauth_apicall", "status": "ENABLED"}
     )
-    snapshot = collector(regions=["cn-hangzhou", "cn-beijing"]).collect()
+    snapshot = collect(regions=["cn-hangzhou", "cn-beijing"])
     beijing = snapshot["regions"]["cn-beijing"]["sls_projects"]
     assert list(beijing) == [central]  # bj-ops is not listed: only the Log Audit lookup ran there
     assert beijing[central]["alerts"][0]["name"] == "sls_app_audit_cis_at_unauth_apicall"
@@ -213,7 +223,7 @@ def test_missing_trail_logstore_is_not_an_error(cloud):
             "SlsProjectArn": f"acs:log:cn-hangzhou:{ACCOUNT}:project/web-prod-logs",
         },
     )
-    snapshot = collector(regions=["cn-hangzhou"]).collect()
+    snapshot = collect(regions=["cn-hangzhou"])
     region = snapshot["regions"]["cn-hangzhou"]
     assert region["errors"] == []
     assert "actiontrail_nolog" not in region["sls_projects"]["web-prod-logs"]["logstores"]
@@ -226,9 +236,9 @@ def test_budget_exhaustion_records_errors_instead_of_calling(cloud):
         now["t"] += 1.0  # every look at the clock costs a second
         return now["t"]
 
-    snapshot = collector(
+    snapshot = collect(
         regions=["cn-hangzhou", "cn-shanghai", "cn-beijing"], deadline=4.0, clock=clock, concurrency=1
-    ).collect()
+    )
     codes = {e["code"] for r in snapshot["regions"].values() for e in r["errors"]}
     assert "ScanBudgetExceeded" in codes
     parse_inventory(snapshot)
@@ -250,13 +260,13 @@ def test_calls_run_in_parallel_within_the_bound(cloud):
                 with lock:
                     state["now"] -= 1
 
-    collector(concurrency=4, actiontrail=Tracking(CREDS)).collect()
+    collect(concurrency=4, actiontrail=Tracking(CREDS))
     assert 1 < state["max"] <= 4
 
 
 def test_malformed_region_ids_from_the_api_are_not_used_in_hostnames(cloud):
     cloud.set_regions(["cn-hangzhou", "evil.example.com/x"])
-    snapshot = collector(profile="powerpipe").collect()
+    snapshot = collect(profile="powerpipe")
     assert list(snapshot["regions"]) == ["cn-hangzhou"]
 
 
@@ -264,7 +274,7 @@ def test_malformed_region_ids_from_the_api_are_not_used_in_hostnames(cloud):
 def test_collected_snapshot_evaluates_like_the_seed(cloud, profile):
     from cis216.core import evaluate
 
-    snapshot = collector(profile=profile, regions=list(SAMPLE["regions"])).collect()
+    snapshot = collect(profile=profile, regions=list(SAMPLE["regions"]))
 
     def verdicts(document):
         return sorted(
@@ -278,10 +288,10 @@ def test_collected_snapshot_evaluates_like_the_seed(cloud, profile):
 def test_timeouts_are_retried(cloud):
     cloud.faults.add("timeout", api="ListProject", calls=[1])
     cloud.faults.add("connect_timeout", api="DescribeTrails", calls=[1])
-    c = collector(regions=["cn-hangzhou"])
-    snapshot = c.collect()
+    caller = make_caller()
+    snapshot = collect(regions=["cn-hangzhou"], caller=caller)
     assert snapshot["regions"]["cn-hangzhou"]["errors"] == []
-    assert c.caller.stats.retries == 2
+    assert caller.stats.retries == 2
 
 
 def test_names_from_arns_with_a_trailing_newline_are_not_used_in_hostnames(cloud):
@@ -295,7 +305,7 @@ def test_names_from_arns_with_a_trailing_newline_are_not_used_in_hostnames(cloud
             "SlsProjectArn": f"acs:log:cn-shanghai\n:{ACCOUNT}:project/sh-audit",
         },
     )
-    snapshot = collector(profile="powerpipe", regions=["cn-beijing"]).collect()
+    snapshot = collect(profile="powerpipe", regions=["cn-beijing"])
     assert not any("\n" in region for region in snapshot["regions"])
     assert all(not r["errors"] for r in snapshot["regions"].values()), snapshot["regions"]
     assert "cn-shanghai" not in snapshot["regions"]
@@ -315,15 +325,15 @@ def test_a_call_that_hangs_past_the_deadline_is_given_up(cloud):
             return super().describe_trails(region, timeout)
 
     ActionTrailAdapter(CREDS).describe_trails("cn-hangzhou", 5)  # SDK imports out of the budget
-    c = collector(
-        regions=["cn-hangzhou", "cn-shanghai"],
-        deadline=time.monotonic() + 1.0,
-        actiontrail=Hanging(CREDS),
-    )
-    c.overrun_seconds = 0.2
+    deadline = time.monotonic() + 1.0
     started = time.monotonic()
     try:
-        snapshot = c.collect()
+        snapshot = collect(
+            regions=["cn-hangzhou", "cn-shanghai"],
+            deadline=deadline,
+            actiontrail=Hanging(CREDS),
+            grace_seconds=0.2,
+        )
     finally:
         release.set()
     assert time.monotonic() - started < 5
@@ -348,8 +358,44 @@ def test_errors_come_in_a_stable_order_whatever_the_threads_did(cloud):
                     raise CallError("ListAlerts", "Unauthorized", f"denied at offset {offset}")
                 return super().list_alerts(region, project, offset, size, timeout)
 
-        snapshot = collector(profile="powerpipe", regions=["cn-shanghai"], sls=Racing(CREDS, "t")).collect()
+        snapshot = collect(profile="powerpipe", regions=["cn-shanghai"], sls=Racing(CREDS, "t"))
         return snapshot["regions"]["cn-shanghai"]["errors"]
 
     first, second = run(100), run(200)
     assert len(first) == 2 and first == second
+
+
+def test_the_inventory_is_the_document_read_back(cloud):
+    got = collected(regions=list(SAMPLE["regions"]))
+    assert got.inventory == parse_inventory(got.document)
+    assert got.error_count == 1  # the sample's denied project
+
+
+def test_an_unreadable_answer_is_left_out_as_it_arrives_and_says_where(cloud):
+    odd_alert = {"name": "odd", "status": "ENABLED", "configuration": {"queryList": [{"query": 5}]}}
+    cloud.sls.put_alert(ACCOUNT, "cn-hangzhou", "web-prod-logs", odd_alert)
+    cloud.actiontrail.add_trail(
+        ACCOUNT, {"Name": "odd", "HomeRegion": "cn-hangzhou", "TrailRegion": "cn-hangzhou", "Status": [1]}
+    )
+    got = collected(regions=["cn-hangzhou"])
+    region = got.document["regions"]["cn-hangzhou"]
+    assert [(e["api"], e["project"], e["code"], e["message"]) for e in region["errors"]] == [
+        (
+            "DescribeTrails",
+            None,
+            "MalformedResponse",
+            "trail 'odd' could not be read, so it was left out: "
+            "answer: regions.cn-hangzhou.trails[0].Status: Input should be a valid string",
+        ),
+        (
+            "ListAlerts",
+            "web-prod-logs",
+            "MalformedResponse",
+            "alert 'odd' could not be read, so it was left out: answer: "
+            "regions.cn-hangzhou.sls_projects.web-prod-logs.alerts[0].configuration.queryList[0]: "
+            "query: expected a string (the search statement) or null, got a number",
+        ),
+    ]
+    assert "odd" not in [t["Name"] for t in region["trails"]]
+    assert "odd" not in [a["name"] for a in region["sls_projects"]["web-prod-logs"]["alerts"]]
+    assert got.inventory == parse_inventory(got.document)

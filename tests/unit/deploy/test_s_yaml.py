@@ -385,7 +385,7 @@ code = sys.argv[1]
 sys.path[:0] = [code + "/python", code + "/lib", code]   # PYTHONPATH from s.yaml, then /code (FC)
 index = importlib.import_module("handler.index")          # the s.yaml handler, imported by name
 assert callable(index.handler) and callable(index.initialize)
-for name in ("cis216.shell.scan", "cis216.shell.collector", "cis216.shell.events", "cis216.shell.config",
+for name in ("cis216.shell.scan", "cis216.shell.collect", "cis216.shell.events", "cis216.shell.config",
              "cis216.adapters.actiontrail", "cis216.adapters.sls", "cis216.adapters.sts",
              "cis216.adapters.credentials", "cis216.core", "cis216.profiles.powerpipe"):
     importlib.import_module(name)
