@@ -1,7 +1,8 @@
 # One command for each job; each creates .venv and installs what it needs on a fresh machine.
 #   make run    the main job: the FC handler invoked locally on events/timer.json, against the
 #               built-in emulated cloud seeded with the sample account (no credentials needed)
-#   make test   format check, lint, the Python 3.10 floor check, and the whole test suite (what CI runs)
+#   make test   format check, lint, the Python 3.10 floor check, the type checker (mypy --strict over
+#               lib/cis216) and the whole test suite (what CI runs)
 #   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv run test lint bench clean
+.PHONY: venv run test lint typecheck bench clean
 
 venv: $(STAMP)
 
@@ -28,7 +29,10 @@ lint: venv
 	$(BIN)/ruff check lib handler tests bench
 	$(BIN)/vermin --target=3.10- --violations --no-tips --eval-annotations --backport typing_extensions lib handler bench
 
-test: lint
+typecheck: venv
+	$(BIN)/mypy
+
+test: lint typecheck
 	$(BIN)/python -m pytest
 
 bench: venv

@@ -340,7 +340,7 @@ def _check_values(document: Any) -> list[str]:
     """Problems no model field would catch: nesting deeper than MAX_DEPTH, NaN or infinite numbers
     (Python's json reads `NaN`, `Infinity` and overflowing `1e400`; JSON and jsonb have none)."""
     problems: list[str] = []
-    stack: list[tuple[Any, tuple, int]] = [(document, (), 0)]
+    stack: list[tuple[Any, tuple[str | int, ...], int]] = [(document, (), 0)]
     while stack:
         value, loc, depth = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):

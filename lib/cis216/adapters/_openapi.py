@@ -14,7 +14,7 @@ from .calls import CallError, is_retryable
 from .credentials import Credentials
 
 
-def make_config(credentials: Credentials, region: str, endpoint: str):
+def make_config(credentials: Credentials, region: str, endpoint: str) -> Any:
     from alibabacloud_tea_openapi.utils_models import Config
 
     return Config(
@@ -31,8 +31,9 @@ def _message(error: Any) -> str:
     data = getattr(error, "data", None)
     if isinstance(data, dict):
         for key in ("Message", "message", "errorMessage"):
-            if isinstance(data.get(key), str) and data[key]:
-                return data[key]
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                return value
     return str(getattr(error, "message", "") or "")[:500]
 
 

@@ -22,7 +22,7 @@ class ActionTrailAdapter:
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def _client(self, region: str):
+    def _client(self, region: str) -> Any:
         with self._lock:
             client = self._clients.get(region)
             if client is None:

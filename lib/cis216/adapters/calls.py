@@ -75,7 +75,7 @@ class RetryPolicy:
 
     def delay(self, retry: int) -> float:
         """Full jitter: uniform in [0, min(cap, base * 2**retry)) (retry counts from 0)."""
-        return self.rand() * min(self.cap_seconds, self.base_seconds * (2**retry))
+        return self.rand() * min(self.cap_seconds, self.base_seconds * 2.0**retry)
 
 
 @dataclass

@@ -37,28 +37,32 @@ class _Escape(Exception):
 
 
 @functools.cache
-def _client_class():
+def _client_class() -> Any:
     from aliyun.log import LogClient, LogException
 
+    # The SDK's private members are typed nowhere; `sdk` is this client seen as what it is at run time.
     class _Client(LogClient):
-        def _getHttpResponse(self, method, url, params, body, headers):
+        def _getHttpResponse(self, method: str, url: str, params: Any, body: Any, headers: Any) -> Any:
             # As the SDK does, minus turning transport errors into LogException: a requests
             # Timeout/ConnectionError propagates as itself (and past the SDK's retry loop).
-            headers["User-Agent"] = self._user_agent
-            sender = self._get_http_sender(method)
-            response = sender(url, params=params, data=body, headers=headers, timeout=self._timeout)
+            sdk: Any = self
+            headers["User-Agent"] = sdk._user_agent
+            sender = sdk._get_http_sender(method)
+            response = sender(url, params=params, data=body, headers=headers, timeout=sdk._timeout)
             return response.status_code, response.content, response.headers
 
-        def get_index_raw(self, project_name, logstore_name):
+        def get_index_raw(self, project_name: str, logstore_name: str) -> Any:
             # As LogClient.get_index_config sends it, but the answer is kept verbatim: the SDK's
             # IndexConfig model raises KeyError on shapes it does not expect (a line without token).
+            sdk: Any = self
             resource = "/logstores/" + logstore_name + "/index"
-            (resp, _header) = self._send("GET", project_name, None, resource, {}, {})
+            (resp, _header) = sdk._send("GET", project_name, None, resource, {}, {})
             return resp
 
-        def _sendRequest(self, *args, **kwargs):
+        def _sendRequest(self, *args: Any, **kwargs: Any) -> Any:
+            parent: Any = super()
             try:
-                return super()._sendRequest(*args, **kwargs)
+                return parent._sendRequest(*args, **kwargs)
             except LogException as error:
                 raise _Escape(error) from None
 
@@ -93,7 +97,7 @@ class SlsAdapter:
         self._source = source  # always given: without it the SDK opens a socket to find the host IP
         self._local = threading.local()
 
-    def _client(self, region: str, timeout: float):
+    def _client(self, region: str, timeout: float) -> Any:
         clients = getattr(self._local, "clients", None)
         if clients is None:
             clients = self._local.clients = {}

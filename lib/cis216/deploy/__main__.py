@@ -38,8 +38,8 @@ def _check(args: argparse.Namespace) -> int:
         (resource,) = resolved["resources"].values()
         errors = list(jsonschema.Draft7Validator(schema).iter_errors(resource["props"]))
         if errors:
-            for error in errors:
-                print(f"{path}: fc3 schema: {list(error.path)}: {error.message}", file=sys.stderr)
+            for problem in errors:
+                print(f"{path}: fc3 schema: {list(problem.path)}: {problem.message}", file=sys.stderr)
             return 1
         print(f"{path}: ok (cis216 model and {schema_path})")
     else:
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     policy.add_argument("--findings-logstore", default="cis216_findings")
     policy.set_defaults(run=_render)
     args = parser.parse_args(argv)
-    return args.run(args)
+    return int(args.run(args))
 
 
 if __name__ == "__main__":

@@ -26,14 +26,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..aliyun import ACCOUNT_ID, RegionId
-from ..shell.config import VARIABLES, ConfigError, load_config
+from ..shell.config import VARIABLES, Config, ConfigError, load_config
 from ..shell.events import EventError, parse_event
+from ..shell.plan import WRITE_RESERVE_SECONDS
 
 RUNTIMES = ("python3.10", "python3.12")
 # Seconds on top of SCAN_BUDGET_SECONDS the function needs besides collecting: cold start and
 # initializer, the evaluation, writing the findings (with retries) and the summary.
 START_MARGIN_SECONDS = 30
-DEFAULT_WRITE_RESERVE_SECONDS = 60
 REQUIRED_PYTHONPATH = ("/code/python", "/code/lib")
 
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
@@ -267,7 +267,7 @@ class Props(_Strict):
         return self
 
 
-def environment_config(env: dict[str, str], region: str):
+def environment_config(env: dict[str, str], region: str) -> Config:
     """Check `environmentVariables` against the function's configuration model; return the Config."""
     expected = {v.name for v in VARIABLES} | {"PYTHONPATH"}
     missing = sorted(expected - set(env))
@@ -288,16 +288,8 @@ def environment_config(env: dict[str, str], region: str):
 
 
 def write_reserve_seconds() -> int:
-    """The seconds the scan keeps for writing findings (from the shell, when it says)."""
-    try:
-        from ..shell import plan  # type: ignore[attr-defined]
-    except ImportError:
-        return DEFAULT_WRITE_RESERVE_SECONDS
-    for name in ("WRITE_RESERVE_SECONDS", "WRITE_RESERVE"):
-        value = getattr(plan, name, None)
-        if isinstance(value, (int, float)) and value > 0:
-            return int(-(-value // 1))
-    return DEFAULT_WRITE_RESERVE_SECONDS
+    """The whole seconds the scan keeps of the function timeout for evaluating and writing."""
+    return math.ceil(WRITE_RESERVE_SECONDS)
 
 
 def payload_problem(text: str) -> str | None:

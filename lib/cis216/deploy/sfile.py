@@ -126,4 +126,5 @@ def resolve(
     variables = document.get("vars") or {}
     if not isinstance(variables, Mapping):
         raise SFileError("vars: expected a mapping")
-    return _resolve(dict(document), variables, environ, config, "s.yaml")
+    resolved: dict[str, Any] = _resolve(dict(document), variables, environ, config, "s.yaml")
+    return resolved

@@ -85,14 +85,14 @@ def _parse_acs3(header: str) -> tuple[str, str, str] | None:
 def acs3_canonical_request(req: EmuRequest, signed_headers: str, payload_hash: str) -> str:
     # Same construction as alibabacloud_tea_openapi.utils.Utils.get_authorization, but
     # from the wire: the query is decoded from the URL and re-encoded the SDK's way.
-    query = {}
+    query: dict[str, str] = {}
     for key, value in req.query_pairs:
         query[key] = value
     canon_query = "&".join(f"{key}={quote(query[key], safe='~', encoding='utf-8')}" for key in sorted(query))
     lines = []
     for name in signed_headers.split(";"):
-        value = req.headers.get(name)
-        lines.append(f"{name}:{'' if value is None else str(value).strip()}\n")
+        header = req.headers.get(name)
+        lines.append(f"{name}:{'' if header is None else str(header).strip()}\n")
     return (
         f"{req.method}\n{req.raw_path or '/'}\n{canon_query}\n"
         f"{''.join(lines)}\n{signed_headers}\n{payload_hash}"

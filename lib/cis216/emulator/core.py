@@ -73,7 +73,7 @@ class EmulatedCloud:
         self.unemulated: list[UnemulatedRequest] = []
         self.sleep = sleep  # injectable so latency faults need not slow tests down
         self.clock = clock
-        self._call_numbers: Counter = Counter()
+        self._call_numbers: Counter[str] = Counter()
         self._lock = threading.Lock()  # collectors fan out over threads
         self._mock: responses.RequestsMock | None = None
         self._patches: list[Any] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -41,5 +41,5 @@ class CredentialStore:
     def get(self, access_key_id: str) -> Credentials | None:
         return self._by_id.get(access_key_id)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Credentials]:
         return iter(list(self._by_id.values()))

@@ -7,7 +7,7 @@ same plan works for every service.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -96,8 +96,12 @@ class FaultPlan:
         **scope: object,
     ) -> Fault:
         fault = Fault(
-            kind=kind, api=api, calls=None if calls is None else list(calls), seconds=seconds, **scope
-        )  # type: ignore[arg-type]
+            kind=kind,
+            api=api,
+            calls=None if calls is None else list(calls),
+            seconds=seconds,
+            **scope,  # type: ignore[arg-type]  # scope keys are Fault's own str fields
+        )
         self._faults.append(fault)
         return fault
 
@@ -107,7 +111,7 @@ class FaultPlan:
     def clear(self) -> None:
         self._faults.clear()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Fault]:
         return iter(list(self._faults))
 
     def __len__(self) -> int:

@@ -25,7 +25,7 @@ class EmuRequest:
     raw_path: str  # path as sent (percent-encoded); RPC signatures are computed over it
     path: str  # decoded path; SLS signatures and routing use it
     query_pairs: list[tuple[str, str]]
-    headers: CaseInsensitiveDict
+    headers: CaseInsensitiveDict[str]
     body: bytes
 
     @property
@@ -36,17 +36,16 @@ class EmuRequest:
     def from_prepared(cls, prepared: PreparedRequest) -> EmuRequest:
         url = str(prepared.url)
         parts = urlsplit(url)
-        headers = CaseInsensitiveDict(prepared.headers or {})
+        headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(
+            {
+                k: v.decode("latin-1") if isinstance(v, bytes) else v
+                for k, v in (prepared.headers or {}).items()
+            }
+        )
         # SDKs set Host themselves (SLS puts the project there even for IP endpoints).
-        host = headers.get("Host") or parts.netloc
+        host = str(headers.get("Host") or parts.netloc)
         host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
-        body = prepared.body
-        if body is None:
-            body = b""
-        elif isinstance(body, str):
-            body = body.encode("utf-8")
-        elif not isinstance(body, (bytes, bytearray)):
-            body = body.read() if hasattr(body, "read") else bytes(body)
+        body = _body_bytes(prepared.body)
         raw_path = parts.path or "/"
         return cls(
             method=str(prepared.method).upper(),
@@ -56,8 +55,19 @@ class EmuRequest:
             path=unquote(raw_path),
             query_pairs=parse_qsl(parts.query, keep_blank_values=True),
             headers=headers,
-            body=bytes(body),
+            body=body,
         )
+
+
+def _body_bytes(body: object) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    read = getattr(body, "read", None)
+    return bytes(read()) if callable(read) else bytes(body)  # type: ignore[call-overload]
 
 
 def new_request_id() -> str:

@@ -82,7 +82,7 @@ class ServiceSpec:
         if self.actions:
             action = req.headers.get("x-acs-action") or req.query.get("Action")
             handler = self.actions.get(action or "")
-            if handler is None:
+            if action is None or handler is None:
                 raise UnemulatedRequest(
                     req.method, req.url, action, f"{self.name} does not emulate this action"
                 )

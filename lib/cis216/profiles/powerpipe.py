@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..findings import Finding
+from ..findings import Finding, Status
 from ..inventory import Inventory, Trail
 from .errors import error_findings
 from .sqltext import ilike_contains_in_order, json_field_text, jsonb_text, pg_lower, pg_trim
@@ -94,6 +94,7 @@ def _concat(*parts: str | None) -> str | None:
 
 def _row(trail: Trail, region: str, account_id: str, matched: bool) -> Finding:
     resource = _concat("acs:actiontrail:", trail.home_region, ":", account_id, ":actiontrail/", trail.name)
+    status: Status
     if _delivers(trail) and matched:
         status = "ok"
         reason = _concat(

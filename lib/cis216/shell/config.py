@@ -75,7 +75,7 @@ class Config(BaseModel):
     )
     # The default is spelled as the environment would spell it; validated, it becomes None: all regions.
     scan_regions: tuple[RegionId, ...] | None = Field(
-        "all",  # type: ignore[assignment]
+        "all",
         alias="SCAN_REGIONS",
         validate_default=True,
         description="comma-separated region ids to scan, or 'all' (every ActionTrail region, DescribeRegions)",

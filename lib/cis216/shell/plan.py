@@ -153,11 +153,13 @@ def _regions(
     return tuple(configured) if configured else None
 
 
-def _settings(override: Settings | None, configured: Settings) -> Settings:
-    """The payload's settings, else PROFILE_SETTINGS (itself the documented defaults when unset).
+def _settings(override: Settings | None, configured: Settings | None) -> Settings:
+    """The payload's settings, else PROFILE_SETTINGS, else the documented defaults.
     No merging: a payload's settings object replaces the configured one whole; an empty payload
     object arrives here as None (shell/events.py), so it replaces nothing."""
-    return override if override is not None else configured
+    if override is not None:
+        return override
+    return configured if configured is not None else Settings()
 
 
 def _scan_key(invocation: Invocation, request_id: str) -> str:

@@ -11,7 +11,7 @@ from .backend import FcBackend, Invocation
 Context = CallContext[FcBackend]
 
 
-def invoke_function(ctx: Context) -> tuple[int, dict, bytes]:
+def invoke_function(ctx: Context) -> tuple[int, dict[str, str], bytes]:
     name = ctx.params["function"]
     fc = ctx.backend
     if fc.functions is not None and name not in fc.functions:

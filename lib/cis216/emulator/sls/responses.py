@@ -7,14 +7,14 @@ from typing import Any
 
 from ..context import CallContext
 from ..errors import ServiceError
-from ..http import sls_request_id
+from ..http import Answer, sls_request_id
 from .backend import Logstore, Project, SlsBackend
 from .putlogs import decode_body
 
 Context = CallContext[SlsBackend]
 
 
-def _page(ctx: Context, items: Sequence[Any], max_size: int = 500) -> tuple:
+def _page(ctx: Context, items: Sequence[Any], max_size: int = 500) -> tuple[list[Any], int]:
     try:
         offset = int(ctx.query.get("offset", "0"))
         size = int(ctx.query.get("size", "100"))
@@ -94,11 +94,11 @@ def list_jobs(ctx: Context) -> dict[str, Any]:
     return {"count": len(page), "total": total, "results": page}
 
 
-def _empty_ok() -> tuple:
+def _empty_ok() -> Answer:
     return 200, {"x-log-requestid": sls_request_id(), "Content-Type": "application/json"}, b""
 
 
-def put_logs(ctx: Context) -> tuple:
+def put_logs(ctx: Context) -> Answer:
     store = _logstore(ctx)
     logs = decode_body(ctx.request.body, ctx.request.headers, ctx.backend.putlogs_limits)
     store.logs.extend(logs)
