@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from .condition import ConditionError, columns, condition_fires, parse_condition
+from .sql import SqlNotExecutable
 from .sqleval import Opaque
 from .sqlexec import Burst, LinearRows, Rows
 
@@ -127,7 +128,10 @@ def _scan(triggers: tuple[Trigger, ...], burst: Burst, sizes: tuple[int, ...]) -
     first: int | None = None
     unknown = ""
     for n in sorted(set(sizes)):
-        outcomes = [fires(t, burst.rows_at(n)) for t in triggers]
+        outcomes = [fires(t, rows) for t in triggers] if (rows := _rows(burst, n)) is not None else []
+        if not outcomes:  # the statement fails for this many calls (a division by zero, ...)
+            unknown = unknown or f"the analytic statement cannot be evaluated for {n} calls"
+            continue
         fired = any(o.fires for o in outcomes)
         unsure = next((o.why for o in outcomes if o.fires is None), "")
         if first is None:
@@ -138,6 +142,13 @@ def _scan(triggers: tuple[Trigger, ...], burst: Burst, sizes: tuple[int, ...]) -
         elif not fired and not unsure:
             return Scan(first, n)
     return Scan(first, None, "" if first is not None else unknown)
+
+
+def _rows(burst: Burst, n: int) -> Rows | None:
+    try:
+        return burst.rows_at(n)
+    except (SqlNotExecutable, ArithmeticError, TypeError, ValueError):
+        return None
 
 
 def _near_literals(triggers: tuple[Trigger, ...]) -> tuple[int, ...]:

@@ -204,6 +204,9 @@ def _run_sql(pipe: PipeAnalysis, events: list[RepresentativeEvent], results: dic
         execution = execute(pipe.statement, events, {id(e): results[_key(e)] for e in events})
     except SqlNotExecutable as exc:
         return _Sql(not_executable(str(exc)), None, [], [])
+    except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
+        # An evaluation this module did not foresee: never a crash of the scan, never a guess.
+        return _Sql(not_executable(f"evaluation failed ({type(exc).__name__}: {exc})"), None, [], [])
     seen = {id(e) for e in execution.seen}
     dropped = [e for e in events if not e.negative and results[_key(e)] and id(e) not in seen]
     missed = list(dict.fromkeys(e.family for e in dropped))

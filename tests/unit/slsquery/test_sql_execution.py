@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cis216.slsquery import DEFAULT_REQUIRED_CODES, judge_query
 from cis216.slsquery.events import negative_controls, representative_events, spread_calls
@@ -244,3 +246,29 @@ def test_the_sql_alone_misses_are_said() -> None:
 def test_the_successful_call_reaches_the_rows_only_through_the_statement() -> None:
     executor = Executor(parse_analytic('select count_if("event.errorCode" is null) as ok'), KNOWN)
     assert executor.run([Call(OK_CALL, 2)]) == (({"ok": 2}, 1),)
+
+
+_FRAGMENTS = [
+    "select", "count(1)", "count(*)", "as", "cnt", ",", "from log", "where", "group by", "having",
+    "order by", "limit", "1", "0", "5", "/", "-", "*", "(", ")", "=", "<>", ">", "and", "or", "not",
+    '"event.errorCode"', '"event.sourceIpAddress"', "'Forbidden'", "null", "is", "case when", "then",
+    "else", "end", "if(", "coalesce(", "sum(", "max(", "arbitrary(", "count_if(", "__time__", "x",
+    "ip_to_country(", "date_format(", "'%Y'", "distinct", "desc", ";", "|",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=14))
+def test_the_judge_never_raises_on_odd_sql(parts: list[str]) -> None:
+    j = judge_query(f"{SEARCH} | {' '.join(parts)}")
+    assert j.verdict in ("complete", "incomplete", "unverifiable")
+
+
+@pytest.mark.parametrize("sql", ["select 100 / (count(1) - 5) as cnt", "select count(1) / 0 as cnt"])
+def test_a_statement_failing_for_some_burst_is_not_a_crash(sql: str) -> None:
+    from cis216.slsquery.firing import scan
+
+    j = judge_query(f"{SEARCH} | {sql}")
+    if j.execution is not None and j.execution.seen:
+        found = scan([Trigger("cnt > 0")], j.execution.burst(j.execution.seen[0]), range(1, 10))
+        assert found.first is not None or found.unknown

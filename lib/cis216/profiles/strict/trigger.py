@@ -17,6 +17,7 @@ from ...inventory import AlertConfiguration
 from ...slsquery import QueryExecution, RepresentativeEvent
 from ...slsquery.execution import burst_sizes
 from ...slsquery.firing import Scan, Trigger, fires, scan
+from ...slsquery.sql import SqlNotExecutable
 
 COUNT_ROWS = "__count__"
 # Calls spread over this many groups at most, to see whether a per-group threshold is ever met.
@@ -153,7 +154,10 @@ def _per_group(
     if least <= 1 or not execution.group_by:
         return None
     spread = min(least, SPREAD_LIMIT)
-    rows = execution.spread(event, spread)
+    try:
+        rows = execution.spread(event, spread)
+    except SqlNotExecutable:
+        return None  # cannot tell: say nothing rather than guess
     if any(fires(t, rows).fires is not False for t in triggers):
         return None
     return PerGroup(min_count=least, spread=spread, group_by=execution.group_by)
