@@ -18,6 +18,7 @@ from .events import (
     negative_controls,
     representative_events,
 )
+from .execution import QueryExecution
 from .index import DEFAULT_DELIMITERS, SOURCE_DEFAULTS, SOURCE_LOGSTORE, FieldIndex, IndexConfig
 from .judge import QueryJudgement, judge_query, suggested_query
 from .lexer import split_pipe, tokenize
@@ -44,6 +45,7 @@ __all__ = [
     "Or",
     "Phrase",
     "PipeAnalysis",
+    "QueryExecution",
     "QueryJudgement",
     "QuerySyntaxError",
     "RepresentativeEvent",

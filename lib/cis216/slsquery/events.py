@@ -243,7 +243,60 @@ def negative_controls(topic: str = TOPIC_TRAIL) -> list[RepresentativeEvent]:
         }
     )
     signin.pop("event.userIdentity.accessKeyId")
+    # A call that failed for another reason than authorization: an alert counting every failed
+    # call fires on it (it alerts on unauthorized calls too, but noisily).
+    other = _base(902, "Ecs", "RunInstances", topic)
+    other.update(
+        {"event.errorCode": "InvalidParameter", "event.errorMessage": "The specified parameter is not valid."}
+    )
     return [
         RepresentativeEvent("negative:successful-api-call", None, ok, negative=True),
         RepresentativeEvent("negative:console-signin-failure", None, signin, negative=True),
+        RepresentativeEvent("negative:other-failed-call", "InvalidParameter", other, negative=True),
     ]
+
+
+# Real region ids a spread of calls cycles through (the first is the sample events' own).
+_SPREAD_REGIONS = (
+    "cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-zhangjiakou", "cn-qingdao",
+    "cn-huhehaote", "cn-wulanchabu", "cn-chengdu", "cn-guangzhou", "cn-hongkong", "ap-southeast-1",
+    "ap-southeast-3", "ap-southeast-5", "ap-northeast-1", "ap-northeast-2", "us-west-1", "us-east-1",
+    "eu-central-1", "eu-west-1", "me-east-1", "ap-south-1",
+)  # fmt: skip
+_SPREAD_SERVICES = (
+    ("Ecs", "DescribeInstances"),
+    ("Ram", "ListUsers"),
+    ("Oss", "GetBucketInfo"),
+    ("Rds", "DescribeDBInstances"),
+)
+
+
+def spread_calls(event: dict[str, str], count: int) -> list[dict[str, str]]:
+    """``count`` copies of one unauthorized call, each by another caller (user, key, account),
+    from another address and region, to another service: an alert grouped by any of these sees
+    one call per group."""
+    out = []
+    for i in range(count):
+        service, api = _SPREAD_SERVICES[i % len(_SPREAD_SERVICES)]
+        ev = dict(event)
+        ev.update(
+            {
+                "event.eventId": f"5A4B3C2D-1E0F-4A9B-8C7D-{i + 700:012d}",
+                "event.requestId": f"7E6D5C4B-3A29-4187-9F6E-{i + 700:012d}",
+                "event.sourceIpAddress": f"198.51.{100 + i // 250}.{1 + i % 250}",
+                "event.acsRegion": _SPREAD_REGIONS[i % len(_SPREAD_REGIONS)]
+                if i < len(_SPREAD_REGIONS)
+                else f"region-{i}",
+                "event.serviceName": service,
+                "event.eventSource": f"{service.lower()}.aliyuncs.com",
+                "event.eventName": f"{api}{i // len(_SPREAD_SERVICES) or ''}",
+                "event.userAgent": f"aliyun-cli/3.0.{200 + i}",
+                "event.userIdentity.accountId": str(5432109876540000 + i),
+                "event.userIdentity.accessKeyId": f"LTAI5tSpread{i:04d}",
+            }
+        )
+        if "event.userIdentity.userName" in ev:
+            ev["event.userIdentity.userName"] = f"user-{i}"
+            ev["event.userIdentity.principalId"] = str(203456789012340000 + i)
+        out.append(ev)
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .ast import Comparison, FieldExists, Node, Phrase, Statement, Term, walk
@@ -15,11 +15,13 @@ from .events import (
     context_variants,
     representative_events,
 )
+from .execution import QueryExecution, execute
 from .index import IndexConfig
 from .lexer import split_pipe
 from .matcher import matches
 from .parser import parse_statement
-from .pipe import PipeAnalysis, analyze_pipe
+from .pipe import PipeAnalysis, analyze_pipe, not_executable
+from .sql import SqlNotExecutable
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class QueryJudgement:
     # codes matched in the base event but missed in another context (the query narrows on the
     # region, event kind, service, caller, address or time of the call)
     missed_in_context: list[str] = field(default_factory=list)
+    # families the search part keeps but the analytic statement drops or does not count
+    missed_by_sql: list[str] = field(default_factory=list)
+    # the statement run over the events the search kept; None when it cannot be run
+    execution: QueryExecution | None = field(default=None, compare=False, repr=False)
 
 
 def suggested_query(required_codes: tuple[str, ...] | list[str] | None = None) -> str:
@@ -54,20 +60,9 @@ def _key(ev: RepresentativeEvent) -> str:
     return f"{ev.family}\x00{ev.error_code}\x00{ev.context}"
 
 
-def _evaluate(
-    node: Node, events: list[RepresentativeEvent], index: IndexConfig, counted: str | None = None
-) -> dict[str, bool]:
-    """Per event key (family or negative name + code + context): does the search match it, and
-    (``counted``: the column of ``count(col)``) is it counted?"""
-    return {_key(ev): matches(node, ev.event, index) and _has_column(ev.event, counted) for ev in events}
-
-
-def _has_column(event: dict[str, str], column: str | None) -> bool:
-    """``count(column)`` counts a log only when the column is not null (the field is present)."""
-    if column is None:
-        return True
-    prefix = column + "."
-    return any(k == column or k.startswith(prefix) for k in event)
+def _evaluate(node: Node, events: list[RepresentativeEvent], index: IndexConfig) -> dict[str, bool]:
+    """Per event key (family or negative name + code + context): does the search match it?"""
+    return {_key(ev): matches(node, ev.event, index) for ev in events}
 
 
 def _families(
@@ -113,8 +108,7 @@ class _Outcome:
     everything: bool  # every negative control matched too
 
 
-def _run(node: Node, events: list[RepresentativeEvent], index: IndexConfig, counted: str | None) -> _Outcome:
-    results = _evaluate(node, events, index, counted)
+def _outcome(results: dict[str, bool], events: list[RepresentativeEvent]) -> _Outcome:
     matched, missed, missed_events = _families(results, events)
     negatives = [ev.family for ev in events if ev.negative and results[_key(ev)]]
     n_neg = sum(1 for ev in events if ev.negative)
@@ -161,12 +155,7 @@ def _numeric_field(index: IndexConfig, name: str) -> bool:
 
 
 def _reading_of_not(
-    text: str,
-    stmt: Statement,
-    events: list[RepresentativeEvent],
-    index: IndexConfig,
-    counted: str | None,
-    missed: list[str],
+    text: str, stmt: Statement, events: list[RepresentativeEvent], index: IndexConfig, missed: list[str]
 ) -> tuple[str | None, str]:
     """(problem, note) about a leading `not` whose scope the precedence table decided."""
     if not stmt.ambiguities:
@@ -174,7 +163,7 @@ def _reading_of_not(
     # Read `not` the other way (negating one term). If that flips complete/incomplete, the
     # verdict hangs on a precedence question we cannot settle from documentation alone.
     other = parse_statement(text, not_scope="primary")
-    _, other_missed, _ = _families(_evaluate(other.search, events, index, counted), events)
+    _, other_missed, _ = _families(_evaluate(other.search, events, index), events)
     if bool(other_missed) != bool(missed):
         return "the reading of a leading 'not' decides the verdict: " + "; ".join(stmt.ambiguities), ""
     if other_missed != missed:
@@ -187,29 +176,60 @@ def _reading_of_not(
     )
 
 
-def _problems(ambiguity: str | None, shape: _Shape, pipe: PipeAnalysis) -> list[str]:
-    """What makes the verdict unverifiable."""
+def _search_problems(ambiguity: str | None, shape: _Shape) -> list[str]:
+    """What makes the search part's own result uncertain."""
     problems = [ambiguity] if ambiguity else []
     if shape.text_comparisons:
         problems.append(
             "numeric comparison on a field not indexed as long/double "
             f"({', '.join(shape.text_comparisons)}): SLS degrades it to a full-text search"
         )
-    if pipe.kind in ("filters", "unknown"):
-        problems.append(f"analytic statement: {pipe.detail}")
     return problems
 
 
-def _notes(
-    outcome: _Outcome, shape: _Shape, counted: str | None, ambiguity_note: str, source: str
-) -> list[str]:
+@dataclass(frozen=True)
+class _Sql:
+    """The analytic statement run over what the search kept."""
+
+    pipe: PipeAnalysis
+    execution: QueryExecution | None
+    missed: list[str]  # families the search keeps but the statement drops or does not count
+    counted_absent: list[str]  # count(col) columns absent from a dropped call (why it is dropped)
+
+
+def _run_sql(pipe: PipeAnalysis, events: list[RepresentativeEvent], results: dict[str, bool]) -> _Sql:
+    if pipe.kind == "unknown":
+        return _Sql(pipe, None, [], [])
+    try:
+        execution = execute(pipe.statement, events, {id(e): results[_key(e)] for e in events})
+    except SqlNotExecutable as exc:
+        return _Sql(not_executable(str(exc)), None, [], [])
+    except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
+        # An evaluation this module did not foresee: never a crash of the scan, never a guess.
+        return _Sql(not_executable(f"evaluation failed ({type(exc).__name__}: {exc})"), None, [], [])
+    seen = {id(e) for e in execution.seen}
+    dropped = [e for e in events if not e.negative and results[_key(e)] and id(e) not in seen]
+    missed = list(dict.fromkeys(e.family for e in dropped))
+    counted = [pipe.count_argument] if pipe.count_argument else []
+    absent = [c for c in counted if any(not _carries(e.event, c) for e in dropped)]
+    return _Sql(pipe, execution, missed, absent)
+
+
+def _carries(event: dict[str, str], column: str) -> bool:
+    prefix = column + "."
+    return any(k == column or k.startswith(prefix) for k in event)
+
+
+def _notes(outcome: _Outcome, shape: _Shape, sql: _Sql, ambiguity_note: str, source: str) -> list[str]:
     notes: list[str] = []
     if outcome.missed:
         notes.append(
             f"would not alert on {', '.join(outcome.missed)} (e.g. {', '.join(outcome.missed_events)})"
         )
-    if counted and outcome.missed:
-        notes.append(f"the analytic statement counts only logs where {counted} is not null")
+    if sql.missed:
+        notes.append(f"the analytic statement drops or does not count the calls of {', '.join(sql.missed)}")
+    for column in sql.counted_absent:
+        notes.append(f"the analytic statement counts only logs where {column} is not null")
     if outcome.in_context:
         notes.append(
             f"{', '.join(outcome.in_context)} would alert only in some contexts: the query narrows on "
@@ -234,28 +254,40 @@ def _notes(
     return notes
 
 
-def _verdict(problems: list[str], notes: list[str], missed: list[str]) -> tuple[str, str]:
-    """(verdict, detail)."""
-    if problems:
-        return "unverifiable", "; ".join(problems + notes)
+def _verdict(
+    search_problems: list[str], search_missed: list[str], sql: _Sql, notes: list[str], missed: list[str]
+) -> tuple[str, str]:
+    """(verdict, detail). Codes the search part drops are missed whatever SQL follows: SQL cannot
+    bring back logs the search removed, so an analytic statement we cannot run does not matter."""
+    sql_problem = [f"analytic statement {sql.pipe.detail}"] if sql.pipe.kind == "unknown" else []
+    if search_problems:
+        return "unverifiable", "; ".join(search_problems + sql_problem + notes)
+    if search_missed:
+        return "incomplete", "; ".join(notes + sql_problem)
+    if sql_problem:
+        return "unverifiable", "; ".join(sql_problem + notes)
     if missed:
         return "incomplete", "; ".join(notes)
     return "complete", "; ".join(["matches an ApiCall event for every required code", *notes])
 
 
 def _not_understood(
-    text: str, error: QuerySyntaxError, index: IndexConfig, suggestion: str
+    text: str, error: QuerySyntaxError, index: IndexConfig, suggestion: str, events: list[RepresentativeEvent]
 ) -> QueryJudgement:
+    # The SQL is still run, as if the search kept every call: a template whose search statement
+    # cannot be read is accepted on identity, and its trigger is judged on these rows.
+    sql = _run_sql(analyze_pipe(split_pipe(text)[1]), events, {_key(e): not e.negative for e in events})
     return QueryJudgement(
         verdict="unverifiable",
         missed_codes=[],
         matched_codes=[],
         matches_everything=False,
-        pipe=analyze_pipe(split_pipe(text)[1]),
+        pipe=sql.pipe,
         index_source=index.source,
         detail=f"search statement not understood: {error}",
         syntax_error=str(error),
         suggested_query=suggestion,
+        execution=sql.execution,
     )
 
 
@@ -265,39 +297,46 @@ def judge_query(
     required_codes: tuple[str, ...] | list[str] | None = None,
     topic: str = TOPIC_TRAIL,
 ) -> QueryJudgement:
-    """Parse ``text``, run the representative events through it, and classify its pipe.
+    """Parse ``text``, run the representative events through its search part and its analytic
+    statement, and say whether every required code family is seen.
 
-    'unverifiable' on a syntax error, a pipe that may filter or is not understood, a numeric
-    comparison on a non-numeric field, or a precedence ambiguity whose readings disagree.
-    'incomplete' lists (``missed_codes``) the families that would not alert. ``topic`` is the
-    feed's ``__topic__`` (``actiontrail_event`` for the Log Audit central logstore).
+    'incomplete' lists (``missed_codes``) the families that would not alert: dropped by the search
+    part (whatever SQL follows) or by the statement. 'unverifiable' on a syntax error, a statement
+    that cannot be executed, a numeric comparison on a non-numeric field, or a precedence ambiguity
+    whose readings disagree. ``topic`` is the feed's ``__topic__`` (``actiontrail_event`` for the
+    Log Audit central logstore).
     """
     # `index` may be a raw GetIndex answer from the snapshot, or None (SLS defaults).
     idx = index if isinstance(index, IndexConfig) else IndexConfig.from_get_index(index)
     codes = tuple(required_codes) if required_codes is not None else DEFAULT_REQUIRED_CODES
     suggestion = suggested_query(codes)
     text = text or ""
+    events = representative_events(codes, topic)
+    events += context_variants(events)
     try:
         stmt = parse_statement(text)
     except QuerySyntaxError as exc:
-        return _not_understood(text, exc, idx, suggestion)
-    pipe = analyze_pipe(stmt.pipe)
-    events = representative_events(codes, topic)
-    events += context_variants(events)
-    counted = pipe.count_argument if pipe.kind in ("count", "harmless") else None
-    outcome = _run(stmt.search, events, idx, counted)
+        return _not_understood(text, exc, idx, suggestion, events)
+    results = _evaluate(stmt.search, events, idx)
+    searched = _outcome(results, events)
+    sql = _run_sql(analyze_pipe(stmt.pipe), events, results)
+    seen = {id(e) for e in sql.execution.seen} if sql.execution else None
+    outcome = _outcome(
+        {_key(e): results[_key(e)] and (seen is None or id(e) in seen) for e in events}, events
+    )
+    outcome = replace(outcome, negatives=searched.negatives, everything=searched.everything)
     shape = _shape(stmt.search, idx)
-    ambiguity, ambiguity_note = _reading_of_not(text, stmt, events, idx, counted, outcome.missed)
-    problems = _problems(ambiguity, shape, pipe)
+    ambiguity, ambiguity_note = _reading_of_not(text, stmt, events, idx, searched.missed)
+    notes = _notes(outcome, shape, sql, ambiguity_note, idx.source)
     verdict, detail = _verdict(
-        problems, _notes(outcome, shape, counted, ambiguity_note, idx.source), outcome.missed
+        _search_problems(ambiguity, shape), searched.missed, sql, notes, outcome.missed
     )
     return QueryJudgement(
         verdict=verdict,
         missed_codes=outcome.missed,
         matched_codes=outcome.matched,
         matches_everything=outcome.everything,
-        pipe=pipe,
+        pipe=sql.pipe,
         index_source=idx.source,
         detail=detail,
         missed_events=outcome.missed_events,
@@ -307,4 +346,6 @@ def judge_query(
         ambiguities=list(stmt.ambiguities),
         suggested_query=suggestion,
         missed_in_context=outcome.in_context,
+        missed_by_sql=sql.missed,
+        execution=sql.execution,
     )

@@ -43,10 +43,12 @@ def test_forbbiden_typo_is_not_required() -> None:
 
 def test_negative_controls() -> None:
     negs = negative_controls()
-    assert [n.negative for n in negs] == [True, True]
-    ok, signin = (n.event for n in negs)
+    assert [n.negative for n in negs] == [True, True, True]
+    ok, signin, other = (n.event for n in negs)
     assert ok["event.eventType"] == "ApiCall" and "event.errorCode" not in ok
     assert signin["event.eventType"] == "ConsoleSignin" and signin["event.errorMessage"]
+    # A call that failed for another reason than authorization (an alert on every error fires on it).
+    assert other["event.eventType"] == "ApiCall" and other["event.errorCode"] == "InvalidParameter"
 
 
 def test_custom_codes() -> None:

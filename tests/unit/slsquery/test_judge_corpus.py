@@ -242,21 +242,25 @@ CORPUS = [
     ),
     ("match everything", "*", None, "complete", []),
     ("match everything with count", "* | select count(1) as cnt", None, "complete", []),
+    # The analytic statement is executed: a WHERE that keeps only one region's calls misses the
+    # same calls elsewhere (the context variants), like a search that narrows on the region.
     (
         "where filter after pipe",
         f"{GOOD_SEARCH} | select count(1) as cnt where \"event.acsRegion\" = 'cn-hangzhou'",
         None,
-        "unverifiable",
-        None,
+        "incomplete",
+        ALL,
     ),
+    # A HAVING on the count keeps a group once enough calls come: every code is seen (the trigger
+    # then says how many calls it takes).
     (
         "having filter",
         f'{GOOD_SEARCH} | select "event.errorCode" as c, count(1) as cnt group by c having count(1) > 5',
         None,
-        "unverifiable",
-        None,
+        "complete",
+        [],
     ),
-    ("limit 0", f"{GOOD_SEARCH} | select count(1) as cnt limit 0", None, "unverifiable", None),
+    ("limit 0", f"{GOOD_SEARCH} | select count(1) as cnt limit 0", None, "incomplete", ALL),
     ("unknown sql", f"{GOOD_SEARCH} | select histogram(x)", None, "unverifiable", None),
     (
         "leading wildcard is a syntax error",
@@ -318,7 +322,7 @@ def test_matches_everything_flag() -> None:
     assert not judge_query(TEMPLATE).matches_everything
     ev_only = judge_query("event.eventType: ApiCall")
     assert ev_only.verdict == "complete" and not ev_only.matches_everything
-    assert ev_only.negatives_matched == ["negative:successful-api-call"]
+    assert ev_only.negatives_matched == ["negative:successful-api-call", "negative:other-failed-call"]
 
 
 def test_syntax_error_evidence() -> None:
@@ -326,11 +330,13 @@ def test_syntax_error_evidence() -> None:
     assert j.verdict == "unverifiable" and j.syntax_error and j.pipe.kind == "count"
 
 
-def test_unverifiable_pipe_still_reports_codes() -> None:
+def test_search_that_drops_codes_is_incomplete_whatever_the_pipe_does() -> None:
+    # Once `unverifiable` (a WHERE was refused on sight): SQL cannot bring back logs the search
+    # part removed, so the codes it drops are missed whatever follows the `|`.
     j = judge_query(
         "event.eventType: ApiCall and event.errorCode: NoPermission | select count(1) as cnt where 1=1"
     )
-    assert j.verdict == "unverifiable" and j.pipe.kind == "filters"
+    assert j.verdict == "incomplete" and j.pipe.kind == "count"
     assert "NoPermission" in j.matched_codes and "Forbidden" in j.missed_codes
 
 
@@ -361,7 +367,7 @@ def test_empty_and_none_query() -> None:
 
 def test_landing_zone_template_pipe() -> None:
     j = judge_query(LANDING_ZONE_TEMPLATE)
-    assert j.pipe.kind == "harmless" and j.pipe.groups and j.pipe.count_column == "cnt"
+    assert j.pipe.kind == "grouped" and j.pipe.groups and j.pipe.count_column == "cnt"
     assert j.pipe.output_columns == ("account_id", "service_name", "source_ip", "cnt")
 
 

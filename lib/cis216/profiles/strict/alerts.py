@@ -20,7 +20,7 @@ from ...findings import (
     WindowEvidence,
 )
 from ...inventory import Alert
-from ...slsquery import PipeAnalysis, analyze_pipe, suggested_query
+from ...slsquery import QueryExecution, QueryJudgement, suggested_query
 from . import codes
 from .binding import Target
 from .evaluation import Evaluation
@@ -43,17 +43,15 @@ from .issues import (
     QueryUnverifiable,
     ScheduleUnreadable,
     StatusUnknown,
+    TemplateDefaultPolicy,
     TemplateQueryUnreadable,
+    ThresholdPerGroup,
+    TriggerMissesCodes,
     WindowGap,
 )
 from .schedule import interval_seconds, window_seconds
-from .templates import template_identity
+from .templates import TemplateRule, template_policy, template_rule
 from .trigger import TriggerResult, judge_trigger
-
-# Alibaba's template queries end this way; used when a template alert's queryList is not expanded.
-TEMPLATE_PIPE = "select count(1) as cnt"
-# Documented windows of the ready-made rules (alibaba-apis.md), for unexpanded template alerts.
-TEMPLATE_WINDOW = {"actiontrail template": ("-30m", "now"), "log audit built-in": ("-2m", "now")}
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,8 @@ class _Checking:
 def judge_alert(target: Target, feed: Feed, evaluation: Evaluation) -> AlertJudgement:
     checking = _Checking(target)
     alert = target.alert
-    identity = template_identity(alert)
+    rule = template_rule(alert)
+    identity = rule.identity if rule else None
     checking.facts.update(
         alert=alert.name,
         display_name=alert.display_name,
@@ -123,10 +122,12 @@ def judge_alert(target: Target, feed: Feed, evaluation: Evaluation) -> AlertJudg
     )
     _check_state(checking, evaluation.now)
     _check_query_combination(checking)
-    pipe = _check_query(checking, feed, evaluation, identity)
-    if pipe is not None:
-        _check_trigger(checking, pipe, evaluation.settings.max_threshold)
-    _check_window(checking, identity)
+    judged = _check_query(checking, feed, evaluation, rule)
+    if judged is not None and judged.execution is not None and judged.execution.seen:
+        fallback = (rule.condition, "") if rule else None
+        broad = judged.verdict == "complete" or checking.target.by_identity
+        _check_trigger(checking, judged.execution, evaluation.settings.max_threshold, fallback, broad)
+    _check_window(checking, rule)
     _check_notification(checking, evaluation.settings.require_notification)
     evidence = AlertEvidence(**checking.facts)
     return AlertJudgement(target=target, issues=tuple(checking.issues), evidence=evidence)
@@ -183,15 +184,16 @@ def _check_query_combination(checking: _Checking) -> None:
 
 
 def _check_query(
-    checking: _Checking, feed: Feed, evaluation: Evaluation, identity: str | None
-) -> PipeAnalysis | None:
-    """Judge the query by meaning; returns the pipe analysis the trigger is judged on (or None)."""
+    checking: _Checking, feed: Feed, evaluation: Evaluation, rule: TemplateRule | None
+) -> QueryJudgement | None:
+    """Judge the query by meaning; returns the judgement whose rows the trigger is judged on."""
     query = checking.target.query
-    if checking.target.by_identity or query is None:  # a template alert whose query is not expanded
-        checking.issues.append(FromTemplate(identity=identity))
+    if rule is not None and (checking.target.by_identity or query is None):
+        # A template alert whose query is not expanded: the template's documented query stands in.
+        checking.issues.append(FromTemplate(identity=rule.identity))
         checking.facts["query"] = None
-        return analyze_pipe(TEMPLATE_PIPE)
-    text = query.query or ""
+        return evaluation.judge(rule.query, feed)
+    text = (query.query if query else None) or ""
     judged = evaluation.judge(text, feed)
     checking.facts.update(
         query=text,
@@ -202,9 +204,7 @@ def _check_query(
         query_detail=judged.detail,
     )
     if judged.verdict == "complete":
-        if judged.matches_everything:
-            checking.issues.append(QueryBroad())
-        return judged.pipe
+        return judged
     if judged.verdict == "incomplete":
         checking.facts["suggested_query"] = suggested_query(evaluation.settings.required_codes)
         checking.issues.append(
@@ -215,31 +215,48 @@ def _check_query(
                 literal_wildcards=tuple(judged.literal_wildcards),
             )
         )
-        return judged.pipe
+        return judged
     # Identity stands in only for a search statement we cannot read. An analytic statement that
-    # may drop rows (`where 1 = 0`) was read: accepting it on identity would be a guess.
-    if identity and judged.syntax_error and judged.pipe.kind not in ("filters", "unknown"):
-        checking.issues.append(TemplateQueryUnreadable(identity=identity, detail=judged.detail))
-        return judged.pipe
+    # cannot be executed was read: accepting it on identity would be a guess.
+    if rule is not None and judged.syntax_error and judged.execution is not None:
+        checking.issues.append(TemplateQueryUnreadable(identity=rule.identity, detail=judged.detail))
+        return judged
     checking.facts["suggested_query"] = suggested_query(evaluation.settings.required_codes)
     checking.issues.append(QueryUnverifiable(detail=judged.detail))
     return None
 
 
-def _check_trigger(checking: _Checking, pipe: PipeAnalysis, limit: int) -> None:
-    result = judge_trigger(checking.alert.configuration, pipe)
+def _check_trigger(
+    checking: _Checking,
+    execution: QueryExecution,
+    limit: int,
+    fallback: tuple[str, str] | None,
+    broad: bool,
+) -> None:
+    result = judge_trigger(checking.alert.configuration, execution, fallback)
     checking.facts["trigger"] = _trigger_evidence(result)
     if result.never:
         texts = tuple(c.condition or c.count_condition for c in result.conditions)
         checking.issues.append(NeverFires(conditions=texts))
+    elif result.missed_codes:
+        checking.issues.append(
+            TriggerMissesCodes(
+                missed_codes=tuple(result.missed_codes), never_on_unauthorized=result.min_count is None
+            )
+        )
     elif result.min_count is None:
         checking.issues.append(ConditionUnverifiable(reasons=tuple(result.unverifiable)))
-    elif result.min_count > limit:
+    if result.min_count is not None and result.min_count > limit:
         checking.issues.append(CountThresholdHigh(min_count=result.min_count, limit=limit))
     if result.min_count is not None and result.stops_at is not None:
         checking.issues.append(ConditionGaps(min_count=result.min_count, stops_at=result.stops_at))
+    if result.per_group is not None:
+        group = result.per_group
+        checking.issues.append(ThresholdPerGroup(group.min_count, group.spread, group.group_by))
     if result.fires_without_calls:
         checking.issues.append(AlwaysFires())
+    elif broad and result.fires_on_other_calls and result.min_count is not None:
+        checking.issues.append(QueryBroad())
     if result.consecutive > limit:
         checking.issues.append(ConsecutiveThresholdHigh(consecutive=result.consecutive, limit=limit))
 
@@ -262,12 +279,12 @@ def _trigger_evidence(result: TriggerResult) -> TriggerEvidence:
     )
 
 
-def _check_window(checking: _Checking, identity: str | None) -> None:
+def _check_window(checking: _Checking, rule: TemplateRule | None) -> None:
     query = checking.target.query
     if query is not None and (query.start or not checking.target.by_identity):
         start, end, assumed = query.start, query.end, False
     else:
-        start, end = TEMPLATE_WINDOW.get(identity or "", (None, None))
+        start, end = rule.window if rule else (None, None)
         assumed = True
     window, window_text = window_seconds(start, end)
     interval, interval_text = interval_seconds(checking.alert.schedule)
@@ -301,6 +318,14 @@ def _check_notification(checking: _Checking, required: bool) -> None:
         legacy = source.get("notificationList")
         if isinstance(legacy, list) and legacy:
             targets["notificationList"] = f"{len(legacy)} legacy notification(s)"
+    template = template_policy(checking.alert) if not targets else None
+    if template is not None:
+        # Template alerts name their policy in the token default.action_policy; without it, the
+        # ActionTrail templates notify through their documented default policy.
+        policy, by_default = template
+        targets["actionPolicyId"] = policy
+        if by_default:
+            checking.issues.append(TemplateDefaultPolicy(policy=policy))
     checking.facts["notification"] = NotificationEvidence(**targets) if targets else None
     if not targets and required:
         checking.issues.append(NoNotification())

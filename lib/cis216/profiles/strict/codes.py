@@ -43,6 +43,7 @@ SCAN_ERROR = "SCAN_ERROR"
 
 # --- advisories ----------------------------------------------------------------------------
 ALERT_THRESHOLD_HIGH = "ALERT_THRESHOLD_HIGH"
+ALERT_THRESHOLD_PER_GROUP = "ALERT_THRESHOLD_PER_GROUP"
 ALERT_FROM_TEMPLATE = "ALERT_FROM_TEMPLATE"
 ALERT_QUERY_BROAD = "ALERT_QUERY_BROAD"
 ALERT_ALWAYS_FIRES = "ALERT_ALWAYS_FIRES"
@@ -101,8 +102,15 @@ MEANINGS: dict[str, str] = {
         "The alert needs more unauthorized calls (or consecutive evaluations) than "
         "the maximum threshold setting."
     ),
+    ALERT_THRESHOLD_PER_GROUP: (
+        "The query groups its rows (per caller, address, ...) and the threshold applies per group: "
+        "as many calls spread over as many groups never fire."
+    ),
     ALERT_FROM_TEMPLATE: "The alert was recognised by Alibaba's template identity, not by reading its query.",
-    ALERT_QUERY_BROAD: "The query also matches successful calls: it fires, but is noisy.",
+    ALERT_QUERY_BROAD: (
+        "The alert also fires on successful calls or on calls that failed for other reasons: it fires, "
+        "but is noisy."
+    ),
     ALERT_ALWAYS_FIRES: (
         "The trigger fires on every run, with no unauthorized call at all: noise that gets muted or ignored."
     ),
@@ -145,6 +153,7 @@ UNVERIFIABLE = frozenset(
 ADVISORY = frozenset(
     {
         ALERT_THRESHOLD_HIGH,
+        ALERT_THRESHOLD_PER_GROUP,
         ALERT_FROM_TEMPLATE,
         ALERT_QUERY_BROAD,
         ALERT_ALWAYS_FIRES,

@@ -135,6 +135,25 @@ class AlwaysFires(Issue):
     code = codes.ALERT_ALWAYS_FIRES
 
 
+@dataclass(frozen=True)
+class TriggerMissesCodes(Issue):
+    """The query sees these codes' calls, but no trigger condition ever fires on them."""
+
+    code = codes.ALERT_QUERY_INCOMPLETE
+    missed_codes: tuple[str, ...]
+    never_on_unauthorized: bool  # it fires on no required code at all (only on other calls)
+
+
+@dataclass(frozen=True)
+class ThresholdPerGroup(Issue):
+    """A threshold above one call that applies per group of the query's rows."""
+
+    code = codes.ALERT_THRESHOLD_PER_GROUP
+    min_count: int  # calls one group needs
+    spread: int  # that many calls over as many groups did not fire
+    group_by: tuple[str, ...]
+
+
 # --- check 5: window and schedule ------------------------------------------------------------------
 
 
@@ -159,3 +178,11 @@ class WindowGap(Issue):
 @dataclass(frozen=True)
 class NoNotification(Issue):
     code = codes.ALERT_NO_NOTIFICATION
+
+
+@dataclass(frozen=True)
+class TemplateDefaultPolicy(Issue):
+    """A template alert naming no action policy notifies through the template's default one."""
+
+    code = codes.ALERT_FROM_TEMPLATE
+    policy: str

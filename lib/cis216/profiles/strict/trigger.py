@@ -1,21 +1,27 @@
-"""Does the alert fire when one unauthorized call is found, and after how many?
+"""Does the alert fire when unauthorized calls happen, after how many, and on which codes?
 
-The trigger is judged against the row the query's analytic part produces (`select count(1) as
-cnt` gives one row whose `cnt` is the number of matching logs). Alerts fire when any severity's
-condition holds. Conditions that read other columns, or syntax we do not know, are reported as
-unverifiable, never as "fires" or "never fires".
+The query's analytic statement has been executed (``slsquery.execution``); its rows are asked
+here, as SLS asks them: for one call alone and bursts of n calls of every code family the query
+sees, for no call at all, for calls spread over many callers, addresses and regions, and for
+calls that are not unauthorized. A trigger fires when any severity's condition holds. What
+cannot be evaluated is reported as unverifiable, never as "fires" or "never fires".
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ...inventory import AlertConfiguration
-from ...slsquery import PipeAnalysis, condition_fires, minimum_count_to_fire
+from ...slsquery import QueryExecution, RepresentativeEvent
+from ...slsquery.execution import burst_sizes
+from ...slsquery.firing import Scan, Trigger, fires, scan
+from ...slsquery.sql import SqlNotExecutable
 
 COUNT_ROWS = "__count__"
+# Calls spread over this many groups at most, to see whether a per-group threshold is ever met.
+SPREAD_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -29,26 +35,40 @@ class TriggerCondition:
     min_count: int | None  # fewest matching calls that fire it
 
 
+@dataclass(frozen=True)
+class PerGroup:
+    """A threshold met per group only: ``spread`` calls over as many groups did not fire."""
+
+    min_count: int
+    spread: int
+    group_by: tuple[str, ...]
+
+
 @dataclass
 class TriggerResult:
-    min_count: int | None  # fewest matching calls that fire; None: never or unknown
+    min_count: int | None  # fewest calls of every covered code that fire; None: never or unknown
     never: bool = False
     unverifiable: list[str] = field(default_factory=list)
     conditions: list[TriggerCondition] = field(default_factory=list)
     consecutive: int = 1  # `threshold`: evaluations in a row that must trigger
     # A count above min_count at which no condition fires (`cnt == 1` misses two calls in a window)
     stops_at: int | None = None
-    # Fires with no unauthorized call at all: a count query always returns its one row, so an empty
-    # condition ("data is returned") or `cnt >= 0` fires on every run.
+    # Fires with no unauthorized call at all (a count row with `cnt >= 0`, an empty condition).
     fires_without_calls: bool = False
+    # Code families the query sees but on which no condition ever fires (it fires on others).
+    missed_codes: list[str] = field(default_factory=list)
+    fires_on_other_calls: bool = False  # successful calls, or calls failing for other reasons
+    per_group: PerGroup | None = None
 
 
-def conditions_of(config: AlertConfiguration | None) -> list[tuple[str, str, str]]:
-    """(where, condition, countCondition) for every trigger the alert defines."""
-    if config is None:
-        return [("default", "", "")]
+def conditions_of(
+    config: AlertConfiguration | None, fallback: tuple[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(where, condition, countCondition) for every trigger the alert defines; ``fallback``
+    (a template's documented trigger) when it defines none."""
     out: list[tuple[str, str, str]] = []
-    for i, severity in enumerate(config.severity_configurations or []):
+    severities = (config.severity_configurations or []) if config is not None else []
+    for i, severity in enumerate(severities):
         evaluation = severity.get("evalCondition") if isinstance(severity, dict) else None
         if isinstance(evaluation, dict):
             out.append(
@@ -58,12 +78,14 @@ def conditions_of(config: AlertConfiguration | None) -> list[tuple[str, str, str
                     _text(evaluation.get("countCondition")),
                 )
             )
-    if isinstance(config.condition_configuration, dict):
+    if config is not None and isinstance(config.condition_configuration, dict):
         cc = config.condition_configuration
         out.append(("conditionConfiguration", _text(cc.get("condition")), _text(cc.get("countCondition"))))
-    legacy = config.raw.get("condition")
+    legacy = config.raw.get("condition") if config is not None else None
     if not out and isinstance(legacy, str):
         out.append(("condition (Alert 1.0)", legacy, ""))
+    if not out and fallback is not None:
+        out.append(("template (documented trigger)", *fallback))
     # Alert 2.0 semantics: no condition means "fires when data is returned".
     return out or [("default", "", "")]
 
@@ -72,92 +94,70 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _one(where: str, condition: str, count_condition: str, pipe: PipeAnalysis) -> tuple[int | None, str]:
-    """(fewest calls that fire or None, 'fires'|'never'|'unverifiable: why')."""
-    column = pipe.count_column
-    if condition:
-        if column is None:
-            return None, f"unverifiable: condition {condition!r} on rows that are not a count"
-        n = minimum_count_to_fire(condition, column)
-        if n is None:
-            if condition_fires(condition, {column: 1}) is None:
-                return None, f"unverifiable: condition {condition!r} cannot be evaluated on {{{column}: n}}"
-            return None, "never"
-    else:
-        n = 1
-    if count_condition:
-        # With one result row per query (count without group by) or one group per single call,
-        # `__count__` is 1; without a pipe, it is the number of matching logs.
-        if pipe.count_column is None and not pipe.groups:
-            m = minimum_count_to_fire(count_condition, COUNT_ROWS)
-            if m is None:
-                unknown = condition_fires(count_condition, {COUNT_ROWS: 1}) is None
-                return None, "unverifiable: countCondition not understood" if unknown else "never"
-            n = max(n, m)
-        else:
-            fires = condition_fires(count_condition, {COUNT_ROWS: 1})
-            if fires is None:
-                return None, f"unverifiable: countCondition {count_condition!r} not understood"
-            if not fires:
-                # One row can never satisfy `__count__ > 1`-style conditions.
-                return None, "never"
-    return n, "fires"
-
-
-# Counts checked above the fewest that fire: every count up to 1000, then larger bursts.
-_BURSTS: tuple[int, ...] = (*range(1, 1001), 2000, 5000, 10**4, 10**5, 10**6)
-
-
-def _fires_at(condition: str, count_condition: str, column: str | None, groups: bool, n: int) -> bool | None:
-    """Does this trigger fire when the window holds n unauthorized calls? None: cannot tell."""
-    fired: bool | None = True
-    if condition:
-        fired = condition_fires(condition, {column: n}) if column is not None else None
-    if count_condition and fired:
-        rows = n if (column is None and not groups) else 1
-        fired = condition_fires(count_condition, {COUNT_ROWS: rows})
-    return fired
-
-
-def _first_gap(triggers: list[tuple[str, str, str]], pipe: PipeAnalysis, least: int) -> int | None:
-    """The first count above ``least`` at which no trigger fires and none is unknown."""
-    key = tuple((c, cc) for _, c, cc in triggers)
-    return _first_gap_cached(key, pipe.count_column, pipe.groups, least)
-
-
-@lru_cache(maxsize=1024)  # accounts repeat the same few conditions on many alerts
-def _first_gap_cached(
-    triggers: tuple[tuple[str, str], ...], column: str | None, groups: bool, least: int
-) -> int | None:
-    for n in _BURSTS:
-        if n <= least:
-            continue
-        outcomes = [_fires_at(c, cc, column, groups, n) for c, cc in triggers]
-        if not any(outcomes) and None not in outcomes:
-            return n
-    return None
-
-
-def judge_trigger(config: AlertConfiguration | None, pipe: PipeAnalysis) -> TriggerResult:
+def judge_trigger(
+    config: AlertConfiguration | None, execution: QueryExecution, fallback: tuple[str, str] | None = None
+) -> TriggerResult:
+    """Judge every trigger of the alert on the rows of the executed query."""
+    listed = conditions_of(config, fallback)
+    triggers = [Trigger(c, cc) for _, c, cc in listed]
     result = TriggerResult(min_count=None)
-    fired: list[int] = []
-    outcomes = []
-    for where, condition, count_condition in conditions_of(config):
-        n, outcome = _one(where, condition, count_condition, pipe)
-        result.conditions.append(TriggerCondition(where, condition, count_condition, outcome, n))
-        outcomes.append(outcome)
-        if n is not None:
-            fired.append(n)
-        elif outcome.startswith("unverifiable"):
-            result.unverifiable.append(f"{where}: {outcome.split(': ', 1)[1]}")
-    result.min_count = min(fired) if fired else None
-    result.never = not fired and all(o == "never" for o in outcomes)
+    sizes = burst_sizes(execution.literals)
+    reference = execution.seen[0]
+    for (where, condition, count_condition), trigger in zip(listed, triggers, strict=True):
+        found = scan([trigger], execution.burst(reference), sizes)
+        outcome = "fires" if found.first else f"unverifiable: {found.unknown}" if found.unknown else "never"
+        result.conditions.append(TriggerCondition(where, condition, count_condition, outcome, found.first))
+    _judge_families(result, triggers, execution, sizes)
     if result.min_count is not None:
-        firing = [t for t, o in zip(conditions_of(config), outcomes, strict=True) if o == "fires"]
-        result.stops_at = _first_gap(firing, pipe, result.min_count)
-        result.fires_without_calls = pipe.always_row and any(
-            _fires_at(c, cc, pipe.count_column, pipe.groups, 0) for _, c, cc in firing
-        )
+        covered = next(e for e in execution.seen if scan(triggers, execution.burst(e), sizes).first)
+        result.stops_at = scan(triggers, execution.burst(covered), sizes).stops_at
+        result.per_group = _per_group(triggers, execution, covered, result.min_count)
+    result.fires_without_calls = any(fires(t, execution.empty).fires for t in triggers)
     if config is not None and isinstance(config.threshold, int) and config.threshold > 1:
         result.consecutive = config.threshold
     return result
+
+
+def _judge_families(
+    result: TriggerResult, triggers: list[Trigger], execution: QueryExecution, sizes: list[int]
+) -> None:
+    """Which code families the alert fires on, and after how many calls of each."""
+    scans: dict[str, list[Scan]] = {}
+    for event in execution.seen:
+        scans.setdefault(event.family, []).append(scan(triggers, execution.burst(event), sizes))
+    firsts = {f: [s.first for s in found] for f, found in scans.items()}
+    covered = {f: max(n for n in ns if n) for f, ns in firsts.items() if all(ns)}
+    unknown = [(f, s.unknown) for f, found in scans.items() for s in found if s.unknown]
+    silent = [f for f in scans if f not in covered and not any(f == u for u, _ in unknown)]
+    result.fires_on_other_calls = any(
+        scan(triggers, execution.burst(negative), sizes).first for negative in execution.negatives
+    )
+    result.min_count = max(covered.values()) if covered else None
+    if unknown and not covered:
+        stated = [
+            f"{c.where}: {c.outcome.split(': ', 1)[1]}"
+            for c in result.conditions
+            if c.outcome.startswith("unverifiable")
+        ]
+        result.unverifiable = stated or list(dict.fromkeys(f"trigger: {why}" for _, why in unknown))
+    elif silent and (covered or result.fires_on_other_calls):
+        result.missed_codes = silent
+    elif not covered and not unknown:
+        result.never = True
+
+
+def _per_group(
+    triggers: Sequence[Trigger], execution: QueryExecution, event: RepresentativeEvent, least: int
+) -> PerGroup | None:
+    """A threshold above one call, on grouped rows: do as many calls spread over as many
+    callers, addresses and regions fire? If not, the threshold holds per group only."""
+    if least <= 1 or not execution.group_by:
+        return None
+    spread = min(least, SPREAD_LIMIT)
+    try:
+        rows = execution.spread(event, spread)
+    except SqlNotExecutable:
+        return None  # cannot tell: say nothing rather than guess
+    if any(fires(t, rows).fires is not False for t in triggers):
+        return None
+    return PerGroup(min_count=least, spread=spread, group_by=execution.group_by)

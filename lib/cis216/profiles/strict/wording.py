@@ -33,7 +33,10 @@ from .issues import (
     QueryUnverifiable,
     ScheduleUnreadable,
     StatusUnknown,
+    TemplateDefaultPolicy,
     TemplateQueryUnreadable,
+    ThresholdPerGroup,
+    TriggerMissesCodes,
     WindowGap,
 )
 from .templates import ACTIONTRAIL_TEMPLATE_ID
@@ -73,7 +76,15 @@ def issue_text(issue: Issue) -> str:
                 "template identity"
             )
         case QueryBroad():
-            return "also matches successful calls: it will fire, but noisily"
+            return (
+                "also fires on successful calls or on calls that failed for other reasons than "
+                "authorization: it alerts, but noisily"
+            )
+        case TemplateDefaultPolicy(policy=policy):
+            return (
+                "names no action policy (no policyConfiguration, no token default.action_policy), so it "
+                f"notifies through the template's default action policy {policy}"
+            )
     return _trigger_or_schedule_text(issue)
 
 
@@ -85,6 +96,15 @@ def _trigger_or_schedule_text(issue: Issue) -> str:
             )
         case ConditionUnverifiable(reasons=reasons):
             return "has a trigger that cannot be evaluated: " + "; ".join(reasons)
+        case TriggerMissesCodes():
+            return _trigger_misses_codes(issue)
+        case ThresholdPerGroup(min_count=count, spread=spread, group_by=group_by):
+            return (
+                f"counts per group (group by {', '.join(group_by)}) and its threshold applies to each group: "
+                f"it fires when one group reaches {count} unauthorized calls in a window, but {spread} calls "
+                f"spread over {spread} different callers, addresses and regions do not fire; fire on cnt > 0, "
+                "or count without grouping"
+            )
         case CountThresholdHigh(min_count=count, limit=limit):
             return (
                 f"fires only after {count} unauthorized calls in one window (maximum threshold setting: "
@@ -119,6 +139,21 @@ def _trigger_or_schedule_text(issue: Issue) -> str:
                 "policyConfiguration.actionPolicyId"
             )
     raise ValueError(f"no wording for {issue!r}")
+
+
+def _trigger_misses_codes(issue: TriggerMissesCodes) -> str:
+    codes_text = ", ".join(issue.missed_codes)
+    if issue.never_on_unauthorized:
+        return (
+            f"has a trigger that never fires on an unauthorized call ({codes_text}): the column it tests "
+            "does not count them (it fires only on other calls); count every matching call "
+            "(select count(1) as cnt) and fire on cnt > 0"
+        )
+    return (
+        f"has a trigger that never fires on the calls of {codes_text}, although its query sees them: the "
+        "column it tests does not count them; count every matching call (select count(1) as cnt) and fire "
+        "on cnt > 0"
+    )
 
 
 def _entry_not_decisive(issue: EntryNotDecisive) -> str:

@@ -286,9 +286,10 @@ CASES = [
         [],
     ),
     (
-        # A filtering analytic statement was read: identity does not stand in for it (it could be
-        # `where 1 = 0`), so the edited template is unverifiable like any other alert.
-        "template-filtering-sql-is-unverifiable",
+        # The analytic statement is executed, not taken on identity: `where 1 = 1` keeps every
+        # call, so the edited template is as effective as the template (was `info` while any
+        # WHERE was refused on sight).
+        "template-where-that-keeps-every-row-is-ok",
         [
             template_alert(
                 queries=[
@@ -302,8 +303,8 @@ CASES = [
             )
         ],
         {},
-        "info",
-        ["ALERT_QUERY_UNVERIFIABLE"],
+        "ok",
+        [],
         [],
     ),
     (
@@ -321,8 +322,9 @@ CASES = [
             )
         ],
         {},
-        "info",
-        ["ALERT_QUERY_UNVERIFIABLE"],
+        # Executed: `where 1 = 0` drops every call, so no code is ever counted (was `info`).
+        "alarm",
+        ["ALERT_QUERY_INCOMPLETE"],
         [],
     ),
     (

@@ -24,7 +24,10 @@ from cis216.profiles.strict.issues import (
     QueryUnverifiable,
     ScheduleUnreadable,
     StatusUnknown,
+    TemplateDefaultPolicy,
     TemplateQueryUnreadable,
+    ThresholdPerGroup,
+    TriggerMissesCodes,
     WindowGap,
 )
 from cis216.profiles.strict.wording import account_reason, issue_text, trail_reason
@@ -91,7 +94,11 @@ GOLDEN = [
         "is Alibaba's log audit built-in; its query could not be read (syntax), so it is accepted by "
         "template identity",
     ),
-    (QueryBroad(), "also matches successful calls: it will fire, but noisily"),
+    (
+        QueryBroad(),
+        "also fires on successful calls or on calls that failed for other reasons than authorization: it "
+        "alerts, but noisily",
+    ),
     (
         NeverFires(conditions=("cnt < 0", "__count__ > 1")),
         "has no trigger condition the query's result can meet (cnt < 0; __count__ > 1); use cnt > 0",
@@ -132,6 +139,30 @@ GOLDEN = [
         NoNotification(),
         "notifies nobody (no action policy, alert policy or legacy notification); set "
         "policyConfiguration.actionPolicyId",
+    ),
+    # issue 11: the executed analytic statement and template alerts
+    (
+        TriggerMissesCodes(missed_codes=("NoPermission", "Forbidden"), never_on_unauthorized=False),
+        "has a trigger that never fires on the calls of NoPermission, Forbidden, although its query sees "
+        "them: the column it tests does not count them; count every matching call (select count(1) as "
+        "cnt) and fire on cnt > 0",
+    ),
+    (
+        TriggerMissesCodes(missed_codes=("NoPermission",), never_on_unauthorized=True),
+        "has a trigger that never fires on an unauthorized call (NoPermission): the column it tests does "
+        "not count them (it fires only on other calls); count every matching call (select count(1) as "
+        "cnt) and fire on cnt > 0",
+    ),
+    (
+        ThresholdPerGroup(min_count=6, spread=6, group_by=("account_id", "source_ip")),
+        "counts per group (group by account_id, source_ip) and its threshold applies to each group: it "
+        "fires when one group reaches 6 unauthorized calls in a window, but 6 calls spread over 6 "
+        "different callers, addresses and regions do not fire; fire on cnt > 0, or count without grouping",
+    ),
+    (
+        TemplateDefaultPolicy(policy="sls.app.actiontrail.builtin"),
+        "names no action policy (no policyConfiguration, no token default.action_policy), so it notifies "
+        "through the template's default action policy sls.app.actiontrail.builtin",
     ),
 ]
 
