@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from .events import RepresentativeEvent, spread_calls
 from .sql import AnalyticStatement, SqlNotExecutable
@@ -75,7 +76,7 @@ class QueryExecution:
         return tuple(sorted(set(found)))
 
 
-def _nodes(statement: AnalyticStatement) -> Iterable[object]:
+def _nodes(statement: AnalyticStatement) -> Iterable[Any]:
     roots = [c.expr for c in statement.columns]
     roots += [r for r in (statement.where, statement.having) if r is not None]
     for root in roots:

@@ -198,7 +198,7 @@ def _output_columns(select: exp.Select, exp: Any) -> tuple[tuple[OutputColumn, .
 
 
 def _group_key(
-    key: exp.Expression, columns: tuple[OutputColumn, ...], by_alias: dict[str, Any], exp: Any
+    key: exp.Expression, columns: tuple[OutputColumn, ...], by_alias: dict[str, exp.Expression], exp: Any
 ) -> exp.Expression:
     """SLS groups by an output alias or ordinal as well as by an expression over the log."""
     if isinstance(key, exp.Literal) and not key.is_string:
@@ -259,7 +259,7 @@ def _check_grouped(statement: AnalyticStatement, exp: Any) -> None:
 
 
 def _inside_aggregate(node: exp.Expression, root: exp.Expression, exp: Any) -> bool:
-    parent = node.parent
+    parent: Any = node.parent
     while parent is not None and node is not root:
         if isinstance(parent, exp.AggFunc):
             return True
@@ -267,7 +267,7 @@ def _inside_aggregate(node: exp.Expression, root: exp.Expression, exp: Any) -> b
     return False
 
 
-def _covered(node: exp.Expression, root: exp.Expression, keys: set[str]) -> bool:
+def _covered(node: Any, root: exp.Expression, keys: set[str]) -> bool:
     while True:
         if node.sql("presto") in keys:
             return True

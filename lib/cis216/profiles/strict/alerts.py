@@ -322,10 +322,10 @@ def _check_notification(checking: _Checking, required: bool) -> None:
     if template is not None:
         # Template alerts name their policy in the token default.action_policy; without it, the
         # ActionTrail templates notify through their documented default policy.
-        policy, by_default = template
-        targets["actionPolicyId"] = policy
+        template_policy_id, by_default = template
+        targets["actionPolicyId"] = template_policy_id
         if by_default:
-            checking.issues.append(TemplateDefaultPolicy(policy=policy))
+            checking.issues.append(TemplateDefaultPolicy(policy=template_policy_id))
     checking.facts["notification"] = NotificationEvidence(**targets) if targets else None
     if not targets and required:
         checking.issues.append(NoNotification())
