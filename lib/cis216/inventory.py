@@ -15,7 +15,7 @@ import json
 import math
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +35,11 @@ from .profiles.sqltext import ARN_PROJECT, ARN_REGION, sql_substring
 from .validation import describe, dotted_path, json_path
 
 SNAPSHOT_VERSION = 1
+# The most cis216 reads from one input (a snapshot, a settings file, an event): a real account's
+# snapshot is a few MB; `cis216 evaluate /dev/zero` must end, with this limit named.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+_CHUNK_BYTES = 1024 * 1024
+NO_REGION = "no region was scanned, so there is nothing to evaluate (a collection records at least one)"
 
 
 class InventoryError(ValueError):
@@ -370,13 +375,52 @@ def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
         raise InventoryError(describe(error, source, unknown_field=unknown)) from None
 
 
-def load_inventory(path: str | Path) -> Inventory:
-    """Read and parse a snapshot file; every failure is an InventoryError naming the problem."""
-    path = Path(path)
+def require_scanned(inventory: Inventory, source: str = "snapshot") -> Inventory:
+    """The inventory, if it can be judged: one with no region at all was never scanned.
+
+    A collection always records at least its home region, and a call that failed (DescribeRegions
+    among them) as an error there, so "no region and no error" cannot come from a scan that ran:
+    judging it would report "no trail" where nothing was read. Parsing alone accepts it (an
+    emulated cloud may be seeded with an empty account); evaluating a snapshot requires it."""
+    if not inventory.regions:
+        raise InventoryError(f"{source}: regions: {NO_REGION}")
+    return inventory
+
+
+def read_bytes(stream: IO[bytes] | IO[str], source: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """All of `stream`, read in chunks and refused past `limit` bytes (a stream that never ends,
+    like /dev/zero, ends here, with an InventoryError naming `source` and the limit)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(_CHUNK_BYTES, limit + 1 - size))
+        if not chunk:
+            break
+        data = chunk.encode("utf-8", errors="surrogateescape") if isinstance(chunk, str) else chunk
+        chunks.append(data)
+        size += len(data)
+    if size > limit:
+        raise InventoryError(f"{source}: larger than {limit // (1024 * 1024)} MiB, the most cis216 reads")
+    return b"".join(chunks)
+
+
+def read_text(stream: IO[bytes] | IO[str], source: str, limit: int = MAX_INPUT_BYTES) -> str:
+    """All of `stream` as UTF-8 text (`read_bytes`); not UTF-8 is an InventoryError naming `source`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return read_bytes(stream, source, limit).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InventoryError(f"{source}: not UTF-8 text") from None
+
+
+def read_file(path: str | Path, limit: int = MAX_INPUT_BYTES) -> str:
+    """A file's UTF-8 text, at most `limit` bytes; failures are InventoryErrors naming the path."""
+    try:
+        with open(path, "rb") as stream:
+            return read_text(stream, str(path), limit)
     except OSError as error:
         raise InventoryError(f"{path}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise InventoryError(f"{path}: not UTF-8 text") from None
-    return parse_inventory(decode_json(text, str(path)), source=str(path))
+
+
+def load_inventory(path: str | Path) -> Inventory:
+    """Read and parse a snapshot file; every failure is an InventoryError naming the problem."""
+    return parse_inventory(decode_json(read_file(path), str(path)), source=str(path))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .slsquery.events import DEFAULT_REQUIRED_CODES
 
@@ -13,10 +14,21 @@ from .slsquery.events import DEFAULT_REQUIRED_CODES
 CIS_REQUIRED_CODES: tuple[str, ...] = DEFAULT_REQUIRED_CODES
 
 
+def _not_blank(code: str) -> str:
+    # A blank code would be required of every alert and matched by none: each alert would fail for
+    # a typo in the settings, so it is refused here, where the typo is.
+    if not code.strip():
+        raise ValueError(f"{code!r} is blank: expected an error code, like 'NoPermission'")
+    return code
+
+
+ErrorCode = Annotated[str, AfterValidator(_not_blank)]
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    required_codes: tuple[str, ...] = Field(
+    required_codes: tuple[ErrorCode, ...] = Field(
         default=CIS_REQUIRED_CODES,
         min_length=1,
         description="Error codes (families with .*) an alert must fire on.",

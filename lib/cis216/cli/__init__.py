@@ -14,7 +14,7 @@ from typing import TextIO
 from .. import __version__
 from ..core import DEFAULT_PROFILE, PROFILES
 from ..findings import STATUS_ORDER
-from ..inventory import InventoryError
+from ..inventory import MAX_INPUT_BYTES, InventoryError
 from .evaluate import evaluate
 from .invoke import invoke
 from .output import (
@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_OK
 
 
+_MIB = MAX_INPUT_BYTES // (1024 * 1024)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cis216",
@@ -76,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         "2 bad input or usage (the error is on stderr).",
     )
     evaluate_command.add_argument(
-        "snapshot", metavar="SNAPSHOT", help="path of a snapshot JSON file ('-' for stdin)"
+        "snapshot",
+        metavar="SNAPSHOT",
+        help=f"path of a snapshot JSON file ('-' for stdin), at most {_MIB} MiB, naming at least one region",
     )
     _add_output_options(evaluate_command)
 
@@ -86,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the FC function's scan on EVENT_FILE with a context like FC's. By default "
         "against the built-in emulated cloud seeded with the bundled sample account: no credentials needed.",
     )
-    invoke_command.add_argument("event", metavar="EVENT_FILE", help="an FC event, e.g. events/timer.json")
+    invoke_command.add_argument(
+        "event", metavar="EVENT_FILE", help=f"an FC event, e.g. events/timer.json, at most {_MIB} MiB"
+    )
     invoke_command.add_argument(
         "--cloud",
         choices=("emulated", "real"),
@@ -96,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     invoke_command.add_argument(
         "--seed",
         metavar="SNAPSHOT",
-        help="snapshot the emulated cloud is seeded with (default: the bundled sample account)",
+        help=f"snapshot the emulated cloud is seeded with, at most {_MIB} MiB (default: the bundled "
+        "sample account)",
     )
     invoke_command.add_argument(
         "--save-snapshot", metavar="PATH", help="also write the collected inventory to PATH"
@@ -115,7 +123,10 @@ def _add_output_options(parser: argparse.ArgumentParser, with_profile: bool = Tr
             f"query row for row (default: {DEFAULT_PROFILE})",
         )
         parser.add_argument(
-            "--settings", metavar="FILE", help="JSON file of strict-profile settings (README)"
+            "--settings",
+            metavar="FILE",
+            help=f"JSON file of strict-profile settings (README), at most {_MIB} MiB; "
+            "an error with any other profile",
         )
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument(

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
 
 from ..core import evaluate as evaluate_inventory
-from ..inventory import decode_json, load_inventory, parse_inventory
+from ..inventory import Inventory, decode_json, parse_inventory, read_file, read_text, require_scanned
 from ..settings import Settings
 from ..validation import describe
 from .output import CliError, fail_on_exit, render, silence_stdout
 
+# The only profile with settings: another would ignore a settings file without a word.
+SETTINGS_PROFILE = "strict"
+
 
 def evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    if args.settings and args.profile != SETTINGS_PROFILE:
+        raise CliError(f"--settings applies to the {SETTINGS_PROFILE} profile only")
     settings = load_settings(args.settings)
-    if args.snapshot == "-":
-        inventory = parse_inventory(decode_json(read_stdin(), "stdin"), source="stdin")
-    else:
-        inventory = load_inventory(args.snapshot)
-    findings = evaluate_inventory(inventory, args.profile, settings)
+    findings = evaluate_inventory(read_snapshot(args.snapshot), args.profile, settings)
     try:
         render(findings, args.format, out)
     except BrokenPipeError:
@@ -30,17 +30,18 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return fail_on_exit(findings, args.fail_on)
 
 
+def read_snapshot(path: str) -> Inventory:
+    """The snapshot at `path` ('-': stdin), parsed, and with something scanned in it."""
+    source = "stdin" if path == "-" else path
+    text = read_stdin() if path == "-" else read_file(path)
+    return require_scanned(parse_inventory(decode_json(text, source), source=source), source)
+
+
 def load_settings(path: str | None) -> Settings:
     if not path:
         return Settings()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise CliError(f"{path}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise CliError(f"{path}: not UTF-8 text") from None
-    try:
-        return Settings.model_validate(decode_json(text, path))
+        return Settings.model_validate(decode_json(read_file(path), path))
     except ValidationError as error:
         unknown = "unknown setting (see README, Settings)"
         raise CliError(describe(error, path, unknown_field=unknown)) from None
@@ -48,11 +49,4 @@ def load_settings(path: str | None) -> Settings:
 
 def read_stdin() -> str:
     """Standard input as UTF-8 whatever the locale says (a snapshot is UTF-8 JSON)."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    try:
-        if buffer is not None:
-            text: str = buffer.read().decode("utf-8")
-            return text
-        return sys.stdin.read()
-    except UnicodeDecodeError:
-        raise CliError("stdin: not UTF-8 text") from None
+    return read_text(getattr(sys.stdin, "buffer", None) or sys.stdin, "stdin")

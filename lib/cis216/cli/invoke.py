@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..adapters.credentials import Credentials, CredentialsError
 from ..adapters.writer import WriteError
-from ..inventory import load_inventory
+from ..inventory import load_inventory, read_bytes, read_file
 from ..shell import logs, scan
 from ..shell.bootstrap import Clock, Cloud, MakeCloud, bootstrap
 from ..shell.config import ConfigError
@@ -184,7 +184,8 @@ def _written_line(summary: ScanSummary, local: LocalRun) -> str:
     assert written is not None  # scan.run returns the completed summary
     where = f"{written.project}/{written.logstore}"
     if summary.dry_run:
-        return f"dry run: wrote nothing (would write {summary.findings} findings to {where})"
+        target = f" to {where}" if written.project is not None else "; no findings project configured"
+        return f"dry run: wrote nothing (would write {summary.findings} findings{target})"
     extra = ["+ 1 scan summary log"]
     if local.emulated is not None and written.project is not None:
         region = local.environ["FINDINGS_REGION"]
@@ -198,8 +199,12 @@ def _written_line(summary: ScanSummary, local: LocalRun) -> str:
 
 
 def _read_event(path: str) -> bytes:
+    """The event as bytes (the scan reports one that is not UTF-8 as FC would), at most MAX_INPUT_BYTES."""
+    if path == "-":
+        return read_bytes(sys.stdin.buffer, "stdin")
     try:
-        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            return read_bytes(stream, path)
     except OSError as error:
         raise CliError(f"{path}: cannot read: {error.strerror or error}") from None
 
@@ -218,5 +223,5 @@ def _check_writable(path: str) -> None:
 def _seed_document(path: str | None) -> dict[str, Any]:
     source = Path(path) if path else SAMPLE
     load_inventory(source)  # InventoryError (exit 2) when it is not a valid snapshot
-    document: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(read_file(source))
     return document

@@ -30,7 +30,8 @@ from .fc.backend import FcBackend
 from .fc.urls import SERVICE as FC
 from .http import Answer, EmuRequest
 from .records import CallRecord, StoredLog, count, error_code
-from .router import Route, route
+from .regions import name_resolution_error
+from .router import Route, host_region, route
 from .sls.backend import SlsBackend
 from .sls.putlogs import PutLogsLimits
 from .sls.urls import SERVICE as SLS
@@ -176,6 +177,9 @@ class EmulatedCloud:
     # ---- request handling -------------------------------------------------------------
     def _dispatch(self, prepared: requests.PreparedRequest) -> Answer:
         req = EmuRequest.from_prepared(prepared)
+        if not self.actiontrail.regions.exists(host_region(SERVICES, req.host)):
+            # No such endpoint: the request never leaves the client, so no call is recorded.
+            raise name_resolution_error(req.url)
         try:
             found = route(SERVICES, req)
         except UnemulatedRequest as error:

@@ -1,9 +1,20 @@
-"""The regions DescribeRegions answers: a default list (ActionTrail's public regions), replaceable,
-plus regions added per account (a seeded snapshot's)."""
+"""The emulated cloud's regions, in one place: the regions DescribeRegions answers (a default list,
+ActionTrail's public regions, replaceable, plus regions added per account: a seeded snapshot's), and
+the regions whose endpoints exist at all.
+
+An endpoint of a region that does not exist (`actiontrail.cn-hangzou.aliyuncs.com`, a typo) has no
+DNS name in the real cloud: the request fails before it is sent, as `name_resolution_error` words
+it. Existing: the real regions below, and any region a test names as this cloud's (`regions=`,
+`set_regions`). A region named only by a seeded snapshot is listed by DescribeRegions (the snapshot
+says it was scanned) but is not made to exist: a snapshot's typo scans as the cloud would answer it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import requests
 
 # (region id, local name). A realistic subset: the regions ActionTrail serves publicly.
 DEFAULT_REGIONS = (
@@ -34,6 +45,25 @@ DEFAULT_REGIONS = (
 DEFAULT_REGION_IDS = tuple(region for region, _ in DEFAULT_REGIONS)
 LOCAL_NAMES = dict(DEFAULT_REGIONS)
 
+# Real regions with endpoints that the default DescribeRegions answer leaves out (finance and local
+# regions, newer or special ones): a scan told to look there reaches them.
+OTHER_REGION_IDS = (
+    "cn-shanghai-finance-1",
+    "cn-shenzhen-finance-1",
+    "cn-beijing-finance-1",
+    "cn-heyuan-acdr-1",
+    "cn-shanghai-cloudspe",
+    "cn-nanjing",
+    "cn-fuzhou",
+    "cn-wuhan-lr",
+    "ap-south-1",
+    "ap-southeast-2",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "me-central-1",
+)
+REAL_REGION_IDS = frozenset(DEFAULT_REGION_IDS + OTHER_REGION_IDS)
+
 
 class RegionList:
     """One list for every account (default: DEFAULT_REGION_IDS), plus each account's additions."""
@@ -54,3 +84,20 @@ class RegionList:
     def of(self, account: str) -> list[str]:
         base = list(self._regions if self._regions is not None else DEFAULT_REGION_IDS)
         return base + [r for r in self._extra.get(account, []) if r not in base]
+
+    def exists(self, region: str | None) -> bool:
+        """Whether the region's endpoints resolve: a real region, or one this cloud was given.
+        None (a host that names no region) is the host's own business."""
+        return region is None or region in REAL_REGION_IDS or region in (self._regions or ())
+
+
+def name_resolution_error(url: str) -> requests.exceptions.ConnectionError:
+    """What `requests` raises for a host DNS does not know, worded like urllib3 (host and cause)."""
+    parts = urlsplit(url)
+    pool = "HTTPSConnectionPool" if parts.scheme == "https" else "HTTPConnectionPool"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return requests.exceptions.ConnectionError(
+        f"{pool}(host='{parts.hostname}', port={port}): Max retries exceeded with url: {parts.path or '/'} "
+        f"(Caused by NameResolutionError(\"Failed to resolve '{parts.hostname}' "
+        '([Errno -2] Name or service not known)"))'
+    )

@@ -108,6 +108,16 @@ class ServiceSpec:
         )
 
 
+def host_region(services: Iterable[ServiceSpec], host: str) -> str | None:
+    """The region a host names (its service's default for a global host); None when no service
+    answers the host or it names none."""
+    for service in services:
+        found = service.match_host(host)
+        if found:
+            return found.groupdict().get("region") or service.default_region
+    return None
+
+
 def route(services: Iterable[ServiceSpec], req: EmuRequest) -> Route:
     """The service and API a request is for; UnemulatedRequest when none answers it."""
     for service in services:

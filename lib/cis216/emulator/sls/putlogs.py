@@ -16,7 +16,11 @@ from ..records import StoredLog
 @dataclass(frozen=True)
 class PutLogsLimits:
     """Per-request limits. Defaults are the documented per-call PutLogs limits (the SDK
-    itself only stops at 512,000 lines / 30 MB, so the service is what refuses)."""
+    itself only stops at 512,000 lines / 30 MB, so the service is what refuses). Set lower ones
+    (`cloud.putlogs_limits = PutLogsLimits(max_lines=100)`) to emulate a service that enforces
+    less than documented: a refusal states the limit as SLS words it, "logItems' length exceeds
+    maximum limitation: 100 lines. now: 4096" (InvalidLogSize) or "... exceeds maximum
+    limitation: N bytes. now: M" (PostBodyTooLarge)."""
 
     max_body_bytes: int = 10 * 1024 * 1024  # body as sent (compressed)
     max_raw_bytes: int = 5 * 1024 * 1024  # LogGroup after decompression
@@ -31,7 +35,9 @@ def _text(value: bytes) -> str:
 def decode_body(body: bytes, headers: Mapping[str, str], limits: PutLogsLimits) -> list[StoredLog]:
     if len(body) > limits.max_body_bytes:
         raise ServiceError(
-            400, "PostBodyTooLarge", f"body size {len(body)} is larger than {limits.max_body_bytes} bytes"
+            400,
+            "PostBodyTooLarge",
+            f"body size exceeds maximum limitation: {limits.max_body_bytes} bytes. now: {len(body)}",
         )
     compress = (headers.get("x-log-compresstype") or "").lower()
     try:
@@ -42,7 +48,9 @@ def decode_body(body: bytes, headers: Mapping[str, str], limits: PutLogsLimits) 
         raise ServiceError(400, "ParameterInvalid", f"x-log-bodyrawsize {raw_size} is negative")
     if raw_size > limits.max_raw_bytes:
         raise ServiceError(
-            400, "PostBodyTooLarge", f"raw body size {raw_size} is larger than {limits.max_raw_bytes} bytes"
+            400,
+            "PostBodyTooLarge",
+            f"raw body size exceeds maximum limitation: {limits.max_raw_bytes} bytes. now: {raw_size}",
         )
     if compress == "lz4":
         try:
