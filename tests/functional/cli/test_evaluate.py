@@ -11,42 +11,28 @@ from importlib import resources
 import pytest
 
 from cis216.cli import EXIT_BAD_INPUT, EXIT_FAIL_ON, EXIT_OK, main
+from tests.builders import ACCOUNT, ONE_CODE_QUERY, UNSET, alert, document, region, trail
 
-ACCOUNT = "1234567890123456"
 HZ = "cn-hangzhou"
-GOOD = "event.eventType: ApiCall and event.errorCode: NoPermission"
 
 
 def _snapshot(trails, alerts=()):
-    return {
-        "version": 1,
-        "account_id": ACCOUNT,
-        "collected_at": "2026-11-29T02:00:00Z",
-        "regions": {
-            HZ: {
-                "trails": list(trails),
-                "sls_projects": {"p01": {"alerts": list(alerts)}},
-            }
-        },
-    }
+    """Region cn-hangzhou with these trails, and these alerts in project p01."""
+    return document(regions={HZ: region(trails=trails, alerts=alerts, project="p01")})
 
 
-TRAIL = {
-    "Name": "t",
-    "Status": "Enable",
-    "HomeRegion": HZ,
-    "SlsProjectArn": f"acs:log:{HZ}:{ACCOUNT}:project/p01",
-}
-ALERT = {"name": "unauth", "status": "ENABLED", "configuration": {"queryList": [{"query": GOOD}]}}
+# The shapes the reference SQL reads: trail `t` delivering to p01, an alert the SQL accepts.
+TRAIL = trail(name="t", project="p01", minimal=True)
+ALERT = alert(query=ONE_CODE_QUERY, minimal=True)
 OK_DOC = _snapshot([TRAIL], [ALERT])
-ALARM_DOC = _snapshot([TRAIL, {"Name": "off", "Status": "Disable", "HomeRegion": HZ}], [ALERT])
+ALARM_DOC = _snapshot([TRAIL, trail(name="off", status="Disable", sls_arn=UNSET, minimal=True)], [ALERT])
 
 
 @pytest.fixture
 def write(tmp_path):
-    def write(document, name="snapshot.json"):
+    def write(doc, name="snapshot.json"):
         path = tmp_path / name
-        path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
+        path.write_text(doc if isinstance(doc, str) else json.dumps(doc), encoding="utf-8")
         return str(path)
 
     return write
@@ -97,8 +83,8 @@ def test_table_is_the_default_format(write):
 
 
 def test_table_shows_null_resource_and_reason(write):
-    document = _snapshot([{"Name": "t", "Status": "Enable", "SlsProjectArn": "garbage"}])
-    code, out = run(["evaluate", write(document), "--profile", "powerpipe"])
+    doc = _snapshot([trail(name="t", home=UNSET, sls_arn="garbage", minimal=True)])
+    code, out = run(["evaluate", write(doc), "--profile", "powerpipe"])
     assert code == EXIT_OK
     assert out.count("(null)") == 2
 
@@ -154,8 +140,8 @@ def test_stdin_that_is_not_utf8_exits_2(monkeypatch, capsys):
 
 
 def test_bad_file_exits_2_with_the_path_of_the_bad_field(write, capsys):
-    document = _snapshot([{"Status": "Enable"}])
-    path = write(document)
+    doc = _snapshot([{"Status": "Enable"}])
+    path = write(doc)
     code, out = run(["evaluate", path, "--profile", "powerpipe"])
     assert (code, out) == (EXIT_BAD_INPUT, "")
     assert capsys.readouterr().err == (
@@ -286,7 +272,7 @@ def test_a_closed_pipe_is_not_a_traceback_and_keeps_the_exit_code(write):
     path = write(
         _snapshot(
             [dict(TRAIL, Name=f"t{i}") for i in range(2000)]
-            + [{"Name": "off", "Status": "Disable", "HomeRegion": HZ}],
+            + [trail(name="off", status="Disable", sls_arn=UNSET, minimal=True)],
             [ALERT],
         )
     )

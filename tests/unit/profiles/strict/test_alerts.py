@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.profiles.strict.strict_builders import (
+from tests.builders import (
     ACCOUNT,
     CODES,
     REGION,
     TEMPLATE_QUERY,
-    account,
+    account_finding,
     alert,
-    run,
+    run_strict,
     snapshot,
     trail_finding,
 )
@@ -20,7 +20,7 @@ TEMPLATE_ID = "sls.app.actiontrail.cis.at.unauth_apicall"
 
 
 def verdict(alerts, **settings):
-    found = account(run(snapshot(alerts=alerts), **settings))
+    found = account_finding(run_strict(snapshot(alerts=alerts), **settings))
     return found.status, found.reason_codes, found.advisories
 
 
@@ -379,14 +379,14 @@ def test_mute_is_judged_at_settings_now():
 
 def test_alert_in_another_project_binds_by_explicit_project():
     doc = snapshot(alerts=[], projects={"ops": {"alerts": [alert(project="audit")]}})
-    found = account(run(doc))
+    found = account_finding(run_strict(doc))
     assert found.status == "ok"
     assert found.evidence.alert.project == "ops"
 
 
 def test_alert_in_another_project_defaults_to_its_own_project():
     doc = snapshot(alerts=[], projects={"ops": {"alerts": [alert()]}})
-    found = trail_finding(run(doc))
+    found = trail_finding(run_strict(doc))
     assert found.reason_codes == ["ALERT_WRONG_LOGSTORE"]
     assert "'unauth' (project ops) on ops/actiontrail_main" in found.reason
 
@@ -397,8 +397,8 @@ def test_log_audit_central_logstore_is_a_feed():
         name="sls_app_audit_cis_at_unauth_apicall", store="actiontrail_log", start="-2m", interval="1m"
     )
     doc = snapshot(trails=[], alerts=[audit], project=project)
-    assert account(run(doc)).status == "ok"
-    refused = account(run(doc, accept_log_audit=False))
+    assert account_finding(run_strict(doc)).status == "ok"
+    refused = account_finding(run_strict(doc, accept_log_audit=False))
     assert (refused.status, refused.reason_codes) == ("alarm", ["NO_TRAIL"])
     assert refused.advisories == ["LOG_AUDIT_NOT_ACCEPTED"]
 
@@ -406,18 +406,18 @@ def test_log_audit_central_logstore_is_a_feed():
 def test_log_audit_builtin_recognised_by_name_without_query():
     project = f"slsaudit-center-{ACCOUNT}-{REGION}"
     audit = alert(name="sls_app_audit_cis_at_unauth_apicall", queries=[], interval="1m")
-    found = account(run(snapshot(trails=[], alerts=[audit], project=project)))
+    found = account_finding(run_strict(snapshot(trails=[], alerts=[audit], project=project)))
     assert (found.status, found.advisories) == ("ok", ["ALERT_FROM_TEMPLATE"])
 
 
 def test_log_audit_project_of_another_account_is_not_a_feed():
     project = f"slsaudit-center-9999999999999999-{REGION}"
     doc = snapshot(trails=[], alerts=[alert(store="actiontrail_log")], project=project)
-    assert account(run(doc)).reason_codes == ["NO_TRAIL"]
+    assert account_finding(run_strict(doc)).reason_codes == ["NO_TRAIL"]
 
 
 def test_evidence_of_effective_alert():
-    evidence = account(run(snapshot())).evidence.alert
+    evidence = account_finding(run_strict(snapshot())).evidence.alert
     assert evidence.notification.model_dump() == {"actionPolicyId": "sls.app.actiontrail.builtin"}
     assert evidence.window.window_seconds == 900 and evidence.window.interval_seconds == 900
     assert evidence.trigger.min_count_to_fire == 1
@@ -430,27 +430,27 @@ def test_log_audit_query_filtering_on_its_topic_is_judged_with_log_audit_events(
     codes = " or ".join(f"event.errorCode: {code}" for code in CODES)
     text = f"__topic__: actiontrail_event and event.eventType: ApiCall and ({codes}) | select count(1) as cnt"
     audit = alert(name="audit-unauth", store="actiontrail_log", query=text)
-    assert account(run(snapshot(trails=[], alerts=[audit], project=project))).status == "ok"
+    assert account_finding(run_strict(snapshot(trails=[], alerts=[audit], project=project))).status == "ok"
     # The same query on a trail's own logstore matches nothing: its events carry the trail topic.
-    found = trail_finding(run(snapshot(alerts=[alert(query=text)])))
+    found = trail_finding(run_strict(snapshot(alerts=[alert(query=text)])))
     assert (found.status, found.reason_codes) == ("alarm", ["ALERT_QUERY_INCOMPLETE"])
 
 
 @pytest.mark.parametrize("condition", ["", "cnt >= 0", "cnt > -1 || cnt > 5"])
 def test_condition_that_holds_without_calls_is_advised_as_always_firing(condition):
     # A count query returns its row even when nothing matched; these conditions fire on every run.
-    found = trail_finding(run(snapshot(alerts=[alert(condition=condition)])))
+    found = trail_finding(run_strict(snapshot(alerts=[alert(condition=condition)])))
     assert (found.status, found.advisories) == ("ok", ["ALERT_ALWAYS_FIRES"])
 
 
 @pytest.mark.parametrize("condition", ["cnt > 0", "cnt >= 1", "cnt > 5"])
 def test_condition_that_needs_a_call_is_not_always_firing(condition):
-    found = trail_finding(run(snapshot(alerts=[alert(condition=condition)])))
+    found = trail_finding(run_strict(snapshot(alerts=[alert(condition=condition)])))
     expected = ["ALERT_THRESHOLD_HIGH"] if condition == "cnt > 5" else []
     assert (found.status, found.advisories) == ("ok", expected)
 
 
 def test_no_pipe_returns_no_row_without_calls_so_an_empty_condition_is_not_always_firing():
     query = TEMPLATE_QUERY.split("|")[0]
-    found = trail_finding(run(snapshot(alerts=[alert(query=query, condition="")])))
+    found = trail_finding(run_strict(snapshot(alerts=[alert(query=query, condition="")])))
     assert (found.status, found.advisories) == ("ok", [])

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.profiles.strict.strict_builders import (
+from tests.builders import (
     CIS_TEXT_QUERY,
     CODES,
     TEMPLATE_QUERY,
-    account,
+    account_finding,
     alert,
     ors,
-    run,
+    run_strict,
     snapshot,
     trail_finding,
 )
@@ -161,15 +161,15 @@ CORPUS = [
 
 @pytest.mark.parametrize(("query", "status", "codes"), [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS])
 def test_corpus_account_verdict(query, status, codes):
-    findings = run(snapshot(alerts=[alert(query=query)]))
-    found = account(findings)
+    findings = run_strict(snapshot(alerts=[alert(query=query)]))
+    found = account_finding(findings)
     assert (found.status, found.reason_codes) == (status, codes), found.reason
     # The trail that is the account's only feed says the same.
     assert trail_finding(findings).reason_codes == codes
 
 
 def test_cis_text_names_missing_codes_and_shows_correction():
-    found = trail_finding(run(snapshot(alerts=[alert(query=CIS_TEXT_QUERY)])))
+    found = trail_finding(run_strict(snapshot(alerts=[alert(query=CIS_TEXT_QUERY)])))
     evidence = found.evidence.alert
     assert evidence.missed_codes == [
         "NoPermission.*",
@@ -185,12 +185,12 @@ def test_cis_text_names_missing_codes_and_shows_correction():
 
 
 def test_match_everything_is_ok_with_advisory():
-    found = account(run(snapshot(alerts=[alert(query="*" + COUNT)])))
+    found = account_finding(run_strict(snapshot(alerts=[alert(query="*" + COUNT)])))
     assert (found.status, found.advisories) == ("ok", ["ALERT_QUERY_BROAD"])
 
 
 def test_unverifiable_is_info_never_a_guess():
-    found = account(run(snapshot(alerts=[alert(query=TEMPLATE_QUERY + " where cnt > 0")])))
+    found = account_finding(run_strict(snapshot(alerts=[alert(query=TEMPLATE_QUERY + " where cnt > 0")])))
     assert (found.status, found.reason_codes) == ("info", ["ALERT_QUERY_UNVERIFIABLE"])
     assert "cannot be verified" in found.reason
 
@@ -210,7 +210,7 @@ def test_real_index_is_used_and_named():
         },
     }
     doc = snapshot(alerts=[alert()], logstores={"actiontrail_main": {"index": index}})
-    evidence = trail_finding(run(doc)).evidence.alert
+    evidence = trail_finding(run_strict(doc)).evidence.alert
     assert evidence.index_source == "logstore index"
 
 
@@ -223,4 +223,4 @@ def test_dot_delimiter_index_changes_the_verdict():
         "keys": {"event": {"type": "json", "token": tokens, "index_all": True}},
     }
     doc = snapshot(alerts=[alert(query=CIS_TEXT_QUERY)], logstores={"actiontrail_main": {"index": index}})
-    assert account(run(doc)).status == "ok"
+    assert account_finding(run_strict(doc)).status == "ok"
