@@ -454,3 +454,18 @@ def test_no_pipe_returns_no_row_without_calls_so_an_empty_condition_is_not_alway
     query = TEMPLATE_QUERY.split("|")[0]
     found = trail_finding(run_strict(snapshot(alerts=[alert(query=query, condition="")])))
     assert (found.status, found.advisories) == ("ok", [])
+
+
+@pytest.mark.parametrize("condition", ["cnt == 1", "cnt > 0 && cnt < 5", "cnt % 2 == 1"])
+def test_condition_that_stops_firing_on_more_calls_is_an_alarm(condition: str) -> None:
+    # `cnt == 1`: two unauthorized calls in one window alert nobody.
+    found = account_finding(run_strict(snapshot(alerts=[alert(condition=condition)])))
+    assert (found.status, found.reason_codes) == ("alarm", ["ALERT_CONDITION_GAPS"])
+    assert found.evidence.alert.trigger.stops_firing_at is not None
+
+
+@pytest.mark.parametrize("condition", ["cnt > 0", "cnt >= 1", "cnt != 0", "cnt > 0 || cnt < 0", "cnt > 5"])
+def test_condition_that_keeps_firing_has_no_gap(condition: str) -> None:
+    found = account_finding(run_strict(snapshot(alerts=[alert(condition=condition)])))
+    assert found.status == "ok"
+    assert found.evidence.alert.trigger.stops_firing_at is None

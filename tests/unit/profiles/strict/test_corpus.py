@@ -224,3 +224,31 @@ def test_dot_delimiter_index_changes_the_verdict():
     }
     doc = snapshot(alerts=[alert(query=CIS_TEXT_QUERY)], logstores={"actiontrail_main": {"index": index}})
     assert account_finding(run_strict(doc)).status == "ok"
+
+
+# --- queries that name every code yet miss some unauthorized calls --------------------------------
+
+
+def test_query_narrowed_to_the_home_region_does_not_make_the_account_ok() -> None:
+    # Matches every code, but only for calls made in cn-hangzhou: calls elsewhere never alert.
+    query = (
+        f"event.eventType: ApiCall and event.acsRegion: cn-hangzhou and ({OR_CODES}) | select count(1) as cnt"
+    )
+    found = account_finding(run_strict(snapshot(alerts=[alert(query=query)])))
+    assert (found.status, found.reason_codes) == ("alarm", ["ALERT_QUERY_INCOMPLETE"])
+    assert found.evidence.alert.missed_codes == CODES  # each code, in the contexts the query leaves out
+    assert "only in some contexts" in found.evidence.alert.query_detail
+
+
+def test_query_narrowed_to_read_events_does_not_make_the_account_ok() -> None:
+    query = f"event.eventRW: Read and ({OR_CODES}) | select count(1) as cnt"
+    found = trail_finding(run_strict(snapshot(alerts=[alert(query=query)])))
+    assert (found.status, found.reason_codes) == ("alarm", ["ALERT_QUERY_INCOMPLETE"])
+    assert found.evidence.alert.missed_codes == CODES  # unauthorized writes never alert
+
+
+def test_counting_a_column_unknown_callers_lack_is_not_ok() -> None:
+    query = f'event.eventType: ApiCall and ({OR_CODES}) | select count("event.userIdentity.userName") as cnt'
+    found = account_finding(run_strict(snapshot(alerts=[alert(query=query)])))
+    assert (found.status, found.reason_codes) == ("alarm", ["ALERT_QUERY_INCOMPLETE"])
+    assert found.evidence.alert.missed_codes == ["InvalidAccessKeyId", "InvalidAccessKeyId.*"]
