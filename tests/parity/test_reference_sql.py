@@ -69,23 +69,43 @@ def test_no_trail_no_row(parity_db):
 @pytest.mark.parametrize(
     "query_list",
     [
-        [{"query": GOOD}],
-        [{"Query": GOOD}],
-        [{"Query": None, "query": GOOD}],
-        [{"Query": "nothing", "query": GOOD}],  # Query wins, although query would match
-        [{"query": None, "chartTitle": GOOD}],  # neither: the object's text
-        [{"chartTitle": "event.eventType ApiCall", "store": "event.errorCode Forbbiden"}],
-        [{"store": "event.errorCode Forbidden", "chartTitle": "event.eventType ApiCall"}],
+        pytest.param([{"query": GOOD}], id="query"),
+        pytest.param([{"Query": GOOD}], id="capital-query"),
+        pytest.param([{"Query": None, "query": GOOD}], id="capital-query-null-then-query"),
+        # Query wins, although query would match
+        pytest.param([{"Query": "nothing", "query": GOOD}], id="capital-query-wins"),
+        # neither: the object's text
+        pytest.param([{"query": None, "chartTitle": GOOD}], id="neither-so-the-object-text"),
+        pytest.param(
+            [{"chartTitle": "event.eventType ApiCall", "store": "event.errorCode Forbbiden"}],
+            id="patterns-across-keys",
+        ),
+        pytest.param(
+            [{"store": "event.errorCode Forbidden", "chartTitle": "event.eventType ApiCall"}],
+            id="patterns-across-keys-reordered",
+        ),
         # jsonb orders keys by length, then bytes: "a" < "bb" < "zzz", whatever the document's order
-        [{"zzz": "event.errorCode NotAuthorized", "bb": "ApiCall", "a": "event.eventType"}],
-        [{"bb": "event.eventType", "a": "ApiCall", "\u00e9": "event.errorCode: Forbbiden"}],
-        [GOOD],
-        ["EVENT.EVENTTYPE:APICALL EVENT.ERRORCODE:notauthorized"],
-        [42, None, True, [GOOD]],
-        [{"query": "event.eventType: ApiCall and event.errorCode: InvalidAccess\u212aeyId"}],
-        [{"query": 'x\\"event.eventType\\": \\"ApiCall\\" \\"event.errorCode\\":\\"Forbidden'}],
-        [{"query": ""}],
-        [],
+        pytest.param(
+            [{"zzz": "event.errorCode NotAuthorized", "bb": "ApiCall", "a": "event.eventType"}],
+            id="jsonb-key-order",
+        ),
+        pytest.param(
+            [{"bb": "event.eventType", "a": "ApiCall", "\u00e9": "event.errorCode: Forbbiden"}],
+            id="jsonb-key-order-non-ascii",
+        ),
+        pytest.param([GOOD], id="bare-string-entry"),
+        pytest.param(["EVENT.EVENTTYPE:APICALL EVENT.ERRORCODE:notauthorized"], id="upper-case-string-entry"),
+        pytest.param([42, None, True, [GOOD]], id="non-object-entries"),
+        pytest.param(
+            [{"query": "event.eventType: ApiCall and event.errorCode: InvalidAccess\u212aeyId"}],
+            id="kelvin-sign",
+        ),
+        pytest.param(
+            [{"query": 'x\\"event.eventType\\": \\"ApiCall\\" \\"event.errorCode\\":\\"Forbidden'}],
+            id="escaped-quotes",
+        ),
+        pytest.param([{"query": ""}], id="empty-query"),
+        pytest.param([], id="empty-list"),
     ],
 )
 def test_query_shapes_match_the_sql(parity_db, query_list):

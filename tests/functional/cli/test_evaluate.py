@@ -163,20 +163,39 @@ def test_missing_file_exits_2(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "error"),
     [
-        ["evaluate"],
-        ["evaluate", "x.json", "--format", "xml"],
-        ["evaluate", "x.json", "--profile", "lenient"],
-        ["evaluate", "x.json", "--fail-on", "bad"],
-        [],
+        pytest.param(
+            ["evaluate"],
+            "cis216 evaluate: error: the following arguments are required: SNAPSHOT",
+            id="no-snapshot",
+        ),
+        pytest.param(
+            ["evaluate", "x.json", "--format", "xml"],
+            "cis216 evaluate: error: argument --format: invalid choice: 'xml'",
+            id="unknown-format",
+        ),
+        pytest.param(
+            ["evaluate", "x.json", "--profile", "lenient"],
+            "cis216 evaluate: error: argument --profile: invalid choice: 'lenient'",
+            id="unknown-profile",
+        ),
+        pytest.param(
+            ["evaluate", "x.json", "--fail-on", "bad"],
+            "cis216 evaluate: error: argument --fail-on: expected a comma-separated list of error, alarm, "
+            "info, skip, ok; got 'bad'",
+            id="unknown-fail-on-status",
+        ),
+        pytest.param([], "cis216: error: the following arguments are required: COMMAND", id="no-command"),
     ],
 )
-def test_usage_errors_exit_2(argv, capsys):
+def test_usage_errors_exit_2(argv, error, capsys):
     with pytest.raises(SystemExit) as caught:
         main(argv, out=io.StringIO())
     assert caught.value.code == EXIT_BAD_INPUT
-    assert "usage: cis216" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("usage: cis216")
+    assert err.splitlines()[-1].startswith(error)
 
 
 def test_help(capsys):

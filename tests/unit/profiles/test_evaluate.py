@@ -10,7 +10,7 @@ import pytest
 from cis216.core import PROFILES, UnknownProfile, evaluate
 from cis216.findings import CONTROL, count_by_status
 from cis216.inventory import parse_inventory
-from tests.builders import ACCOUNT, ONE_CODE_QUERY, alert, document, region, trail
+from tests.builders import ACCOUNT, ONE_CODE_QUERY, alert, document, region, scan_error, trail
 
 HZ = "cn-hangzhou"
 CENTRAL = "actiontrail-central"
@@ -72,23 +72,26 @@ def test_every_profile_runs_on_the_sample(profile, counts):
 @pytest.mark.parametrize(
     "error, resource, reason",
     [
-        (
-            {"api": "ListAlerts", "project": "p01", "code": "Unauthorized", "message": "denied"},
+        pytest.param(
+            scan_error(api="ListAlerts", project="p01", code="Unauthorized", message="denied"),
             f"acs:log:{HZ}:{ACCOUNT}:project/p01",
             f"ListAlerts failed for project p01 in {HZ} (Unauthorized: denied); what it would have returned is "
             "missing, so verdicts that depend on it may be wrong",
+            id="failed-project-listing",
         ),
-        (
-            {"api": "GetIndex", "project": "p01", "logstore": "actiontrail_t", "code": "InternalError"},
+        pytest.param(
+            scan_error(api="GetIndex", project="p01", logstore="actiontrail_t", code="InternalError"),
             f"acs:log:{HZ}:{ACCOUNT}:project/p01/logstore/actiontrail_t",
             f"GetIndex failed for logstore actiontrail_t of project p01 in {HZ} (InternalError); what it would have "
             "returned is missing, so verdicts that depend on it may be wrong",
+            id="failed-logstore-call",
         ),
-        (
-            {"api": "ListProject", "code": "Throttling", "message": "slow down"},
+        pytest.param(
+            scan_error(api="ListProject", code="Throttling", message="slow down"),
             f"acs:log:{HZ}:{ACCOUNT}:*",
             f"ListProject failed for {HZ} (Throttling: slow down); what it would have returned is missing, "
             "so verdicts that depend on it may be wrong",
+            id="failed-region-call",
         ),
     ],
 )

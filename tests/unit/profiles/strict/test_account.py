@@ -14,6 +14,7 @@ from tests.builders import (
     account_finding,
     alert,
     run_strict,
+    scan_error,
     snapshot,
     trail,
     trail_finding,
@@ -134,7 +135,7 @@ def test_feed_in_an_unscanned_region_is_unverifiable():
 
 
 def test_scan_error_makes_a_missing_alert_an_error_not_an_alarm():
-    error = {"api": "ListAlerts", "project": "ops", "code": "Unauthorized", "message": "denied"}
+    error = scan_error(api="ListAlerts", project="ops", code="Unauthorized", message="denied")
     findings = run_strict(snapshot(alerts=[], errors=[error], projects={"ops": {}}))
     found = account_finding(findings)
     assert (found.status, found.reason_codes) == ("error", ["SCAN_ERROR", "ALERT_MISSING"])
@@ -147,21 +148,21 @@ def test_scan_error_makes_a_missing_alert_an_error_not_an_alarm():
 
 
 def test_scan_error_hides_trails():
-    error = {"api": "DescribeTrails", "code": "ServiceUnavailable", "message": "try later"}
+    error = scan_error(api="DescribeTrails", code="ServiceUnavailable", message="try later")
     found = account_finding(run_strict(snapshot(trails=[], alerts=[], errors=[error])))
     assert (found.status, found.reason_codes) == ("error", ["SCAN_ERROR", "NO_TRAIL"])
 
 
 def test_scan_error_does_not_touch_an_ok_account():
-    error = {"api": "ListAlerts", "project": "ops", "code": "Unauthorized", "message": "denied"}
+    error = scan_error(api="ListAlerts", project="ops", code="Unauthorized", message="denied")
     findings = run_strict(snapshot(errors=[error], projects={"ops": {}}))
     assert [(f.scope, f.status) for f in findings] == [("account", "ok"), ("trail", "ok"), ("scan", "error")]
 
 
 def test_irrelevant_scan_errors_are_ignored_by_the_verdict():
     errors = [
-        {"api": "GetIndex", "project": "audit", "logstore": "nginx", "code": "NotExist"},
-        {"api": "GetTrailStatus", "code": "Throttling"},
+        scan_error(api="GetIndex", project="audit", logstore="nginx", code="NotExist"),
+        scan_error(api="GetTrailStatus", code="Throttling"),
     ]
     found = account_finding(run_strict(snapshot(alerts=[], errors=errors)))
     assert (found.status, found.reason_codes) == ("alarm", ["ALERT_MISSING"])

@@ -29,11 +29,12 @@ from tests.builders import (
     TEMPLATE_QUERY,
     alert,
     decide_strict,
+    scan_error,
     snapshot,
     trail,
 )
 
-LIST_ALERTS_DENIED = {"api": "ListAlerts", "project": "ops", "code": "Unauthorized", "message": "denied"}
+LIST_ALERTS_DENIED = scan_error(api="ListAlerts", project="ops", code="Unauthorized", message="denied")
 
 
 def by_name(decided):
@@ -131,7 +132,7 @@ def test_failed_listing_turns_a_missing_alert_into_an_error():
 
 
 def test_failed_trail_listing_qualifies_the_account_not_the_trail_that_was_seen():
-    error = {"api": "DescribeTrails", "code": "ServiceUnavailable", "message": "try later"}
+    error = scan_error(api="DescribeTrails", code="ServiceUnavailable", message="try later")
     decided = decide_strict(snapshot(alerts=[], errors=[error]))
     assert decided.account.codes == ("SCAN_ERROR", "ALERT_MISSING")
     main = by_name(decided)["main"]

@@ -28,7 +28,7 @@ from cis216.profiles.strict.issues import (
     WindowGap,
 )
 from cis216.profiles.strict.wording import account_reason, issue_text, trail_reason
-from tests.builders import ACCOUNT, REGION, alert, decide_strict, snapshot, trail
+from tests.builders import ACCOUNT, REGION, alert, decide_strict, scan_error, snapshot, trail
 
 UTC = timezone.utc
 TEMPLATE = "sls.app.actiontrail.cis.at.unauth_apicall"
@@ -163,7 +163,7 @@ def test_account_without_trail():
 
 
 def test_account_whose_failed_calls_qualify_what_was_seen():
-    error = {"api": "DescribeTrails", "code": "ServiceUnavailable", "message": "try later"}
+    error = scan_error(api="DescribeTrails", code="ServiceUnavailable", message="try later")
     account = decide_strict(snapshot(trails=[], alerts=[], errors=[error])).account
     assert account_reason(account, ACCOUNT) == (
         f"The scan could not read everything (DescribeTrails ({REGION})): what it missed could hold the trail "
@@ -214,7 +214,7 @@ def test_trails_covered_elsewhere_and_trails_that_fail():
 
 
 def test_trail_whose_alert_listing_failed():
-    error = {"api": "ListAlerts", "project": "ops", "code": "Unauthorized", "message": "denied"}
+    error = scan_error(api="ListAlerts", project="ops", code="Unauthorized", message="denied")
     (decision,) = decide_strict(
         snapshot(trails=[trail(event_rw="Write")], alerts=[], errors=[error], projects={"ops": {}})
     ).trails
