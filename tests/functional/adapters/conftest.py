@@ -1,4 +1,5 @@
-"""Adapter tests run the real SDKs against the emulated cloud (fixture `emulated_cloud`)."""
+"""Adapter tests run the real SDKs against the emulated cloud (fixture `emulated_cloud`, from the
+plugin tests/conftest.py registers)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import pytest
 
 from cis216.adapters.credentials import Credentials
 from cis216.emulator import DEFAULT_CREDENTIALS
-from cis216.emulator.pytest_plugin import emulated_cloud  # noqa: F401  (fixture)
-from tests.functional.adapters.support import ACCOUNT  # noqa: F401  (re-exported)
 
 
 @pytest.fixture

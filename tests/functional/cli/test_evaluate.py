@@ -6,47 +6,34 @@ import io
 import json
 import subprocess
 import sys
+from collections import Counter
 from importlib import resources
 
 import pytest
 
 from cis216.cli import EXIT_BAD_INPUT, EXIT_FAIL_ON, EXIT_OK, main
+from tests.builders import ACCOUNT, ONE_CODE_QUERY, UNSET, alert, document, region, trail
 
-ACCOUNT = "1234567890123456"
 HZ = "cn-hangzhou"
-GOOD = "event.eventType: ApiCall and event.errorCode: NoPermission"
 
 
 def _snapshot(trails, alerts=()):
-    return {
-        "version": 1,
-        "account_id": ACCOUNT,
-        "collected_at": "2026-11-29T02:00:00Z",
-        "regions": {
-            HZ: {
-                "trails": list(trails),
-                "sls_projects": {"p01": {"alerts": list(alerts)}},
-            }
-        },
-    }
+    """Region cn-hangzhou with these trails, and these alerts in project p01."""
+    return document(regions={HZ: region(trails=trails, alerts=alerts, project="p01")})
 
 
-TRAIL = {
-    "Name": "t",
-    "Status": "Enable",
-    "HomeRegion": HZ,
-    "SlsProjectArn": f"acs:log:{HZ}:{ACCOUNT}:project/p01",
-}
-ALERT = {"name": "unauth", "status": "ENABLED", "configuration": {"queryList": [{"query": GOOD}]}}
+# The shapes the reference SQL reads: trail `t` delivering to p01, an alert the SQL accepts.
+TRAIL = trail(name="t", project="p01", minimal=True)
+ALERT = alert(query=ONE_CODE_QUERY, minimal=True)
 OK_DOC = _snapshot([TRAIL], [ALERT])
-ALARM_DOC = _snapshot([TRAIL, {"Name": "off", "Status": "Disable", "HomeRegion": HZ}], [ALERT])
+ALARM_DOC = _snapshot([TRAIL, trail(name="off", status="Disable", sls_arn=UNSET, minimal=True)], [ALERT])
 
 
 @pytest.fixture
 def write(tmp_path):
-    def write(document, name="snapshot.json"):
+    def write(doc, name="snapshot.json"):
         path = tmp_path / name
-        path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
+        path.write_text(doc if isinstance(doc, str) else json.dumps(doc), encoding="utf-8")
         return str(path)
 
     return write
@@ -97,8 +84,8 @@ def test_table_is_the_default_format(write):
 
 
 def test_table_shows_null_resource_and_reason(write):
-    document = _snapshot([{"Name": "t", "Status": "Enable", "SlsProjectArn": "garbage"}])
-    code, out = run(["evaluate", write(document), "--profile", "powerpipe"])
+    doc = _snapshot([trail(name="t", home=UNSET, sls_arn="garbage", minimal=True)])
+    code, out = run(["evaluate", write(doc), "--profile", "powerpipe"])
     assert code == EXIT_OK
     assert out.count("(null)") == 2
 
@@ -154,8 +141,8 @@ def test_stdin_that_is_not_utf8_exits_2(monkeypatch, capsys):
 
 
 def test_bad_file_exits_2_with_the_path_of_the_bad_field(write, capsys):
-    document = _snapshot([{"Status": "Enable"}])
-    path = write(document)
+    doc = _snapshot([{"Status": "Enable"}])
+    path = write(doc)
     code, out = run(["evaluate", path, "--profile", "powerpipe"])
     assert (code, out) == (EXIT_BAD_INPUT, "")
     assert capsys.readouterr().err == (
@@ -177,20 +164,39 @@ def test_missing_file_exits_2(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "error"),
     [
-        ["evaluate"],
-        ["evaluate", "x.json", "--format", "xml"],
-        ["evaluate", "x.json", "--profile", "lenient"],
-        ["evaluate", "x.json", "--fail-on", "bad"],
-        [],
+        pytest.param(
+            ["evaluate"],
+            "cis216 evaluate: error: the following arguments are required: SNAPSHOT",
+            id="no-snapshot",
+        ),
+        pytest.param(
+            ["evaluate", "x.json", "--format", "xml"],
+            "cis216 evaluate: error: argument --format: invalid choice: 'xml'",
+            id="unknown-format",
+        ),
+        pytest.param(
+            ["evaluate", "x.json", "--profile", "lenient"],
+            "cis216 evaluate: error: argument --profile: invalid choice: 'lenient'",
+            id="unknown-profile",
+        ),
+        pytest.param(
+            ["evaluate", "x.json", "--fail-on", "bad"],
+            "cis216 evaluate: error: argument --fail-on: expected a comma-separated list of error, alarm, "
+            "info, skip, ok; got 'bad'",
+            id="unknown-fail-on-status",
+        ),
+        pytest.param([], "cis216: error: the following arguments are required: COMMAND", id="no-command"),
     ],
 )
-def test_usage_errors_exit_2(argv, capsys):
+def test_usage_errors_exit_2(argv, error, capsys):
     with pytest.raises(SystemExit) as caught:
         main(argv, out=io.StringIO())
     assert caught.value.code == EXIT_BAD_INPUT
-    assert "usage: cis216" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("usage: cis216")
+    assert err.splitlines()[-1].startswith(error)
 
 
 def test_help(capsys):
@@ -226,7 +232,7 @@ def test_python_m_cis216_end_to_end(tmp_path):
     )
     assert done.returncode == EXIT_FAIL_ON, done.stderr
     findings = json.loads(done.stdout)
-    assert {f["status"] for f in findings} >= {"ok", "alarm"}
+    assert Counter(f["status"] for f in findings) == {"ok": 5, "alarm": 3, "error": 1}
 
     bad = tmp_path / "bad.json"
     bad.write_text('{"version": 1}', encoding="utf-8")
@@ -286,7 +292,7 @@ def test_a_closed_pipe_is_not_a_traceback_and_keeps_the_exit_code(write):
     path = write(
         _snapshot(
             [dict(TRAIL, Name=f"t{i}") for i in range(2000)]
-            + [{"Name": "off", "Status": "Disable", "HomeRegion": HZ}],
+            + [trail(name="off", status="Disable", sls_arn=UNSET, minimal=True)],
             [ALERT],
         )
     )

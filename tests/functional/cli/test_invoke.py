@@ -57,10 +57,33 @@ def test_timer_event_end_to_end(capsys):
     assert all(json.loads(line)["logger"].startswith("cis216") for line in err.splitlines() if line.strip())
 
 
-@pytest.mark.parametrize("event", ["timer-with-payload.json", "direct.json"])
-def test_other_bundled_events(event):
+WROTE_SEVEN = (
+    "wrote 7 findings to cis216-findings/cis216_findings (+ 1 scan summary log; the emulated logstore holds "
+    "7 finding logs of this scan)"
+)
+
+
+@pytest.mark.parametrize(
+    ("event", "profile", "findings", "regions"),
+    [
+        pytest.param(
+            "timer-with-payload.json",
+            "powerpipe",
+            "7 (2 alarm, 1 error, 4 ok)",
+            3,
+            id="timer-with-payload.json",
+        ),
+        pytest.param("direct.json", "strict", "7 (1 error, 2 ok, 4 skip)", 22, id="direct.json"),
+    ],
+)
+def test_other_bundled_events(event, profile, findings, regions):
     code, out = invoke(EVENTS / event)
-    assert code == 0 and "wrote " in out
+    lines = out.strip().splitlines()
+    assert code == 0
+    assert lines[0].endswith(f"  account 1234567890123456  profile {profile}")
+    assert lines[2] == f"findings: {findings}; collection errors: 1"
+    assert lines[3].startswith(f"regions: {regions}; ")
+    assert lines[-1] == WROTE_SEVEN
 
 
 def test_json_format_keeps_stdout_machine_readable(tmp_path, capsys):
@@ -68,10 +91,15 @@ def test_json_format_keeps_stdout_machine_readable(tmp_path, capsys):
     code, out = invoke(EVENTS / "timer.json", "--format", "json", "--save-snapshot", snapshot)
     assert code == 0
     findings = json.loads(out)
-    assert findings and all("status" in f for f in findings)
+    assert [(f["scope"], f["status"]) for f in findings] == [
+        ("account", "ok"),
+        *[("trail", status) for status in ("skip", "skip", "skip", "ok", "skip")],
+        ("scan", "error"),
+    ]
     saved = json.loads(snapshot.read_text())
     assert saved["account_id"] == "1234567890123456" and "cn-hangzhou" in saved["regions"]
-    assert "wrote " in capsys.readouterr().err
+    assert len(saved["regions"]) == 22  # every region the emulated account answers with
+    assert capsys.readouterr().err.strip().splitlines()[-1] == WROTE_SEVEN
 
 
 def test_seed_and_fail_on(tmp_path):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from alibabacloud_actiontrail20200706.client import Client as ActionTrailClient
@@ -12,9 +13,7 @@ from alibabacloud_tea_openapi.utils_models import Config
 from aliyun.log import LogClient
 
 from cis216.emulator import DEFAULT_CREDENTIALS, Credentials
-
-ACCOUNT = "1234567890123456"
-ARN = f"acs:log:cn-hangzhou:{ACCOUNT}:project/"
+from tests.builders import ACCOUNT, UNSET, document, region, scan_error, trail
 
 ALERT = {
     "name": "cis_at_unauth_apicall",
@@ -39,88 +38,52 @@ ALERT = {
     },
 }
 
-SNAPSHOT: dict[str, Any] = {
-    "version": 1,
-    "account_id": ACCOUNT,
-    "collected_at": "2026-11-29T02:00:00Z",
-    "regions": {
-        "cn-hangzhou": {
-            "trails": [
-                {
-                    "Name": "main",
-                    "HomeRegion": "cn-hangzhou",
-                    "TrailRegion": "All",
-                    "Status": "Enable",
-                    "EventRW": "All",
-                    "IsOrganizationTrail": False,
-                    "SlsProjectArn": ARN + "audit-hz",
-                    "SlsWriteRoleArn": f"acs:ram::{ACCOUNT}:role/aliyunactiontraildefaultrole",
-                },
-                {
-                    "Name": "local",
-                    "HomeRegion": "cn-hangzhou",
-                    "TrailRegion": "cn-hangzhou",
-                    "Status": "Disable",
-                    "EventRW": "Write",
-                    "IsOrganizationTrail": False,
-                },
-                {
-                    "Name": "org",
-                    "HomeRegion": "cn-hangzhou",
-                    "TrailRegion": "All",
-                    "Status": "Enable",
-                    "EventRW": "All",
-                    "IsOrganizationTrail": True,
-                    "OrganizationId": "rd-abc",
-                },
+# Trails as these tests list them: without the `Region` field.
+listed_trail = partial(trail, region=UNSET)
+INDEX = {"line": {"token": [",", " "], "caseSensitive": False}, "keys": {}}
+
+SNAPSHOT: dict[str, Any] = document(
+    regions={
+        "cn-hangzhou": region(
+            trails=[
+                listed_trail(
+                    project="audit-hz",
+                    SlsWriteRoleArn=f"acs:ram::{ACCOUNT}:role/aliyunactiontraildefaultrole",
+                ),
+                listed_trail(
+                    name="local",
+                    status="Disable",
+                    trail_region="cn-hangzhou",
+                    event_rw="Write",
+                    sls_arn=UNSET,
+                ),
+                listed_trail(name="org", organization=True, sls_arn=UNSET, OrganizationId="rd-abc"),
             ],
-            "sls_projects": {
-                "audit-hz": {
-                    "alerts": [ALERT],
-                    "logstores": {
-                        "actiontrail_main": {
-                            "index": {"line": {"token": [",", " "], "caseSensitive": False}, "keys": {}}
-                        }
-                    },
-                },
-                "empty-hz": {"alerts": [], "logstores": {}},
-            },
-            "errors": [],
-        },
-        "cn-shanghai": {
-            "trails": [
+            alerts=[ALERT],
+            project="audit-hz",
+            logstores={"actiontrail_main": {"index": INDEX}},
+            projects={"empty-hz": {}},
+            errors=[],
+        ),
+        "cn-shanghai": region(
+            trails=[
                 # The same multi-region trail as listed from another region (a shadow copy).
-                {
-                    "Name": "main",
-                    "HomeRegion": "cn-hangzhou",
-                    "TrailRegion": "All",
-                    "Status": "Enable",
-                    "EventRW": "All",
-                    "IsOrganizationTrail": False,
-                    "SlsProjectArn": ARN + "audit-hz",
-                },
-                {
-                    "Name": "sh-only",
-                    "HomeRegion": "cn-shanghai",
-                    "TrailRegion": "cn-shanghai",
-                    "Status": "Enable",
-                    "EventRW": "All",
-                    "IsOrganizationTrail": False,
-                },
+                listed_trail(project="audit-hz"),
+                listed_trail(name="sh-only", home="cn-shanghai", trail_region="cn-shanghai", sls_arn=UNSET),
             ],
-            "sls_projects": {"locked-sh": {"alerts": [], "logstores": {}}},
-            "errors": [
-                {
-                    "api": "ListAlerts",
-                    "project": "locked-sh",
-                    "logstore": None,
-                    "code": "Unauthorized",
-                    "message": "denied by sts or ram",
-                }
+            projects={"locked-sh": {}},
+            errors=[
+                scan_error(
+                    api="ListAlerts",
+                    project="locked-sh",
+                    logstore=None,
+                    code="Unauthorized",
+                    message="denied by sts or ram",
+                )
             ],
-        },
-    },
-}
+        ),
+    }
+)
 
 
 def _config(region: str, creds: Credentials, endpoint: str | None = None) -> Config:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from alibabacloud_actiontrail20200706 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
@@ -36,7 +38,7 @@ def test_shadow_copy_is_stored_once_and_items_come_back_verbatim(cloud: Emulated
     body = actiontrail("cn-hangzhou").describe_trails(models.DescribeTrailsRequest()).body.to_map()
     assert body["TrailList"][0]["SlsWriteRoleArn"].endswith(":role/aliyunactiontraildefaultrole")
     assert body["TrailList"][0]["IsOrganizationTrail"] is False
-    assert body["RequestId"]
+    assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}", body["RequestId"])
 
 
 def test_name_list_filters(cloud: EmulatedCloud) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from alibabacloud_actiontrail20200706 import models as at_models
 from alibabacloud_fc20230330 import models as fc_models
@@ -18,7 +20,8 @@ MEMBER = "2222222222222222"
 def test_get_caller_identity_of_the_default_key(cloud: EmulatedCloud) -> None:
     body = sts().get_caller_identity().body
     assert (body.account_id, body.identity_type, body.arn) == (ACCOUNT, "Account", f"acs:ram::{ACCOUNT}:root")
-    assert body.request_id
+    assert body.principal_id == ACCOUNT
+    assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}", body.request_id)  # an upper-case UUID
 
 
 def test_get_caller_identity_of_a_ram_user(cloud: EmulatedCloud) -> None:
@@ -26,7 +29,7 @@ def test_get_caller_identity_of_a_ram_user(cloud: EmulatedCloud) -> None:
     cloud.credentials.add(user)
     body = sts(creds=user).get_caller_identity().body
     assert (body.account_id, body.identity_type, body.arn) == ("333", "RAMUser", "acs:ram::333:user/scanner")
-    assert body.user_id
+    assert body.user_id == body.principal_id == "2221667789000000"  # stable for the same ARN
 
 
 def test_global_sts_endpoint(cloud: EmulatedCloud) -> None:

@@ -7,7 +7,6 @@ import copy
 
 import pytest
 
-from cis216.emulator.pytest_plugin import emulated_cloud  # noqa: F401  (fixture)
 from cis216.shell import logs
 from cis216.shell.config import VARIABLES
 from tests.functional.handler.support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE, load_handler_index
@@ -45,7 +44,7 @@ def env(monkeypatch):
 
 
 @pytest.fixture
-def cloud(emulated_cloud, env):  # noqa: F811
+def cloud(emulated_cloud, env):  # emulated_cloud: the plugin tests/conftest.py registers
     emulated_cloud.seed_snapshot(copy.deepcopy(SAMPLE))
     emulated_cloud.create_logstore(ACCOUNT, REGION, PROJECT, LOGSTORE)
     return emulated_cloud

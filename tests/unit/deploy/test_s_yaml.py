@@ -121,7 +121,7 @@ def test_handler_and_initializer_exist(resolved):
 def test_build_step_installs_requirements(resolved):
     (resource,) = resolved["resources"].values()
     actions = resource["actions"]["pre-deploy"]
-    assert any("build" in (a.get("component") or a.get("run") or "") for a in actions)
+    assert actions == [{"component": "fc3 build"}]
 
 
 # --- what the model rejects ----------------------------------------------------------------

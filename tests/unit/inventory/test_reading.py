@@ -16,7 +16,7 @@ from cis216.inventory import (
     read_text,
     require_scanned,
 )
-from tests.unit.profiles.core_builders import snapshot
+from tests.builders import document
 
 NOTHING_SCANNED = "no region was scanned, so there is nothing to evaluate (a collection records at least one)"
 
@@ -70,7 +70,7 @@ def test_not_utf8_and_unreadable_files():
 
 
 def test_an_empty_regions_map_parses_but_cannot_be_evaluated(tmp_path):
-    inventory = parse_inventory(snapshot({}))  # a seed of an empty account is fine
+    inventory = parse_inventory(document(regions={}))  # a seed of an empty account is fine
     with pytest.raises(InventoryError) as caught:
         require_scanned(inventory, "snap.json")
     assert str(caught.value) == f"snap.json: regions: {NOTHING_SCANNED}"

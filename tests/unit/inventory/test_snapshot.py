@@ -11,27 +11,27 @@ import pytest
 
 from cis216.aliyun import SlsProjectArn
 from cis216.inventory import SNAPSHOT_VERSION, Inventory, InventoryError, load_inventory, parse_inventory
-from tests.unit.profiles.core_builders import ACCOUNT, snapshot
+from tests.builders import ACCOUNT, UNSET, alert, document, region, trail
 
 HZ = "cn-hangzhou"
-BASE = snapshot(
-    {
-        HZ: {
-            "trails": [{"Name": "t", "Status": "Enable", "HomeRegion": HZ}],
-            "sls_projects": {
-                "p01": {"alerts": [{"name": "a", "configuration": {"queryList": [{"query": "x"}]}}]}
-            },
-            "errors": [],
-        }
+# One trail `t` (Name, Status, HomeRegion) and one alert `a` (a name and one query) in project p01.
+BASE = document(
+    regions={
+        HZ: region(
+            trails=[trail(name="t", minimal=True, sls_arn=UNSET)],
+            alerts=[alert(name="a", status=UNSET, query="x", minimal=True)],
+            project="p01",
+            errors=[],
+        )
     }
 )
 ALERT = ("regions", HZ, "sls_projects", "p01", "alerts", 0)
 
 
 def _set(path, value):
-    def change(document):
+    def change(doc):
         *parents, last = path
-        target = document
+        target = doc
         for key in parents:
             target = target[key]
         if value is DELETE:
@@ -197,19 +197,19 @@ BROKEN = {
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_snapshot_is_rejected_naming_the_path(name):
     change, message = BROKEN[name]
-    document = copy.deepcopy(BASE)
-    change(document)
+    doc = copy.deepcopy(BASE)
+    change(doc)
     with pytest.raises(InventoryError) as caught:
-        parse_inventory(document)
+        parse_inventory(doc)
     assert str(caught.value) == message
 
 
 def test_every_problem_gets_its_own_line():
-    document = copy.deepcopy(BASE)
-    document["version"] = 3
-    document["regions"][HZ]["trails"].append({"Status": "Enable"})
+    doc = copy.deepcopy(BASE)
+    doc["version"] = 3
+    doc["regions"][HZ]["trails"].append({"Status": "Enable"})
     with pytest.raises(InventoryError) as caught:
-        parse_inventory(document)
+        parse_inventory(doc)
     assert str(caught.value).splitlines() == [
         "snapshot: version: unsupported snapshot version 3; this cis216 reads version 1",
         "snapshot: regions.cn-hangzhou.trails[1].Name: Field required",
@@ -225,17 +225,17 @@ def test_not_an_object_at_all(document, kind):
 
 @pytest.mark.parametrize("when", [5, 1764381600.0, None, True])
 def test_collected_at_must_be_iso_text(when):
-    document = copy.deepcopy(BASE)
-    document["collected_at"] = when
+    doc = copy.deepcopy(BASE)
+    doc["collected_at"] = when
     with pytest.raises(InventoryError, match=r"^snapshot: collected_at: expected an ISO 8601 time as text"):
-        parse_inventory(document)
+        parse_inventory(doc)
 
 
 def test_logstore_keys_must_be_logstore_names():
-    document = copy.deepcopy(BASE)
-    document["regions"][HZ]["sls_projects"] = {"audit": {"logstores": {"../x": {"index": None}}}}
+    doc = copy.deepcopy(BASE)
+    doc["regions"][HZ]["sls_projects"] = {"audit": {"logstores": {"../x": {"index": None}}}}
     with pytest.raises(InventoryError, match=r"is not an SLS logstore name"):
-        parse_inventory(document)
+        parse_inventory(doc)
 
 
 def test_file_that_is_not_json(tmp_path):
@@ -270,9 +270,9 @@ def test_missing_file(tmp_path):
 
 def test_file_errors_name_the_file(tmp_path):
     path = tmp_path / "s.json"
-    document = copy.deepcopy(BASE)
-    del document["regions"][HZ]["trails"][0]["Name"]
-    path.write_text(json.dumps(document), encoding="utf-8")
+    doc = copy.deepcopy(BASE)
+    del doc["regions"][HZ]["trails"][0]["Name"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InventoryError) as caught:
         load_inventory(path)
     assert str(caught.value) == f"{path}: regions.cn-hangzhou.trails[0].Name: Field required"
@@ -282,8 +282,8 @@ def test_file_errors_name_the_file(tmp_path):
 
 
 def _alert(**fields):
-    document = snapshot({HZ: {"sls_projects": {"p01": {"alerts": [{"name": "a", **fields}]}}}})
-    return parse_inventory(document).regions[HZ].sls_projects["p01"].alerts[0]
+    doc = document(regions={HZ: {"sls_projects": {"p01": {"alerts": [{"name": "a", **fields}]}}}})
+    return parse_inventory(doc).regions[HZ].sls_projects["p01"].alerts[0]
 
 
 @pytest.mark.parametrize(
@@ -335,8 +335,8 @@ def test_query_or_capital_query_and_non_object_entries_are_kept_verbatim():
 
 def test_fields_are_read_by_their_api_names_only():
     # Steampipe reads `Name`, `Status`, `SlsProjectArn`, `queryList`: other spellings are extra fields.
-    document = snapshot(
-        {
+    doc = document(
+        regions={
             HZ: {
                 "trails": [
                     {
@@ -361,22 +361,22 @@ def test_fields_are_read_by_their_api_names_only():
             }
         }
     )
-    parsed = parse_inventory(document).regions[HZ]
+    parsed = parse_inventory(doc).regions[HZ]
     trail = parsed.trails[0]
     assert (trail.name, trail.status, trail.home_region, trail.sls_project_arn) == ("t", None, None, None)
     alert = parsed.sls_projects["p01"].alerts[0]
     assert (alert.display_name, alert.query_list) == (None, None)
     with pytest.raises(InventoryError, match=r"trails\[0\]\.Name: Field required"):
-        parse_inventory(snapshot({HZ: {"trails": [{"name": "t"}]}}))
+        parse_inventory(document(regions={HZ: {"trails": [{"name": "t"}]}}))
 
 
 def test_missing_optional_fields():
-    document = snapshot({HZ: {"trails": [{"Name": "t"}]}})
-    trail = parse_inventory(document).regions[HZ].trails[0]
+    doc = document(regions={HZ: {"trails": [{"Name": "t"}]}})
+    trail = parse_inventory(doc).regions[HZ].trails[0]
     assert trail.status is trail.home_region is trail.sls_project_arn is None
     assert trail.sls_region is trail.sls_project is None
-    assert parse_inventory(snapshot({})).regions == {}
-    region = parse_inventory(snapshot({HZ: {}})).regions[HZ]
+    assert parse_inventory(document(regions={})).regions == {}
+    region = parse_inventory(document(regions={HZ: {}})).regions[HZ]
     assert (region.trails, region.sls_projects, region.errors) == ([], {}, [])
     alert = _alert()
     assert (alert.configuration, alert.query_list, alert.display_name) == (None, None, None)
@@ -384,14 +384,14 @@ def test_missing_optional_fields():
 
 def test_empty_strings_are_null_as_in_steampipe():
     blank = {"Name": "t", "Status": "", "HomeRegion": "", "SlsProjectArn": ""}
-    document = snapshot({HZ: {"trails": [blank]}})
-    trail = parse_inventory(document).regions[HZ].trails[0]
+    doc = document(regions={HZ: {"trails": [blank]}})
+    trail = parse_inventory(doc).regions[HZ].trails[0]
     assert (trail.status, trail.home_region, trail.sls_project_arn) == (None, None, None)
 
 
 def test_extra_fields_the_api_may_add_are_kept():
-    document = snapshot(
-        {
+    doc = document(
+        regions={
             HZ: {
                 "trails": [{"Name": "t", "BrandNewField": {"x": 1}}],
                 "sls_projects": {
@@ -400,15 +400,15 @@ def test_extra_fields_the_api_may_add_are_kept():
             }
         }
     )
-    parsed = parse_inventory(document).regions[HZ]
+    parsed = parse_inventory(doc).regions[HZ]
     assert parsed.trails[0].raw["BrandNewField"] == {"x": 1}
     assert parsed.sls_projects["p01"].alerts[0].raw["newThing"] == 1
 
 
 def test_arn_parts():
     sls_arn = f"acs:log:{HZ}:{ACCOUNT}:project/p01"
-    document = snapshot({HZ: {"trails": [{"Name": "t", "SlsProjectArn": sls_arn}]}})
-    trail = parse_inventory(document).regions[HZ].trails[0]
+    doc = document(regions={HZ: {"trails": [{"Name": "t", "SlsProjectArn": sls_arn}]}})
+    trail = parse_inventory(doc).regions[HZ].trails[0]
     assert (trail.sls_region, trail.sls_project, trail.logstore) == (HZ, "p01", "actiontrail_t")
     assert trail.sls_arn == SlsProjectArn(HZ, ACCOUNT, "p01")
 
@@ -425,26 +425,28 @@ def test_arn_parts():
     ],
 )
 def test_loose_arn_parts_read_as_steampipe_does_strict_ones_refuse(sls_arn, region, project):
-    document = snapshot({HZ: {"trails": [{"Name": "t", "SlsProjectArn": sls_arn}]}})
-    trail = parse_inventory(document).regions[HZ].trails[0]
+    doc = document(regions={HZ: {"trails": [{"Name": "t", "SlsProjectArn": sls_arn}]}})
+    trail = parse_inventory(doc).regions[HZ].trails[0]
     assert (trail.sls_region, trail.sls_project) == (region, project)
     assert trail.sls_arn is None
 
 
 def test_strict_arn_without_account():
-    document = snapshot({HZ: {"trails": [{"Name": "t", "SlsProjectArn": f"acs:log:{HZ}::project/p01"}]}})
-    assert parse_inventory(document).regions[HZ].trails[0].sls_arn == SlsProjectArn(HZ, "", "p01")
+    doc = document(regions={HZ: {"trails": [{"Name": "t", "SlsProjectArn": f"acs:log:{HZ}::project/p01"}]}})
+    assert parse_inventory(doc).regions[HZ].trails[0].sls_arn == SlsProjectArn(HZ, "", "p01")
 
 
 def test_numeric_account_id_and_naive_time():
-    document = snapshot({})
-    document["account_id"] = int(ACCOUNT)
-    document["collected_at"] = "2026-11-29T02:00:00"
-    parsed = parse_inventory(document)
+    doc = document(regions={})
+    doc["account_id"] = int(ACCOUNT)
+    doc["collected_at"] = "2026-11-29T02:00:00"
+    parsed = parse_inventory(doc)
     assert parsed.account_id == ACCOUNT and parsed.collected_at.utcoffset().total_seconds() == 0
 
 
 def test_bundled_sample_parses():
     text = resources.files("cis216").joinpath("samples/sample-account.json").read_text("utf-8")
     inventory = parse_inventory(json.loads(text))
-    assert isinstance(inventory, Inventory) and len(inventory.regions) >= 2
+    assert isinstance(inventory, Inventory)
+    assert list(inventory.regions) == ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1"]
+    assert [len(region.trails) for region in inventory.regions.values()] == [2, 2, 2, 2]

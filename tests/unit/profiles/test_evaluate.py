@@ -10,9 +10,20 @@ import pytest
 from cis216.core import PROFILES, UnknownProfile, evaluate
 from cis216.findings import CONTROL, count_by_status
 from cis216.inventory import parse_inventory
-from tests.unit.profiles.core_builders import ACCOUNT, alert, inventory, region, trail
+from tests.builders import ACCOUNT, ONE_CODE_QUERY, alert, document, region, scan_error, trail
 
 HZ = "cn-hangzhou"
+CENTRAL = "actiontrail-central"
+
+
+def covered_region(**fields):
+    """Trail `t` delivering to actiontrail-central and an alert the reference SQL accepts there."""
+    t = trail(name="t", project=CENTRAL, minimal=True)
+    return region(trails=[t], alerts=[alert(query=ONE_CODE_QUERY, minimal=True)], project=CENTRAL, **fields)
+
+
+def inventory(regions):
+    return parse_inventory(document(regions=regions))
 
 
 def _sample():
@@ -26,7 +37,7 @@ def test_unknown_profile():
 
 
 def test_powerpipe_findings_carry_the_contract_fields():
-    findings = evaluate(inventory({HZ: region([trail()], [alert()])}), "powerpipe")
+    findings = evaluate(inventory({HZ: covered_region()}), "powerpipe")
     assert [(f.control, f.profile, f.scope, f.account_id, f.region) for f in findings] == [
         (CONTROL, "powerpipe", "trail", ACCOUNT, HZ)
     ]
@@ -61,28 +72,31 @@ def test_every_profile_runs_on_the_sample(profile, counts):
 @pytest.mark.parametrize(
     "error, resource, reason",
     [
-        (
-            {"api": "ListAlerts", "project": "p01", "code": "Unauthorized", "message": "denied"},
+        pytest.param(
+            scan_error(api="ListAlerts", project="p01", code="Unauthorized", message="denied"),
             f"acs:log:{HZ}:{ACCOUNT}:project/p01",
             f"ListAlerts failed for project p01 in {HZ} (Unauthorized: denied); what it would have returned is "
             "missing, so verdicts that depend on it may be wrong",
+            id="failed-project-listing",
         ),
-        (
-            {"api": "GetIndex", "project": "p01", "logstore": "actiontrail_t", "code": "InternalError"},
+        pytest.param(
+            scan_error(api="GetIndex", project="p01", logstore="actiontrail_t", code="InternalError"),
             f"acs:log:{HZ}:{ACCOUNT}:project/p01/logstore/actiontrail_t",
             f"GetIndex failed for logstore actiontrail_t of project p01 in {HZ} (InternalError); what it would have "
             "returned is missing, so verdicts that depend on it may be wrong",
+            id="failed-logstore-call",
         ),
-        (
-            {"api": "ListProject", "code": "Throttling", "message": "slow down"},
+        pytest.param(
+            scan_error(api="ListProject", code="Throttling", message="slow down"),
             f"acs:log:{HZ}:{ACCOUNT}:*",
             f"ListProject failed for {HZ} (Throttling: slow down); what it would have returned is missing, "
             "so verdicts that depend on it may be wrong",
+            id="failed-region-call",
         ),
     ],
 )
 def test_recorded_errors_become_error_findings(error, resource, reason):
-    findings = evaluate(inventory({HZ: region([trail()], [alert()], errors=[error])}), "powerpipe")
+    findings = evaluate(inventory({HZ: covered_region(errors=[error])}), "powerpipe")
     assert [f.status for f in findings] == ["ok", "error"]
     found = findings[1]
     assert (found.resource, found.reason, found.scope, found.reason_codes) == (

@@ -1,20 +1,42 @@
 """Every branch of the reference query, one test each, on the `powerpipe` profile.
 
-The reference (../shared/spec/cis_v200_2_16.sql) is reproduced with its weaknesses on purpose:
+The reference (tests/reference/cis_v200_2_16.sql) is reproduced with its weaknesses on purpose:
 region-only matching, `ENABLED`-or-missing status, `Query` before `query` before the object's
 own text, case-insensitive substrings, any one error code, and no row without a trail.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
+from cis216.aliyun import sls_project_arn
 from cis216.core import evaluate
+from cis216.inventory import parse_inventory
 from cis216.profiles import powerpipe
 from cis216.profiles.sqltext import ARN_PROJECT, ARN_REGION, sql_substring
-from tests.unit.profiles.core_builders import ACCOUNT, GOOD_QUERY, UNSET, alert, arn, inventory, region, trail
+from tests import builders
+from tests.builders import ACCOUNT, ONE_CODE_QUERY, UNSET, document, scan_error
 
 HZ, SH = "cn-hangzhou", "cn-shanghai"
+CENTRAL = "actiontrail-central"
+
+# The shapes the reference query reads, and nothing more: trail `t` with its four fields, delivering
+# to project actiontrail-central of its home region; alerts with a name, a status and one query the
+# SQL accepts, listed in that project. The project's name never matters to the SQL (it matches by
+# region only).
+trail = partial(builders.trail, name="t", project=CENTRAL, minimal=True)
+alert = partial(builders.alert, query=ONE_CODE_QUERY, minimal=True)
+region = partial(builders.region, project=CENTRAL)
+
+
+def arn(region_id, project=CENTRAL):
+    return sls_project_arn(region_id, ACCOUNT, project)
+
+
+def inventory(regions):
+    return parse_inventory(document(regions=regions))
 
 
 def rows(regions):
@@ -32,14 +54,14 @@ def status_of(regions):
 
 
 def with_query_list(query_list, status="ENABLED"):
-    return {HZ: region([trail()], [alert(query_list, status=status)])}
+    return {HZ: region(trails=[trail()], alerts=[alert(queries=query_list, status=status)])}
 
 
 # --- the three strings of a row -------------------------------------------------------------------
 
 
 def test_ok_row_is_the_sql_row_exactly():
-    assert rows({HZ: region([trail()], [alert()])}) == [
+    assert rows({HZ: region(trails=[trail()], alerts=[alert()])}) == [
         (
             f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t",
             "ok",
@@ -52,7 +74,7 @@ def test_ok_row_is_the_sql_row_exactly():
 
 
 def test_no_alert_row():
-    assert rows({HZ: region([trail()])}) == [
+    assert rows({HZ: region(trails=[trail()])}) == [
         (
             f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/t",
             "alarm",
@@ -66,7 +88,7 @@ def test_no_alert_row():
 
 @pytest.mark.parametrize("sls_arn", ["", UNSET])
 def test_enabled_trail_not_delivering_to_sls(sls_arn):
-    found = rows({HZ: region([trail(sls_arn=sls_arn)], [alert()])})
+    found = rows({HZ: region(trails=[trail(sls_arn=sls_arn)], alerts=[alert()])})
     assert [(status, reason) for _, status, reason, *_ in found] == [
         ("alarm", "t is enabled but not configured to deliver logs to SLS")
     ]
@@ -74,12 +96,12 @@ def test_enabled_trail_not_delivering_to_sls(sls_arn):
 
 @pytest.mark.parametrize("status", ["Disable", "Fresh", "enable", "ENABLE", "", UNSET])
 def test_trail_not_enabled(status):
-    found = rows({HZ: region([trail(status=status)], [alert()])})
+    found = rows({HZ: region(trails=[trail(status=status)], alerts=[alert()])})
     assert [(status, reason) for _, status, reason, *_ in found] == [("alarm", "t is not enabled")]
 
 
 def test_disabled_trail_without_sls_is_not_enabled():
-    found = rows({HZ: region([trail(status="Disable", sls_arn="")])})
+    found = rows({HZ: region(trails=[trail(status="Disable", sls_arn="")])})
     assert found[0][1:3] == ("alarm", "t is not enabled")
 
 
@@ -87,14 +109,17 @@ def test_disabled_trail_without_sls_is_not_enabled():
 
 
 def test_account_without_trail_gives_no_row():
-    regions = {HZ: region([], [alert()]), SH: region([], [alert(status="DISABLED")])}
+    regions = {
+        HZ: region(trails=[], alerts=[alert()]),
+        SH: region(trails=[], alerts=[alert(status="DISABLED")]),
+    }
     assert rows(regions) == []
     assert evaluate(inventory(regions), "powerpipe") == []
 
 
 def test_account_without_trail_keeps_its_scan_errors():
-    errors = [{"api": "DescribeTrails", "code": "Forbidden.RAM", "message": "denied"}]
-    findings = powerpipe.evaluate(inventory({HZ: region([], errors=errors)}))
+    errors = [scan_error(api="DescribeTrails", code="Forbidden.RAM", message="denied")]
+    findings = powerpipe.evaluate(inventory({HZ: region(trails=[], errors=errors)}))
     assert [(f.status, f.scope, f.resource) for f in findings] == [
         ("error", "scan", f"acs:actiontrail:{HZ}:{ACCOUNT}:*")
     ]
@@ -103,29 +128,31 @@ def test_account_without_trail_keeps_its_scan_errors():
 
 def test_trail_region_all_gives_one_row_per_region():
     shared = trail(name="org", home=HZ, TrailRegion="All")
-    found = rows({HZ: region([shared], [alert()]), SH: region([dict(shared)])})
+    found = rows({HZ: region(trails=[shared], alerts=[alert()]), SH: region(trails=[dict(shared)])})
     assert sorted((f[4], f[1]) for f in found) == [(HZ, "ok"), (SH, "ok")]
     assert {f[0] for f in found} == {f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/org"}
 
 
 def test_rows_are_per_region_answer_and_region_is_the_answering_region():
-    found = rows({HZ: region([trail(name="a")]), SH: region([trail(name="b", home=SH, Region=HZ)])})
+    found = rows(
+        {HZ: region(trails=[trail(name="a")]), SH: region(trails=[trail(name="b", home=SH, Region=HZ)])}
+    )
     assert sorted((f[0].rsplit("/", 1)[1], f[4]) for f in found) == [("a", HZ), ("b", SH)]
 
 
 def test_a_match_is_by_trail_name_across_regions():
     # matched_pairs is keyed by trail name only: another delivering trail of the same name shares the match.
     regions = {
-        HZ: region([trail(name="same")], [alert()]),
-        SH: region([trail(name="same", home=SH, sls_arn=arn(SH))]),
+        HZ: region(trails=[trail(name="same")], alerts=[alert()]),
+        SH: region(trails=[trail(name="same", home=SH, sls_arn=arn(SH))]),
     }
     assert sorted((f[4], f[1]) for f in rows(regions)) == [(HZ, "ok"), (SH, "ok")]
 
 
 def test_a_name_match_does_not_help_a_row_that_does_not_deliver():
     regions = {
-        HZ: region([trail(name="same")], [alert()]),
-        SH: region([trail(name="same", home=SH, sls_arn="")]),
+        HZ: region(trails=[trail(name="same")], alerts=[alert()]),
+        SH: region(trails=[trail(name="same", home=SH, sls_arn="")]),
     }
     assert sorted((f[4], f[1]) for f in rows(regions)) == [(HZ, "ok"), (SH, "alarm")]
     assert [f[2] for f in rows(regions) if f[4] == SH] == [
@@ -138,34 +165,41 @@ def test_a_name_match_does_not_help_a_row_that_does_not_deliver():
 
 def test_alert_in_any_project_of_the_sls_region_counts():
     regions = {
-        HZ: region([trail(sls_arn=arn(HZ, "actiontrail-central"))], [alert()], project="other-project")
+        HZ: region(
+            trails=[trail(sls_arn=arn(HZ, "actiontrail-central"))], alerts=[alert()], project="other-project"
+        )
     }
     assert status_of(regions) == "ok"
 
 
 def test_alert_in_another_region_does_not_count():
-    regions = {HZ: region([trail(sls_arn=arn(HZ))]), SH: region([], [alert()])}
+    regions = {HZ: region(trails=[trail(sls_arn=arn(HZ))]), SH: region(trails=[], alerts=[alert()])}
     assert status_of(regions) == "alarm"
 
 
 def test_the_sls_region_of_the_arn_decides_not_the_trail_region():
-    regions = {HZ: region([trail(sls_arn=arn(SH))], [alert()]), SH: region([], [alert()])}
+    regions = {
+        HZ: region(trails=[trail(sls_arn=arn(SH))], alerts=[alert()]),
+        SH: region(trails=[], alerts=[alert()]),
+    }
     assert rows(regions)[0][1:3] == (
         "ok",
         f"t is configured with ActionTrail enabled, delivering to SLS project in region {SH}, "
         "and has an unauthorized API call monitoring alert configured",
     )
-    assert status_of({HZ: region([trail(sls_arn=arn(SH))], [alert()])}) == "alarm"
+    assert status_of({HZ: region(trails=[trail(sls_arn=arn(SH))], alerts=[alert()])}) == "alarm"
 
 
 def test_logstore_and_query_list_project_are_not_compared():
-    query = [{"query": GOOD_QUERY, "store": "some_other_store", "project": "unrelated", "region": SH}]
+    query = [{"query": ONE_CODE_QUERY, "store": "some_other_store", "project": "unrelated", "region": SH}]
     assert status_of(with_query_list(query)) == "ok"
 
 
 @pytest.mark.parametrize("sls_region", ["CN-HANGZHOU", " cn-hangzhou  ", "Cn-HangZhou"])
 def test_sls_region_is_compared_trimmed_and_lowercased(sls_region):
-    regions = {HZ: region([trail(sls_arn=f"acs:log:{sls_region}:{ACCOUNT}:project/p01")], [alert()])}
+    regions = {
+        HZ: region(trails=[trail(sls_arn=f"acs:log:{sls_region}:{ACCOUNT}:project/p01")], alerts=[alert()])
+    }
     found = rows(regions)
     assert found[0][1] == "ok"
     assert sls_region in found[0][2]  # the reason shows the ARN's region as written
@@ -173,7 +207,9 @@ def test_sls_region_is_compared_trimmed_and_lowercased(sls_region):
 
 @pytest.mark.parametrize("sls_region", ["cn-hangzhou\t", "\ncn-hangzhou", "cn-hangzhou\u00a0"])
 def test_trim_strips_spaces_only(sls_region):
-    regions = {HZ: region([trail(sls_arn=f"acs:log:{sls_region}:{ACCOUNT}:project/p01")], [alert()])}
+    regions = {
+        HZ: region(trails=[trail(sls_arn=f"acs:log:{sls_region}:{ACCOUNT}:project/p01")], alerts=[alert()])
+    }
     assert rows(regions)[0][1] == "alarm"
 
 
@@ -181,7 +217,9 @@ def test_lower_folds_ascii_only_as_in_the_c_locale():
     # KELVIN SIGN lowercases to 'k' in Python, not in PostgreSQL's C locale (Steampipe's database).
     kelvin = "cn-hong\u212aong"
     regions = {
-        "cn-hongkong": region([trail(home="cn-hongkong", sls_arn=f"acs:log:{kelvin}:1:project/p")], [alert()])
+        "cn-hongkong": region(
+            trails=[trail(home="cn-hongkong", sls_arn=f"acs:log:{kelvin}:1:project/p")], alerts=[alert()]
+        )
     }
     assert status_of(regions) == "alarm"
 
@@ -191,7 +229,7 @@ def test_lower_folds_ascii_only_as_in_the_c_locale():
 
 @pytest.mark.parametrize("home", [UNSET, ""])
 def test_missing_home_region_makes_the_resource_null(home):
-    found = rows({HZ: region([trail(home=home, sls_arn=arn(HZ))], [alert()])})
+    found = rows({HZ: region(trails=[trail(home=home, sls_arn=arn(HZ))], alerts=[alert()])})
     assert found[0][0] is None and found[0][1] == "ok" and found[0][2] is not None
 
 
@@ -199,14 +237,20 @@ def test_missing_home_region_makes_the_resource_null(home):
     "sls_arn", ["garbage", f"acs:log::{ACCOUNT}:project/p", f"acs:log:{HZ}", "ACS:LOG:cn-hangzhou:1:"]
 )
 def test_arn_without_a_region_makes_the_reason_null(sls_arn):
-    found = rows({HZ: region([trail(sls_arn=sls_arn)], [alert()])})
+    found = rows({HZ: region(trails=[trail(sls_arn=sls_arn)], alerts=[alert()])})
     assert found[0][1:3] == ("alarm", None)  # delivers (ARN not null), no region to match, reason || NULL
 
 
 def test_first_arn_region_is_the_one_taken():
     sls_arn = f"x acs:log:{SH}:1:project/a acs:log:{HZ}:2:"
-    assert status_of({HZ: region([trail(sls_arn=sls_arn)], [alert()]), SH: region([])}) == "alarm"
-    assert status_of({HZ: region([trail(sls_arn=sls_arn)]), SH: region([], [alert()])}) == "ok"
+    assert (
+        status_of({HZ: region(trails=[trail(sls_arn=sls_arn)], alerts=[alert()]), SH: region(trails=[])})
+        == "alarm"
+    )
+    assert (
+        status_of({HZ: region(trails=[trail(sls_arn=sls_arn)]), SH: region(trails=[], alerts=[alert()])})
+        == "ok"
+    )
 
 
 # --- alert status ------------------------------------------------------------------------------------
@@ -225,17 +269,17 @@ def test_first_arn_region_is_the_one_taken():
     ],
 )
 def test_alert_status_enabled_or_missing(status, expected):
-    assert status_of({HZ: region([trail()], [alert(status=status)])}) == expected
+    assert status_of({HZ: region(trails=[trail()], alerts=[alert(status=status)])}) == expected
 
 
 @pytest.mark.parametrize("state", ["Enabled", "DISABLED"])
 def test_legacy_state_is_not_read_status_missing_counts(state):
-    assert status_of({HZ: region([trail()], [alert(status=UNSET, state=state)])}) == "ok"
+    assert status_of({HZ: region(trails=[trail()], alerts=[alert(status=UNSET, state=state)])}) == "ok"
 
 
 def test_one_qualifying_alert_among_others_is_enough():
-    alerts = [alert(status="DISABLED"), alert([{"query": "*"}], name="noise"), alert(name="good")]
-    assert status_of({HZ: region([trail()], alerts)}) == "ok"
+    alerts = [alert(status="DISABLED"), alert(queries=[{"query": "*"}], name="noise"), alert(name="good")]
+    assert status_of({HZ: region(trails=[trail()], alerts=alerts)}) == "ok"
 
 
 # --- query_list and the query text ---------------------------------------------------------------------
@@ -248,22 +292,22 @@ def test_alert_without_queries_does_not_count(configuration):
         del doc["configuration"]
     else:
         doc["configuration"] = configuration
-    assert status_of({HZ: region([trail()], [doc])}) == "alarm"
+    assert status_of({HZ: region(trails=[trail()], alerts=[doc])}) == "alarm"
 
 
 @pytest.mark.parametrize(
     "entry, expected",
     [
-        ({"query": GOOD_QUERY}, "ok"),
-        ({"Query": GOOD_QUERY}, "ok"),
-        ({"Query": None, "query": GOOD_QUERY}, "ok"),
-        ({"Query": "*", "query": GOOD_QUERY}, "alarm"),  # Query wins even when query would match
-        ({"Query": "", "query": GOOD_QUERY}, "alarm"),  # '' is not NULL inside jsonb
-        ({"query": "*", "chartTitle": GOOD_QUERY}, "alarm"),
-        ({"query": None, "chartTitle": GOOD_QUERY}, "ok"),  # neither: the object's own text
-        ({"chartTitle": GOOD_QUERY}, "ok"),
-        ({"QUERY": GOOD_QUERY}, "ok"),  # not a key the SQL reads, but part of the object's text
-        (GOOD_QUERY, "ok"),  # a bare string entry: its jsonb text, quotes included
+        ({"query": ONE_CODE_QUERY}, "ok"),
+        ({"Query": ONE_CODE_QUERY}, "ok"),
+        ({"Query": None, "query": ONE_CODE_QUERY}, "ok"),
+        ({"Query": "*", "query": ONE_CODE_QUERY}, "alarm"),  # Query wins even when query would match
+        ({"Query": "", "query": ONE_CODE_QUERY}, "alarm"),  # '' is not NULL inside jsonb
+        ({"query": "*", "chartTitle": ONE_CODE_QUERY}, "alarm"),
+        ({"query": None, "chartTitle": ONE_CODE_QUERY}, "ok"),  # neither: the object's own text
+        ({"chartTitle": ONE_CODE_QUERY}, "ok"),
+        ({"QUERY": ONE_CODE_QUERY}, "ok"),  # not a key the SQL reads, but part of the object's text
+        (ONE_CODE_QUERY, "ok"),  # a bare string entry: its jsonb text, quotes included
         (42, "alarm"),
         (None, "alarm"),
     ],
@@ -281,7 +325,7 @@ def test_object_text_uses_jsonb_key_order():
 
 
 def test_any_entry_of_the_query_list_is_enough():
-    assert status_of(with_query_list([{"query": "*"}, "x", {"Query": GOOD_QUERY}])) == "ok"
+    assert status_of(with_query_list([{"query": "*"}, "x", {"Query": ONE_CODE_QUERY}])) == "ok"
 
 
 def test_both_patterns_must_be_in_the_same_entry():

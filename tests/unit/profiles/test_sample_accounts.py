@@ -56,5 +56,5 @@ def test_events_folder_holds_fc_events_only(name):
     """Snapshots live with the package; `cis216 invoke events/<snapshot>` must not be a trap."""
     assert (SAMPLES / name).is_file()
     assert not (EVENTS / name).exists()
-    for event in EVENTS.glob("*.json"):
-        assert parse_event(event.read_bytes()).kind in ("timer", "direct"), event
+    kinds = {event.name: parse_event(event.read_bytes()).kind for event in EVENTS.glob("*.json")}
+    assert kinds == {"direct.json": "direct", "timer.json": "timer", "timer-with-payload.json": "timer"}

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from cis216.settings import Settings
-from cis216.shell.events import EventError, parse_event
+from cis216.shell.events import EventError, Invocation, Overrides, parse_event
 from tests.paths import EVENTS
 
 
@@ -86,9 +86,50 @@ def test_direct_invocations():
         parse_event(b"\xff\xfe")
 
 
-@pytest.mark.parametrize("name", ["timer.json", "timer-with-payload.json", "direct.json"])
-def test_bundled_events_parse(name):
-    parse_event((EVENTS / name).read_bytes())
+BUNDLED_AT = datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param(
+            "timer.json",
+            Invocation(kind="timer", trigger_time=BUNDLED_AT, trigger_name="daily-cis216-scan"),
+            id="timer.json",
+        ),
+        pytest.param(
+            "timer-with-payload.json",
+            Invocation(
+                kind="timer",
+                trigger_time=BUNDLED_AT,
+                trigger_name="daily-cis216-scan",
+                overrides=Overrides(
+                    regions=("cn-hangzhou", "cn-shanghai", "ap-southeast-1"),
+                    profile="powerpipe",
+                    dry_run=False,
+                ),
+            ),
+            id="timer-with-payload.json",
+        ),
+        pytest.param(
+            "direct.json",
+            Invocation(
+                kind="direct", trigger_time=BUNDLED_AT, overrides=Overrides(regions="all", profile="strict")
+            ),
+            id="direct.json",
+        ),
+    ],
+)
+def test_bundled_events_parse(name, expected):
+    assert parse_event((EVENTS / name).read_bytes()) == expected
+
+
+def test_every_bundled_event_is_pinned():
+    assert sorted(path.name for path in EVENTS.glob("*.json")) == [
+        "direct.json",
+        "timer-with-payload.json",
+        "timer.json",
+    ]
 
 
 @pytest.mark.parametrize("region", ["cn-hangzhou\n", "cn-hangzhou.evil.com", "CN-HANGZHOU"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 
 from cis216.slsquery import (
@@ -76,235 +79,309 @@ LANDING_ZONE_TEMPLATE = (
     "order by cnt desc limit 10000"
 )
 
-# (name, query, GetIndex answer or None, verdict, missed families or None = don't check)
+
+@dataclass(frozen=True)
+class Case:
+    """A query, the GetIndex answer it is judged with (None: SLS defaults), the expected verdict, and
+    the codes it must miss (None: not checked)."""
+
+    query: str
+    verdict: str
+    missed: list[str] | None
+    index: dict[str, Any] | None = None
+
+
 CORPUS = [
-    ("cis text verbatim: quoted .* values are literal", CIS_TEXT, None, "incomplete", STAR_FAMILIES),
-    ("alibaba template, values unquoted", TEMPLATE, None, "complete", []),
-    ("alibaba landing-zone template verbatim", LANDING_ZONE_TEMPLATE, None, "complete", []),
-    ("powerpipe docs quoted keys, unquoted values", QUOTED_KEYS, None, "complete", []),
-    (
-        "quoted keys and values except .* families",
-        '"event.eventType": "ApiCall" and ('
-        + " or ".join(f'"event.errorCode": "{c}"' for c in ALL if not c.endswith("*"))
-        + " or "
-        + " or ".join(f'"event.errorCode": {c}' for c in ALL if c.endswith("*"))
-        + ")",
-        None,
-        "complete",
-        [],
+    pytest.param(
+        Case(query=CIS_TEXT, verdict="incomplete", missed=STAR_FAMILIES),
+        id="cis text verbatim: quoted .* values are literal",
     ),
-    ("search only, no pipe", GOOD_SEARCH, None, "complete", []),
-    ("codes first, eventType last", f"({ors(ALL)}) and event.eventType: ApiCall", None, "complete", []),
-    ("implicit and", f"event.eventType: ApiCall ({ors(ALL)})", None, "complete", []),
-    ("multi-line, upper-case operators, no spaces after colons", MULTILINE, None, "complete", []),
-    (
-        "lower-case values",
-        GOOD_SEARCH.lower()
-        .replace("event.eventtype", "event.eventType")
-        .replace("event.errorcode", "event.errorCode"),
-        None,
-        "complete",
-        [],
+    pytest.param(Case(query=TEMPLATE, verdict="complete", missed=[]), id="alibaba template, values unquoted"),
+    pytest.param(
+        Case(query=LANDING_ZONE_TEMPLATE, verdict="complete", missed=[]),
+        id="alibaba landing-zone template verbatim",
     ),
-    (
-        "upper-case values",
-        f"event.eventType: APICALL and ({ors([c.upper() for c in ALL])})",
-        None,
-        "complete",
-        [],
+    pytest.param(
+        Case(query=QUOTED_KEYS, verdict="complete", missed=[]),
+        id="powerpipe docs quoted keys, unquoted values",
     ),
-    (
-        "prefix wildcards cover both X and X.*",
-        "event.eventType: ApiCall and (event.errorCode: NoPermission* or event.errorCode: Forbidden* or "
-        "event.errorCode: InvalidAccessKeyId* or event.errorCode: InvalidSecurityToken* or "
-        "event.errorCode: SignatureDoesNotMatch or event.errorCode: InvalidAuthorization or "
-        "event.errorCode: AccessForbidden or event.errorCode: NotAuthorized) | select count(*) as c",
-        None,
-        "complete",
-        [],
+    pytest.param(
+        Case(
+            query='"event.eventType": "ApiCall" and ('
+            + " or ".join(f'"event.errorCode": "{c}"' for c in ALL if not c.endswith("*"))
+            + " or "
+            + " or ".join(f'"event.errorCode": {c}' for c in ALL if c.endswith("*"))
+            + ")",
+            verdict="complete",
+            missed=[],
+        ),
+        id="quoted keys and values except .* families",
     ),
-    ("bare full-text codes", f"ApiCall and ({' or '.join(ALL)})", None, "complete", []),
-    ("any error code on an ApiCall", "event.eventType: ApiCall and event.errorCode: *", None, "complete", []),
-    (
-        "harmless extra narrowing",
-        f"{GOOD_SEARCH} and not event.sourceIpAddress: 10.0.0.1 and __topic__: actiontrail_audit_event",
-        None,
-        "complete",
-        [],
+    pytest.param(Case(query=GOOD_SEARCH, verdict="complete", missed=[]), id="search only, no pipe"),
+    pytest.param(
+        Case(query=f"({ors(ALL)}) and event.eventType: ApiCall", verdict="complete", missed=[]),
+        id="codes first, eventType last",
     ),
-    (
-        "group by pipe",
-        f'{GOOD_SEARCH} | select "event.errorCode" as code, count(1) as cnt group by code',
-        None,
-        "complete",
-        [],
+    pytest.param(
+        Case(query=f"event.eventType: ApiCall ({ors(ALL)})", verdict="complete", missed=[]), id="implicit and"
     ),
-    (
-        "typo Forbbiden added",
-        f"event.eventType: ApiCall and ({ors([*ALL, 'Forbbiden'])})",
-        None,
-        "complete",
-        [],
+    pytest.param(
+        Case(query=MULTILINE, verdict="complete", missed=[]),
+        id="multi-line, upper-case operators, no spaces after colons",
     ),
-    (
-        "one code only",
-        "event.eventType: ApiCall and event.errorCode: NoPermission",
-        None,
-        "incomplete",
-        [c for c in ALL if c != "NoPermission"],
+    pytest.param(
+        Case(
+            query=GOOD_SEARCH.lower()
+            .replace("event.eventtype", "event.eventType")
+            .replace("event.errorcode", "event.errorCode"),
+            verdict="complete",
+            missed=[],
+        ),
+        id="lower-case values",
     ),
-    (
-        "one wildcard code only",
-        "event.eventType: ApiCall and event.errorCode: Forbidden.*",
-        None,
-        "incomplete",
-        [c for c in ALL if c != "Forbidden.*"],
+    pytest.param(
+        Case(
+            query=f"event.eventType: APICALL and ({ors([c.upper() for c in ALL])})",
+            verdict="complete",
+            missed=[],
+        ),
+        id="upper-case values",
     ),
-    (
-        "without the .* families",
-        f"event.eventType: ApiCall and ({ors([c for c in ALL if '*' not in c])})",
-        None,
-        "incomplete",
-        STAR_FAMILIES,
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and (event.errorCode: NoPermission* or event.errorCode: Forbidden* or "
+            "event.errorCode: InvalidAccessKeyId* or event.errorCode: InvalidSecurityToken* or "
+            "event.errorCode: SignatureDoesNotMatch or event.errorCode: InvalidAuthorization or "
+            "event.errorCode: AccessForbidden or event.errorCode: NotAuthorized) | select count(*) as c",
+            verdict="complete",
+            missed=[],
+        ),
+        id="prefix wildcards cover both X and X.*",
     ),
-    (
-        "quoted .* values",
-        f"event.eventType: ApiCall and ({ors(ALL, quote_value=True)})",
-        None,
-        "incomplete",
-        STAR_FAMILIES,
+    pytest.param(
+        Case(query=f"ApiCall and ({' or '.join(ALL)})", verdict="complete", missed=[]),
+        id="bare full-text codes",
     ),
-    (
-        "negation of one code",
-        "event.eventType: ApiCall and not event.errorCode: NoPermission",
-        None,
-        "incomplete",
-        ["NoPermission"],
+    pytest.param(
+        Case(query="event.eventType: ApiCall and event.errorCode: *", verdict="complete", missed=[]),
+        id="any error code on an ApiCall",
     ),
-    ("negation of the whole list", f"event.eventType: ApiCall and not ({ors(ALL)})", None, "incomplete", ALL),
-    (
-        "binary not",
-        "event.eventType: ApiCall not event.errorCode: Forbidden.*",
-        None,
-        "incomplete",
-        ["Forbidden.*"],
+    pytest.param(
+        Case(
+            query=f"{GOOD_SEARCH} and not event.sourceIpAddress: 10.0.0.1 and __topic__: actiontrail_audit_event",
+            verdict="complete",
+            missed=[],
+        ),
+        id="harmless extra narrowing",
     ),
-    (
-        "leading not, same verdict either reading",
-        "not event.errorCode: Forbidden and event.eventType: ApiCall",
-        None,
-        "incomplete",
-        ["Forbidden"],
+    pytest.param(
+        Case(
+            query=f'{GOOD_SEARCH} | select "event.errorCode" as code, count(1) as cnt group by code',
+            verdict="complete",
+            missed=[],
+        ),
+        id="group by pipe",
     ),
-    (
-        "leading not whose reading decides the verdict",
-        "not event.eventType: ConsoleSignin and event.errorCode: NoPermission",
-        None,
-        "unverifiable",
-        None,
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors([*ALL, 'Forbbiden'])})", verdict="complete", missed=[]
+        ),
+        id="typo Forbbiden added",
     ),
-    (
-        "and where or was meant",
-        f"event.eventType: ApiCall and ({ors(ALL, op='and')})",
-        None,
-        "incomplete",
-        ALL,
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and event.errorCode: NoPermission",
+            verdict="incomplete",
+            missed=[c for c in ALL if c != "NoPermission"],
+        ),
+        id="one code only",
     ),
-    (
-        "or where and was meant binds tighter",
-        "event.errorCode: NoPermission or event.errorCode: Forbidden and event.eventType: ApiCall",
-        None,
-        "incomplete",
-        [c for c in ALL if c not in ("NoPermission", "Forbidden")],
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and event.errorCode: Forbidden.*",
+            verdict="incomplete",
+            missed=[c for c in ALL if c != "Forbidden.*"],
+        ),
+        id="one wildcard code only",
     ),
-    (
-        "wrong field name case (keys are case-sensitive)",
-        f"event.eventType: ApiCall and ({ors(ALL, key='event.errorcode')})",
-        None,
-        "incomplete",
-        ALL,
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors([c for c in ALL if '*' not in c])})",
+            verdict="incomplete",
+            missed=STAR_FAMILIES,
+        ),
+        id="without the .* families",
     ),
-    (
-        "wrong field name",
-        f"event.eventType: ApiCall and ({ors(ALL, key='errorCode')})",
-        None,
-        "incomplete",
-        ALL,
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors(ALL, quote_value=True)})",
+            verdict="incomplete",
+            missed=STAR_FAMILIES,
+        ),
+        id="quoted .* values",
     ),
-    ("wrong event type", f"event.eventType: ConsoleOperation and ({ors(ALL)})", None, "incomplete", ALL),
-    ("narrowing to one region", f"{GOOD_SEARCH} and event.acsRegion: cn-shanghai", None, "incomplete", ALL),
-    (
-        "log audit topic on a trail logstore",
-        f"__topic__: actiontrail_event and {GOOD_SEARCH}",
-        None,
-        "incomplete",
-        ALL,
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and not event.errorCode: NoPermission",
+            verdict="incomplete",
+            missed=["NoPermission"],
+        ),
+        id="negation of one code",
     ),
-    ("match everything", "*", None, "complete", []),
-    ("match everything with count", "* | select count(1) as cnt", None, "complete", []),
+    pytest.param(
+        Case(query=f"event.eventType: ApiCall and not ({ors(ALL)})", verdict="incomplete", missed=ALL),
+        id="negation of the whole list",
+    ),
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall not event.errorCode: Forbidden.*",
+            verdict="incomplete",
+            missed=["Forbidden.*"],
+        ),
+        id="binary not",
+    ),
+    pytest.param(
+        Case(
+            query="not event.errorCode: Forbidden and event.eventType: ApiCall",
+            verdict="incomplete",
+            missed=["Forbidden"],
+        ),
+        id="leading not, same verdict either reading",
+    ),
+    pytest.param(
+        Case(
+            query="not event.eventType: ConsoleSignin and event.errorCode: NoPermission",
+            verdict="unverifiable",
+            missed=None,
+        ),
+        id="leading not whose reading decides the verdict",
+    ),
+    pytest.param(
+        Case(query=f"event.eventType: ApiCall and ({ors(ALL, op='and')})", verdict="incomplete", missed=ALL),
+        id="and where or was meant",
+    ),
+    pytest.param(
+        Case(
+            query="event.errorCode: NoPermission or event.errorCode: Forbidden and event.eventType: ApiCall",
+            verdict="incomplete",
+            missed=[c for c in ALL if c not in ("NoPermission", "Forbidden")],
+        ),
+        id="or where and was meant binds tighter",
+    ),
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors(ALL, key='event.errorcode')})",
+            verdict="incomplete",
+            missed=ALL,
+        ),
+        id="wrong field name case (keys are case-sensitive)",
+    ),
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors(ALL, key='errorCode')})",
+            verdict="incomplete",
+            missed=ALL,
+        ),
+        id="wrong field name",
+    ),
+    pytest.param(
+        Case(query=f"event.eventType: ConsoleOperation and ({ors(ALL)})", verdict="incomplete", missed=ALL),
+        id="wrong event type",
+    ),
+    pytest.param(
+        Case(query=f"{GOOD_SEARCH} and event.acsRegion: cn-shanghai", verdict="incomplete", missed=ALL),
+        id="narrowing to one region",
+    ),
+    pytest.param(
+        Case(query=f"__topic__: actiontrail_event and {GOOD_SEARCH}", verdict="incomplete", missed=ALL),
+        id="log audit topic on a trail logstore",
+    ),
+    pytest.param(Case(query="*", verdict="complete", missed=[]), id="match everything"),
+    pytest.param(
+        Case(query="* | select count(1) as cnt", verdict="complete", missed=[]),
+        id="match everything with count",
+    ),
     # The analytic statement is executed: a WHERE that keeps only one region's calls misses the
     # same calls elsewhere (the context variants), like a search that narrows on the region.
-    (
-        "where filter after pipe",
-        f"{GOOD_SEARCH} | select count(1) as cnt where \"event.acsRegion\" = 'cn-hangzhou'",
-        None,
-        "incomplete",
-        ALL,
+    pytest.param(
+        Case(
+            query=f"{GOOD_SEARCH} | select count(1) as cnt where \"event.acsRegion\" = 'cn-hangzhou'",
+            verdict="incomplete",
+            missed=ALL,
+        ),
+        id="where filter after pipe",
     ),
     # A HAVING on the count keeps a group once enough calls come: every code is seen (the trigger
     # then says how many calls it takes).
-    (
-        "having filter",
-        f'{GOOD_SEARCH} | select "event.errorCode" as c, count(1) as cnt group by c having count(1) > 5',
-        None,
-        "complete",
-        [],
+    pytest.param(
+        Case(
+            query=f'{GOOD_SEARCH} | select "event.errorCode" as c, count(1) as cnt group by c having count(1) > 5',
+            verdict="complete",
+            missed=[],
+        ),
+        id="having filter",
     ),
-    ("limit 0", f"{GOOD_SEARCH} | select count(1) as cnt limit 0", None, "incomplete", ALL),
-    ("unknown sql", f"{GOOD_SEARCH} | select histogram(x)", None, "unverifiable", None),
-    (
-        "leading wildcard is a syntax error",
-        "event.eventType: ApiCall and event.errorCode: *Forbidden",
-        None,
-        "unverifiable",
-        None,
+    pytest.param(
+        Case(query=f"{GOOD_SEARCH} | select count(1) as cnt limit 0", verdict="incomplete", missed=ALL),
+        id="limit 0",
     ),
-    (
-        "parenthesised value list is not SLS syntax",
-        "event.eventType: ApiCall and event.errorCode: (NoPermission or Forbidden)",
-        None,
-        "unverifiable",
-        None,
+    pytest.param(
+        Case(query=f"{GOOD_SEARCH} | select histogram(x)", verdict="unverifiable", missed=None),
+        id="unknown sql",
     ),
-    (
-        "numeric comparison on a text field",
-        f"{GOOD_SEARCH} and event.eventVersion > 0",
-        None,
-        "unverifiable",
-        None,
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and event.errorCode: *Forbidden",
+            verdict="unverifiable",
+            missed=None,
+        ),
+        id="leading wildcard is a syntax error",
     ),
-    ("cis text under an index that splits on '.'", CIS_TEXT, DOT_INDEX, "complete", []),
-    ("errorCode not indexed", TEMPLATE, NO_ERRORCODE_INDEX, "incomplete", ALL),
-    (
-        "case-sensitive index, lower-case values",
-        f"event.eventType: ApiCall and ({ors([c.lower() for c in ALL])})",
-        CASE_INDEX,
-        "incomplete",
-        ALL,
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and event.errorCode: (NoPermission or Forbidden)",
+            verdict="unverifiable",
+            missed=None,
+        ),
+        id="parenthesised value list is not SLS syntax",
     ),
-    ("case-sensitive index, exact values", TEMPLATE, CASE_INDEX, "complete", []),
+    pytest.param(
+        Case(query=f"{GOOD_SEARCH} and event.eventVersion > 0", verdict="unverifiable", missed=None),
+        id="numeric comparison on a text field",
+    ),
+    pytest.param(
+        Case(query=CIS_TEXT, index=DOT_INDEX, verdict="complete", missed=[]),
+        id="cis text under an index that splits on '.'",
+    ),
+    pytest.param(
+        Case(query=TEMPLATE, index=NO_ERRORCODE_INDEX, verdict="incomplete", missed=ALL),
+        id="errorCode not indexed",
+    ),
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors([c.lower() for c in ALL])})",
+            index=CASE_INDEX,
+            verdict="incomplete",
+            missed=ALL,
+        ),
+        id="case-sensitive index, lower-case values",
+    ),
+    pytest.param(
+        Case(query=TEMPLATE, index=CASE_INDEX, verdict="complete", missed=[]),
+        id="case-sensitive index, exact values",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "query", "index", "verdict", "missed"), CORPUS, ids=[c[0] for c in CORPUS])
-def test_corpus(name, query, index, verdict, missed) -> None:
-    idx = IndexConfig.from_get_index(index) if index is not None else None
-    j = judge_query(query, idx)
-    assert j.verdict == verdict, j.detail
-    if missed is not None:
-        assert j.missed_codes == [c for c in ALL if c in missed], j.detail
+@pytest.mark.parametrize("case", CORPUS)
+def test_corpus(case: Case) -> None:
+    idx = IndexConfig.from_get_index(case.index) if case.index is not None else None
+    j = judge_query(case.query, idx)
+    assert j.verdict == case.verdict, j.detail
+    if case.missed is not None:
+        assert j.missed_codes == [c for c in ALL if c in case.missed], j.detail
         assert sorted(j.matched_codes + j.missed_codes) == sorted(ALL)
-    assert j.index_source == ("logstore index" if index is not None else "SLS defaults")
+    assert j.index_source == ("logstore index" if case.index is not None else "SLS defaults")
 
 
 def test_cis_text_evidence_names_missed_real_codes_and_literal_wildcards() -> None:

@@ -85,7 +85,10 @@ def test_not_is_below_and_in_precedence() -> None:
     assert p("a not b and c") == And((T(None, "a"), Not(And((T(None, "b"), T(None, "c"))))))
     stmt = parse_statement("not a and b")
     assert stmt.search == Not(And((T(None, "a"), T(None, "b"))))
-    assert stmt.ambiguities  # recorded, the judge checks the other reading
+    # recorded, the judge checks the other reading
+    assert stmt.ambiguities == (
+        "'not' at character 0 negates the whole 'and' chain after it (SLS precedence: and > not)",
+    )
     other = parse_statement("not a and b", not_scope="primary").search
     assert other == And((Not(T(None, "a")), T(None, "b")))
 
@@ -104,43 +107,54 @@ def test_pipe_split_respects_quotes() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "position", "message"),
     [
-        "*abc",  # leading wildcard
-        "key: ?bc",
-        "key: a/*b",  # leading wildcard of a piece
-        "key: *x",
-        "a and",
-        "and a",
-        "a or",
-        "(a or b",
-        "a or b)",
-        "()",
-        'key: "unterminated',
-        "key:",
-        "key: (a or b)",
-        "a:b:c",
-        "limit",  # reserved word unquoted
-        "sort: x",
-        "key: desc",
-        "a not",
-        "key in [1]",
-        "key in [1 2",
-        "key > ",
-        'key > "5"',
-        "event.*: x",
-        "a\\*b*",  # escaped and unescaped wildcard in one term
-        "key: " + "a" * 70 + "*",  # fuzzy terms are at most 64 characters
-        " or ".join(f"k{i}: v" for i in range(31)),  # more than 30 conditions
-        "[a]",
-        "= 5",
+        ("*abc", 0, "a term cannot start with a wildcard"),  # leading wildcard
+        ("key: ?bc", 5, "a term cannot start with a wildcard"),
+        ("key: a/*b", 5, "a term cannot start with a wildcard"),  # leading wildcard of a piece
+        ("key: *x", 5, "a term cannot start with a wildcard"),
+        ("a and", 2, "'and' without a right operand"),
+        ("and a", 0, "unexpected AND 'and'"),
+        ("a or", 4, "statement ends where a term was expected"),
+        ("(a or b", 7, "expected RPAREN, found EOF ''"),
+        ("a or b)", 6, "unexpected RPAREN ')'"),
+        ("()", 0, "empty parentheses"),
+        ('key: "unterminated', 5, "unterminated double-quoted string"),
+        ("key:", 4, "missing value after 'key:'"),
+        ("key: (a or b)", 5, "missing value after 'key:'"),
+        ("a:b:c", 3, "value contains ':' (quote it)"),
+        ("limit", 0, "reserved word 'limit' must be quoted"),  # reserved word unquoted
+        ("sort: x", 0, "reserved word 'sort' must be quoted"),
+        ("key: desc", 5, "reserved word 'desc' must be quoted"),
+        ("a not", 2, "'not' without an operand"),
+        ("key in [1]", 9, "expected WORD, found RBRACK ']'"),
+        ("key in [1 2", 11, "expected ']' or ')' to close the range"),
+        ("key > ", 6, "expected WORD, found EOF ''"),
+        ('key > "5"', 6, "a numeric comparison needs a plain number"),
+        ("event.*: x", 0, "wildcard in a key is not supported"),
+        (
+            "a\\*b*",
+            0,
+            "term mixes escaped and unescaped wildcards",
+        ),  # escaped and unescaped wildcard in one term
+        (
+            "key: " + "a" * 70 + "*",
+            5,
+            "a fuzzy term is limited to 64 characters",
+        ),  # fuzzy terms are at most 64 characters
+        (
+            " or ".join(f"k{i}: v" for i in range(31)),
+            0,
+            "31 search conditions; SLS allows at most 30",
+        ),  # more than 30 conditions
+        ("[a]", 0, "unexpected LBRACK '['"),
+        ("= 5", 0, "unexpected CMP '='"),
     ],
 )
-def test_syntax_errors(text: str) -> None:
+def test_syntax_errors(text: str, position: int, message: str) -> None:
     with pytest.raises(QuerySyntaxError) as info:
         parse_statement(text)
-    assert info.value.position >= 0
-    assert info.value.message
+    assert (info.value.position, info.value.message) == (position, message)
 
 
 def test_syntax_error_position() -> None:
@@ -150,7 +164,7 @@ def test_syntax_error_position() -> None:
 
 
 def test_thirty_conditions_are_allowed() -> None:
-    parse_statement(" or ".join(f"k{i}: v" for i in range(30)))
+    assert p(" or ".join(f"k{i}: v" for i in range(30))) == Or(tuple(T(f"k{i}", "v") for i in range(30)))
 
 
 def test_a_hundred_levels_of_parentheses_parse() -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
-from tests.unit.profiles.strict.strict_builders import (
+from tests.builders import (
     CIS_TEXT_QUERY,
     CODES,
     TEMPLATE_QUERY,
-    account,
+    account_finding,
     alert,
     ors,
-    run,
+    run_strict,
     snapshot,
     trail_finding,
 )
@@ -19,159 +21,206 @@ from tests.unit.profiles.strict.strict_builders import (
 COUNT = " | select count(1) as cnt"
 OR_CODES = ors("event.errorCode: {}")
 
-# (id, query, account status, account reason codes)
+
+@dataclass(frozen=True)
+class Case:
+    """One spelling of the query, and the account's expected status and reason codes."""
+
+    query: str
+    status: str
+    codes: list[str] = field(default_factory=list)
+
+
 CORPUS = [
-    ("alibaba-template", TEMPLATE_QUERY, "ok", []),
-    ("cis-text-quoted-values", CIS_TEXT_QUERY, "alarm", ["ALERT_QUERY_INCOMPLETE"]),
-    (
-        "powerpipe-docs-quoted-fields",
-        '"event.eventType": "ApiCall" and (' + ors('"event.errorCode": {}') + ")" + COUNT,
-        "ok",
-        [],
+    pytest.param(Case(query=TEMPLATE_QUERY, status="ok"), id="alibaba-template"),
+    pytest.param(
+        Case(query=CIS_TEXT_QUERY, status="alarm", codes=["ALERT_QUERY_INCOMPLETE"]),
+        id="cis-text-quoted-values",
     ),
-    (
-        "one-code",
-        "event.eventType: ApiCall and event.errorCode: NoPermission" + COUNT,
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query='"event.eventType": "ApiCall" and (' + ors('"event.errorCode": {}') + ")" + COUNT,
+            status="ok",
+        ),
+        id="powerpipe-docs-quoted-fields",
     ),
-    (
-        "negation",
-        "event.eventType: ApiCall and not event.errorCode: NoPermission" + COUNT,
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and event.errorCode: NoPermission" + COUNT,
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="one-code",
     ),
-    (
-        "negated-family",
-        f"event.eventType: ApiCall and ({OR_CODES}) and not event.errorCode: Forbidden.*" + COUNT,
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and not event.errorCode: NoPermission" + COUNT,
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="negation",
     ),
-    (
-        "and-for-or",
-        f"event.eventType: ApiCall and ({ors('event.errorCode: {}', op=' and ')})" + COUNT,
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({OR_CODES}) and not event.errorCode: Forbidden.*" + COUNT,
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="negated-family",
     ),
-    (
-        "wrong-field",
-        f"event.eventType: ApiCall and ({ors('errorCode: {}')})" + COUNT,
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors('event.errorCode: {}', op=' and ')})" + COUNT,
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="and-for-or",
     ),
-    (
-        "wrong-event-type",
-        f"event.eventType: ConsoleSignin and ({OR_CODES})" + COUNT,
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({ors('errorCode: {}')})" + COUNT,
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="wrong-field",
     ),
-    (
-        "one-quoted-family",
-        TEMPLATE_QUERY.replace("event.errorCode: Forbidden.*", 'event.errorCode: "Forbidden.*"'),
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query=f"event.eventType: ConsoleSignin and ({OR_CODES})" + COUNT,
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="wrong-event-type",
     ),
-    (
-        "prefix-wildcards",
-        "event.eventType: ApiCall and (event.errorCode: NoPermission* or event.errorCode: Forbidden* or "
-        "event.errorCode: InvalidAccessKeyId* or event.errorCode: InvalidSecurityToken* or "
-        "event.errorCode: SignatureDoesNotMatch or event.errorCode: InvalidAuthorization or "
-        "event.errorCode: AccessForbidden or event.errorCode: NotAuthorized)" + COUNT,
-        "ok",
-        [],
+    pytest.param(
+        Case(
+            query=TEMPLATE_QUERY.replace("event.errorCode: Forbidden.*", 'event.errorCode: "Forbidden.*"'),
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="one-quoted-family",
     ),
-    (
-        "single-char-wildcard-too-narrow",
-        TEMPLATE_QUERY.replace("Forbidden.*", "Forbidden.???"),
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and (event.errorCode: NoPermission* or event.errorCode: Forbidden* or "
+            "event.errorCode: InvalidAccessKeyId* or event.errorCode: InvalidSecurityToken* or "
+            "event.errorCode: SignatureDoesNotMatch or event.errorCode: InvalidAuthorization or "
+            "event.errorCode: AccessForbidden or event.errorCode: NotAuthorized)" + COUNT,
+            status="ok",
+        ),
+        id="prefix-wildcards",
     ),
-    (
-        "upper-case-values-and-operators",
-        "event.eventType: APICALL AND ("
-        + ors("event.errorCode: {}", [c.upper() for c in CODES], " OR ")
-        + ")"
-        " | SELECT COUNT(1) AS cnt",
-        "ok",
-        [],
+    pytest.param(
+        Case(
+            query=TEMPLATE_QUERY.replace("Forbidden.*", "Forbidden.???"),
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="single-char-wildcard-too-narrow",
     ),
-    ("mixed-case-operators", TEMPLATE_QUERY.replace(" or ", " Or ").replace(" and ", " AnD "), "ok", []),
-    # SLS field names are case-sensitive (docs/slsquery.md): an upper-cased key searches another field.
-    (
-        "upper-case-field-name",
-        TEMPLATE_QUERY.replace("event.errorCode", "EVENT.ERRORCODE"),
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query="event.eventType: APICALL AND ("
+            + ors("event.errorCode: {}", [c.upper() for c in CODES], " OR ")
+            + ")"
+            " | SELECT COUNT(1) AS cnt",
+            status="ok",
+        ),
+        id="upper-case-values-and-operators",
     ),
-    (
-        "extra-spaces-and-newlines",
-        "  event.eventType :   ApiCall\n and\n(\n"
-        + ors("event.errorCode:{}", op="\n   or  ")
-        + "\n)   |  select count(1) as cnt ",
-        "ok",
-        [],
+    pytest.param(
+        Case(query=TEMPLATE_QUERY.replace(" or ", " Or ").replace(" and ", " AnD "), status="ok"),
+        id="mixed-case-operators",
     ),
-    (
-        "clause-order-reversed",
-        f"({ors('event.errorCode: {}', CODES[::-1])}) and event.eventType: ApiCall" + COUNT,
-        "ok",
-        [],
+    pytest.param(
+        Case(
+            query=TEMPLATE_QUERY.replace("event.errorCode", "EVENT.ERRORCODE"),
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="upper-case-field-name",
     ),
-    (
-        "noise-exclusion-kept",
-        f"event.eventType: ApiCall and ({OR_CODES}) and not event.userIdentity.userName: scanner-bot" + COUNT,
-        "ok",
-        [],
+    pytest.param(
+        Case(
+            query="  event.eventType :   ApiCall\n and\n(\n"
+            + ors("event.errorCode:{}", op="\n   or  ")
+            + "\n)   |  select count(1) as cnt ",
+            status="ok",
+        ),
+        id="extra-spaces-and-newlines",
     ),
-    (
-        "benchmark-typo-accepted",
-        f"event.eventType: ApiCall and ({OR_CODES} or event.errorCode: Forbbiden)" + COUNT,
-        "ok",
-        [],
+    pytest.param(
+        Case(
+            query=f"({ors('event.errorCode: {}', CODES[::-1])}) and event.eventType: ApiCall" + COUNT,
+            status="ok",
+        ),
+        id="clause-order-reversed",
     ),
-    ("bare-terms", "ApiCall and (" + ors("{}") + ")" + COUNT, "ok", []),
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({OR_CODES}) and not event.userIdentity.userName: scanner-bot"
+            + COUNT,
+            status="ok",
+        ),
+        id="noise-exclusion-kept",
+    ),
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({OR_CODES} or event.errorCode: Forbbiden)" + COUNT,
+            status="ok",
+        ),
+        id="benchmark-typo-accepted",
+    ),
+    pytest.param(Case(query="ApiCall and (" + ors("{}") + ")" + COUNT, status="ok"), id="bare-terms"),
     # The analytic statement is executed (was `info` while any WHERE was refused on sight): this
     # one drops the Forbidden calls, so Forbidden never alerts.
-    (
-        "sql-where-after-pipe",
-        f"event.eventType: ApiCall and ({OR_CODES}) | select count(1) as cnt "
-        "where \"event.errorCode\" != 'Forbidden'",
-        "alarm",
-        ["ALERT_QUERY_INCOMPLETE"],
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({OR_CODES}) | select count(1) as cnt "
+            "where \"event.errorCode\" != 'Forbidden'",
+            status="alarm",
+            codes=["ALERT_QUERY_INCOMPLETE"],
+        ),
+        id="sql-where-after-pipe",
     ),
-    (
-        "sql-having-after-pipe",
-        f"event.eventType: ApiCall and ({OR_CODES}) | select count(1) as cnt having cnt > 0",
-        "info",
-        ["ALERT_QUERY_UNVERIFIABLE"],
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({OR_CODES}) | select count(1) as cnt having cnt > 0",
+            status="info",
+            codes=["ALERT_QUERY_UNVERIFIABLE"],
+        ),
+        id="sql-having-after-pipe",
     ),
-    (
-        "group-by-is-harmless",
-        f"event.eventType: ApiCall and ({OR_CODES}) | select count(1) as cnt, "
-        '"event.userIdentity.userName" as who group by who',
-        "ok",
-        [],
+    pytest.param(
+        Case(
+            query=f"event.eventType: ApiCall and ({OR_CODES}) | select count(1) as cnt, "
+            '"event.userIdentity.userName" as who group by who',
+            status="ok",
+        ),
+        id="group-by-is-harmless",
     ),
-    (
-        "syntax-not-understood",
-        "event.eventType: ApiCall and (event.errorCode: NoPermission" + COUNT,
-        "info",
-        ["ALERT_QUERY_UNVERIFIABLE"],
+    pytest.param(
+        Case(
+            query="event.eventType: ApiCall and (event.errorCode: NoPermission" + COUNT,
+            status="info",
+            codes=["ALERT_QUERY_UNVERIFIABLE"],
+        ),
+        id="syntax-not-understood",
     ),
 ]
 
 
-@pytest.mark.parametrize(("query", "status", "codes"), [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS])
-def test_corpus_account_verdict(query, status, codes):
-    findings = run(snapshot(alerts=[alert(query=query)]))
-    found = account(findings)
-    assert (found.status, found.reason_codes) == (status, codes), found.reason
+@pytest.mark.parametrize("case", CORPUS)
+def test_corpus_account_verdict(case: Case) -> None:
+    findings = run_strict(snapshot(alerts=[alert(query=case.query)]))
+    found = account_finding(findings)
+    assert (found.status, found.reason_codes) == (case.status, case.codes), found.reason
     # The trail that is the account's only feed says the same.
-    assert trail_finding(findings).reason_codes == codes
+    assert trail_finding(findings).reason_codes == case.codes
 
 
 def test_cis_text_names_missing_codes_and_shows_correction():
-    found = trail_finding(run(snapshot(alerts=[alert(query=CIS_TEXT_QUERY)])))
+    found = trail_finding(run_strict(snapshot(alerts=[alert(query=CIS_TEXT_QUERY)])))
     evidence = found.evidence.alert
     assert evidence.missed_codes == [
         "NoPermission.*",
@@ -187,12 +236,12 @@ def test_cis_text_names_missing_codes_and_shows_correction():
 
 
 def test_match_everything_is_ok_with_advisory():
-    found = account(run(snapshot(alerts=[alert(query="*" + COUNT)])))
+    found = account_finding(run_strict(snapshot(alerts=[alert(query="*" + COUNT)])))
     assert (found.status, found.advisories) == ("ok", ["ALERT_QUERY_BROAD"])
 
 
 def test_unverifiable_is_info_never_a_guess():
-    found = account(run(snapshot(alerts=[alert(query=TEMPLATE_QUERY + " where cnt > 0")])))
+    found = account_finding(run_strict(snapshot(alerts=[alert(query=TEMPLATE_QUERY + " where cnt > 0")])))
     assert (found.status, found.reason_codes) == ("info", ["ALERT_QUERY_UNVERIFIABLE"])
     assert "cannot be verified" in found.reason
 
@@ -212,7 +261,7 @@ def test_real_index_is_used_and_named():
         },
     }
     doc = snapshot(alerts=[alert()], logstores={"actiontrail_main": {"index": index}})
-    evidence = trail_finding(run(doc)).evidence.alert
+    evidence = trail_finding(run_strict(doc)).evidence.alert
     assert evidence.index_source == "logstore index"
 
 
@@ -225,4 +274,32 @@ def test_dot_delimiter_index_changes_the_verdict():
         "keys": {"event": {"type": "json", "token": tokens, "index_all": True}},
     }
     doc = snapshot(alerts=[alert(query=CIS_TEXT_QUERY)], logstores={"actiontrail_main": {"index": index}})
-    assert account(run(doc)).status == "ok"
+    assert account_finding(run_strict(doc)).status == "ok"
+
+
+# --- queries that name every code yet miss some unauthorized calls --------------------------------
+
+
+def test_query_narrowed_to_the_home_region_does_not_make_the_account_ok() -> None:
+    # Matches every code, but only for calls made in cn-hangzhou: calls elsewhere never alert.
+    query = (
+        f"event.eventType: ApiCall and event.acsRegion: cn-hangzhou and ({OR_CODES}) | select count(1) as cnt"
+    )
+    found = account_finding(run_strict(snapshot(alerts=[alert(query=query)])))
+    assert (found.status, found.reason_codes) == ("alarm", ["ALERT_QUERY_INCOMPLETE"])
+    assert found.evidence.alert.missed_codes == CODES  # each code, in the contexts the query leaves out
+    assert "only in some contexts" in found.evidence.alert.query_detail
+
+
+def test_query_narrowed_to_read_events_does_not_make_the_account_ok() -> None:
+    query = f"event.eventRW: Read and ({OR_CODES}) | select count(1) as cnt"
+    found = trail_finding(run_strict(snapshot(alerts=[alert(query=query)])))
+    assert (found.status, found.reason_codes) == ("alarm", ["ALERT_QUERY_INCOMPLETE"])
+    assert found.evidence.alert.missed_codes == CODES  # unauthorized writes never alert
+
+
+def test_counting_a_column_unknown_callers_lack_is_not_ok() -> None:
+    query = f'event.eventType: ApiCall and ({OR_CODES}) | select count("event.userIdentity.userName") as cnt'
+    found = account_finding(run_strict(snapshot(alerts=[alert(query=query)])))
+    assert (found.status, found.reason_codes) == ("alarm", ["ALERT_QUERY_INCOMPLETE"])
+    assert found.evidence.alert.missed_codes == ["InvalidAccessKeyId", "InvalidAccessKeyId.*"]

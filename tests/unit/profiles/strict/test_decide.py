@@ -22,18 +22,19 @@ from cis216.profiles.strict.issues import (
     QueryIncomplete,
     WindowGap,
 )
-from tests.unit.profiles.strict.strict_builders import (
+from tests.builders import (
     ACCOUNT,
     CIS_TEXT_QUERY,
     REGION,
     TEMPLATE_QUERY,
     alert,
-    decide,
+    decide_strict,
+    scan_error,
     snapshot,
     trail,
 )
 
-LIST_ALERTS_DENIED = {"api": "ListAlerts", "project": "ops", "code": "Unauthorized", "message": "denied"}
+LIST_ALERTS_DENIED = scan_error(api="ListAlerts", project="ops", code="Unauthorized", message="denied")
 
 
 def by_name(decided):
@@ -44,13 +45,15 @@ def by_name(decided):
 
 
 def test_no_trail():
-    account = decide(snapshot(trails=[], alerts=[])).account
+    account = decide_strict(snapshot(trails=[], alerts=[])).account
     assert (account.case, account.status, account.codes) == ("no_trail", "alarm", ("NO_TRAIL",))
     assert (account.covering, account.closest, account.hiding_errors) == (None, None, ())
 
 
 def test_no_trail_recording():
-    account = decide(snapshot(trails=[trail(status="Disable"), trail("oss", project=None)])).account
+    account = decide_strict(
+        snapshot(trails=[trail(status="Disable"), trail(name="oss", project=None)])
+    ).account
     assert (account.case, account.codes) == (
         "not_recording",
         ("TRAIL_NOT_ENABLED", "TRAIL_NOT_DELIVERING_TO_SLS"),
@@ -62,7 +65,7 @@ def test_no_trail_recording():
 
 
 def test_covering_feed_makes_the_account_ok():
-    decided = decide(snapshot(trails=[trail(), trail("regional", trail_region=REGION)]))
+    decided = decide_strict(snapshot(trails=[trail(), trail(name="regional", trail_region=REGION)]))
     account = decided.account
     assert (account.case, account.status, account.codes, account.advisories) == ("alerted", "ok", (), ())
     assert account.covering is not None and account.covering.feed.name == "main"
@@ -71,7 +74,7 @@ def test_covering_feed_makes_the_account_ok():
 
 
 def test_only_partial_feeds():
-    account = decide(snapshot(trails=[trail(event_rw="Read")], alerts=[])).account
+    account = decide_strict(snapshot(trails=[trail(event_rw="Read")], alerts=[])).account
     assert (account.case, account.codes) == ("partial_feeds_only", ("TRAIL_NOT_ALL_EVENTS", "ALERT_MISSING"))
     assert account.closest is not None and account.closest.feed.name == "main"
     assert [f.name for f in account.partial_feeds] == ["main"]
@@ -79,11 +82,11 @@ def test_only_partial_feeds():
 
 def test_no_effective_alert_names_the_closest_feed_and_every_other_failing_one():
     doc = snapshot(
-        trails=[trail(), trail("second", project="audit2")],
+        trails=[trail(), trail(name="second", project="audit2")],
         alerts=[alert(status="DISABLED")],
-        projects={"audit2": {"alerts": [alert("other", store="actiontrail_second", action_policy="")]}},
+        projects={"audit2": {"alerts": [alert(name="other", store="actiontrail_second", action_policy="")]}},
     )
-    account = decide(doc).account
+    account = decide_strict(doc).account
     assert (account.case, account.codes) == ("not_alerted", ("ALERT_DISABLED",))
     assert account.closest is not None and account.closest.feed.name == "main"
     assert [f.name for f in account.other_failing] == ["second"]
@@ -91,11 +94,11 @@ def test_no_effective_alert_names_the_closest_feed_and_every_other_failing_one()
 
 def test_closest_feed_is_the_one_with_fewest_failing_codes():
     doc = snapshot(
-        trails=[trail(), trail("second", project="audit2")],
+        trails=[trail(), trail(name="second", project="audit2")],
         alerts=[alert(status="DISABLED", action_policy="")],
-        projects={"audit2": {"alerts": [alert("other", store="actiontrail_second", action_policy="")]}},
+        projects={"audit2": {"alerts": [alert(name="other", store="actiontrail_second", action_policy="")]}},
     )
-    account = decide(doc).account
+    account = decide_strict(doc).account
     assert account.closest is not None and account.closest.feed.name == "second"
     assert account.codes == ("ALERT_NO_NOTIFICATION",)
 
@@ -105,7 +108,7 @@ def test_unaccepted_log_audit_is_an_advisory():
         name="sls_app_audit_cis_at_unauth_apicall", store="actiontrail_log", start="-2m", interval="1m"
     )
     doc = snapshot(trails=[], alerts=[audit], project=f"slsaudit-center-{ACCOUNT}-{REGION}")
-    account = decide(doc, accept_log_audit=False).account
+    account = decide_strict(doc, accept_log_audit=False).account
     assert (account.case, account.codes, account.advisories) == (
         "no_trail",
         ("NO_TRAIL",),
@@ -115,7 +118,7 @@ def test_unaccepted_log_audit_is_an_advisory():
 
 
 def test_failed_listing_turns_a_missing_alert_into_an_error():
-    decided = decide(snapshot(alerts=[], errors=[LIST_ALERTS_DENIED], projects={"ops": {}}))
+    decided = decide_strict(snapshot(alerts=[], errors=[LIST_ALERTS_DENIED], projects={"ops": {}}))
     account, main = decided.account, by_name(decided)["main"]
     assert (account.status, account.codes) == ("error", ("SCAN_ERROR", "ALERT_MISSING"))
     assert [(c.region, c.error.api, c.error.project) for c in account.hiding_errors] == [
@@ -129,15 +132,15 @@ def test_failed_listing_turns_a_missing_alert_into_an_error():
 
 
 def test_failed_trail_listing_qualifies_the_account_not_the_trail_that_was_seen():
-    error = {"api": "DescribeTrails", "code": "ServiceUnavailable", "message": "try later"}
-    decided = decide(snapshot(alerts=[], errors=[error]))
+    error = scan_error(api="DescribeTrails", code="ServiceUnavailable", message="try later")
+    decided = decide_strict(snapshot(alerts=[], errors=[error]))
     assert decided.account.codes == ("SCAN_ERROR", "ALERT_MISSING")
     main = by_name(decided)["main"]
     assert (main.status, main.codes, main.hiding_errors) == ("alarm", ("ALERT_MISSING",), ())
 
 
 def test_an_ok_account_is_never_downgraded():
-    account = decide(snapshot(errors=[LIST_ALERTS_DENIED], projects={"ops": {}})).account
+    account = decide_strict(snapshot(errors=[LIST_ALERTS_DENIED], projects={"ops": {}})).account
     assert (account.status, account.codes, account.hiding_errors) == ("ok", (), ())
 
 
@@ -163,8 +166,8 @@ def test_hiding_errors_keep_what_could_hide_a_trail_or_an_alert():
 
 
 def test_trails_that_another_feed_covers_are_skipped_with_their_problems_as_advisories():
-    trails = [trail(), trail("regional", trail_region=REGION), trail("stopped", status="Disable")]
-    decided = decide(snapshot(trails=trails))
+    trails = [trail(), trail(name="regional", trail_region=REGION), trail(name="stopped", status="Disable")]
+    decided = decide_strict(snapshot(trails=trails))
     main, regional, stopped = (by_name(decided)[n] for n in ("main", "regional", "stopped"))
     assert (main.case, main.status, main.covered_by) == ("alerted", "ok", None)
     assert (regional.case, regional.status, regional.codes) == ("not_alerted", "skip", ())
@@ -175,15 +178,17 @@ def test_trails_that_another_feed_covers_are_skipped_with_their_problems_as_advi
 
 
 def test_partial_trail_with_an_effective_alert():
-    alone = by_name(decide(snapshot(trails=[trail(trail_region=REGION)])))["main"]
+    alone = by_name(decide_strict(snapshot(trails=[trail(trail_region=REGION)])))["main"]
     assert (alone.case, alone.status, alone.codes, alone.gaps) == (
         "alerted",
         "alarm",
         ("TRAIL_NOT_ALL_REGIONS",),
         ("TRAIL_NOT_ALL_REGIONS",),
     )
-    alerts = [alert(), alert("regional-alert", store="actiontrail_regional")]
-    decided = decide(snapshot(trails=[trail(), trail("regional", trail_region=REGION)], alerts=alerts))
+    alerts = [alert(), alert(name="regional-alert", store="actiontrail_regional")]
+    decided = decide_strict(
+        snapshot(trails=[trail(), trail(name="regional", trail_region=REGION)], alerts=alerts)
+    )
     covered = by_name(decided)["regional"]
     assert (covered.case, covered.status, covered.codes, covered.advisories) == (
         "alerted",
@@ -226,7 +231,7 @@ def test_partial_trail_with_an_effective_alert():
     ],
 )
 def test_what_stands_between_a_feed_and_an_effective_alert(doc, blocker, codes):
-    (result,) = decide(doc).account.feeds
+    (result,) = decide_strict(doc).account.feeds
     assert (result.blocker, result.codes) == (blocker, codes)
 
 
@@ -236,7 +241,7 @@ COLLECTED = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
 
 
 def issues(*alerts, **settings):
-    (result,) = decide(snapshot(alerts=list(alerts)), **settings).account.feeds
+    (result,) = decide_strict(snapshot(alerts=list(alerts)), **settings).account.feeds
     assert result.best is not None
     return result.best.issues
 
@@ -255,7 +260,9 @@ def test_muted_alert_records_when_and_at_what_time_it_was_judged():
 
 
 def test_both_thresholds_are_recorded_and_the_code_once():
-    (result,) = decide(snapshot(alerts=[alert(condition="cnt > 5", config={"threshold": 3})])).account.feeds
+    (result,) = decide_strict(
+        snapshot(alerts=[alert(condition="cnt > 5", config={"threshold": 3})])
+    ).account.feeds
     assert result.best.issues == (
         CountThresholdHigh(min_count=6, limit=1),
         ConsecutiveThresholdHigh(consecutive=3, limit=1),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.profiles.strict.strict_builders import CODES, account, alert, run, snapshot
+from tests.builders import CODES, account_finding, alert, run_strict, snapshot
 
 FAMILIES = [c for c in CODES if c.endswith(".*")]
 
@@ -56,7 +56,7 @@ def canonical(included, quoted):
 
 
 def judged(query):
-    found = account(run(snapshot(alerts=[alert(query=query)])))
+    found = account_finding(run_strict(snapshot(alerts=[alert(query=query)])))
     return found.status, found.reason_codes, found.evidence.alert.missed_codes
 
 
@@ -102,5 +102,5 @@ def test_alert_shape_rewrites_keep_the_verdict(data):
         condition=data.draw(st.sampled_from(["cnt > 0", "cnt >= 1", "cnt>0", "0 < cnt", "cnt != 0", ""])),
         start=data.draw(st.sampled_from(["-15m", "-900s", "-1h", "-15m@m"])),
     )
-    found = account(run(snapshot(alerts=[variant])))
+    found = account_finding(run_strict(snapshot(alerts=[variant])))
     assert (found.status, found.reason_codes) == ("ok", [])

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.profiles.strict.strict_builders import (
+from tests.builders import (
     ACCOUNT,
     REGION,
     account,

@@ -31,7 +31,7 @@ from cis216.profiles.strict.issues import (
     WindowGap,
 )
 from cis216.profiles.strict.wording import account_reason, issue_text, trail_reason
-from tests.unit.profiles.strict.strict_builders import ACCOUNT, REGION, alert, decide, snapshot, trail
+from tests.builders import ACCOUNT, REGION, alert, decide_strict, scan_error, snapshot, trail
 
 UTC = timezone.utc
 TEMPLATE = "sls.app.actiontrail.cis.at.unauth_apicall"
@@ -177,7 +177,7 @@ def test_every_kind_of_issue_has_golden_words():
 
 
 def test_account_covered():
-    account = decide(snapshot()).account
+    account = decide_strict(snapshot()).account
     assert account_reason(account, ACCOUNT) == (
         f"Unauthorized API calls in account {ACCOUNT} are alerted on: trail main records every region's "
         f"events into SLS, and {EFFECTIVE}."
@@ -185,7 +185,7 @@ def test_account_covered():
 
 
 def test_account_without_trail():
-    account = decide(snapshot(trails=[], alerts=[])).account
+    account = decide_strict(snapshot(trails=[], alerts=[])).account
     assert account_reason(account, ACCOUNT) == (
         f"Account {ACCOUNT} has no ActionTrail trail (and no Log Audit central logstore counts), so "
         "unauthorized API calls are recorded nowhere an alert could see them; create a trail for all regions "
@@ -194,8 +194,8 @@ def test_account_without_trail():
 
 
 def test_account_whose_failed_calls_qualify_what_was_seen():
-    error = {"api": "DescribeTrails", "code": "ServiceUnavailable", "message": "try later"}
-    account = decide(snapshot(trails=[], alerts=[], errors=[error])).account
+    error = scan_error(api="DescribeTrails", code="ServiceUnavailable", message="try later")
+    account = decide_strict(snapshot(trails=[], alerts=[], errors=[error])).account
     assert account_reason(account, ACCOUNT) == (
         f"The scan could not read everything (DescribeTrails ({REGION})): what it missed could hold the trail "
         "or alert that would make this account compliant, so no confident verdict is given. Seen so far: "
@@ -206,7 +206,9 @@ def test_account_whose_failed_calls_qualify_what_was_seen():
 
 
 def test_account_without_trail_recording():
-    account = decide(snapshot(trails=[trail(status="Disable"), trail("oss", project=None)])).account
+    account = decide_strict(
+        snapshot(trails=[trail(status="Disable"), trail(name="oss", project=None)])
+    ).account
     assert account_reason(account, ACCOUNT) == (
         f"No trail of account {ACCOUNT} is enabled and delivering to SLS (main is not enabled; oss does not "
         "deliver to SLS), so no alert can see unauthorized API calls; enable a trail for all regions and all "
@@ -215,7 +217,7 @@ def test_account_without_trail_recording():
 
 
 def test_account_with_only_partial_feeds():
-    account = decide(snapshot(trails=[trail(trail_region=REGION)])).account
+    account = decide_strict(snapshot(trails=[trail(trail_region=REGION)])).account
     assert account_reason(account, ACCOUNT) == (
         f"Account {ACCOUNT} has no complete feed (every region, every event) of ActionTrail into SLS (trail "
         "main: TRAIL_NOT_ALL_REGIONS); even an effective alert on a partial feed misses calls. Best feed: "
@@ -224,9 +226,9 @@ def test_account_with_only_partial_feeds():
 
 
 def test_trails_covered_elsewhere_and_trails_that_fail():
-    alerts = [alert(), alert("r", store="actiontrail_regional", status="DISABLED")]
-    trails = [trail(), trail("regional", trail_region=REGION), trail("off", status="Disable")]
-    by_name = {t.view.trail.name: t for t in decide(snapshot(trails=trails, alerts=alerts)).trails}
+    alerts = [alert(), alert(name="r", store="actiontrail_regional", status="DISABLED")]
+    trails = [trail(), trail(name="regional", trail_region=REGION), trail(name="off", status="Disable")]
+    by_name = {t.view.trail.name: t for t in decide_strict(snapshot(trails=trails, alerts=alerts)).trails}
     covering = (
         f"alert 'unauth' (project audit) on complete feed audit/actiontrail_main ({REGION}) is effective"
     )
@@ -243,8 +245,8 @@ def test_trails_covered_elsewhere_and_trails_that_fail():
 
 
 def test_trail_whose_alert_listing_failed():
-    error = {"api": "ListAlerts", "project": "ops", "code": "Unauthorized", "message": "denied"}
-    (decision,) = decide(
+    error = scan_error(api="ListAlerts", project="ops", code="Unauthorized", message="denied")
+    (decision,) = decide_strict(
         snapshot(trails=[trail(event_rw="Write")], alerts=[], errors=[error], projects={"ops": {}})
     ).trails
     assert trail_reason(decision) == (

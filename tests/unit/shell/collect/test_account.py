@@ -13,12 +13,12 @@ from cis216.aliyun import SlsProjectArn, log_audit_project
 from cis216.inventory import Trail
 from cis216.shell.collect import collect_account
 from cis216.shell.collect.account import delivery_target
+from tests.builders import ACCOUNT, UNSET, trail
 
-ACCOUNT = "1234567890123456"
 
-
-def trail(name, arn):
-    return {"Name": name, "Status": "Enable", "SlsProjectArn": arn}
+def delivering(name, project, sls_region, **fields):
+    """Trail `name` as DescribeTrails lists it here: enabled, delivering to `project` of `sls_region`."""
+    return trail(name=name, home=UNSET, project=project, sls_region=sls_region, minimal=True, **fields)
 
 
 class FakeCloud:
@@ -67,7 +67,7 @@ def test_a_trails_sls_region_is_listed_while_other_regions_trails_are_still_pend
     # cn-beijing's DescribeTrails answers only after cn-hangzhou's trail led to ListAlerts of `slow`:
     # with a barrier after DescribeTrails this would wait out the fake's 5 s and fail.
     cloud = FakeCloud(
-        trails={"cn-hangzhou": [trail("a", f"acs:log:cn-shanghai:{ACCOUNT}:project/slow")]},
+        trails={"cn-hangzhou": [delivering("a", "slow", "cn-shanghai")]},
         projects={"cn-shanghai": ["slow"]},
         hold={"cn-beijing": threading.Event()},
     )
@@ -79,7 +79,7 @@ def test_a_trails_sls_region_is_listed_while_other_regions_trails_are_still_pend
 def test_the_log_audit_lookup_waits_for_every_describe_trails_and_skips_listed_regions():
     release = threading.Event()
     cloud = FakeCloud(
-        trails={"cn-beijing": [trail("b", f"acs:log:cn-hangzhou:{ACCOUNT}:project/hz-logs")]},
+        trails={"cn-beijing": [delivering("b", "hz-logs", "cn-hangzhou")]},
         projects={"cn-hangzhou": ["hz-logs"], "cn-beijing": [log_audit_project(ACCOUNT, "cn-beijing")]},
         hold={"cn-beijing": release},
     )
@@ -95,7 +95,7 @@ def test_the_log_audit_lookup_waits_for_every_describe_trails_and_skips_listed_r
 
 
 def test_an_unreadable_trail_is_reported_and_not_followed():
-    odd = {**trail("odd", f"acs:log:cn-shanghai:{ACCOUNT}:project/sh-logs"), "Status": [1]}
+    odd = delivering("odd", "sh-logs", "cn-shanghai", Status=[1])
     cloud = FakeCloud(trails={"cn-hangzhou": [odd]}, projects={"cn-shanghai": ["sh-logs"]})
     got = collect(cloud, ["cn-hangzhou"], profile="powerpipe")
     assert cloud.calls == [("DescribeTrails", "cn-hangzhou")]
