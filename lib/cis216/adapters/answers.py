@@ -217,10 +217,10 @@ def malformed(api: str, message: str, status: int | None = None) -> CallError:
 
 
 def _problems(error: ValidationError) -> str:
-    lines = describe(error, "answer", messages=_MESSAGES).splitlines()
+    lines = describe(error, None, messages=_MESSAGES).splitlines()
     if len(lines) > MAX_PROBLEMS:
         lines = [*lines[:MAX_PROBLEMS], f"and {len(lines) - MAX_PROBLEMS} more problems"]
-    return "; ".join(lines)[:2000]
+    return ("answer: " + "; ".join(lines))[:2000]
 
 
 def _keys_if_missing(error: ValidationError, body: dict[str, Any]) -> str:

@@ -69,13 +69,9 @@ def _cause(chain: list[BaseException]) -> tuple[str, str, bool] | None:
     if has(socket.gaierror, urllib3_errors.NameResolutionError):
         return "ConnectionError", "DNS lookup failed", True
     for item in chain:
-        if isinstance(item, ssl.SSLCertVerificationError):
-            # A retry meets the same certificate.
-            return (
-                "ConnectionError",
-                f"TLS certificate rejected: {str(item.verify_message).rstrip('.')}",
-                False,
-            )
+        if isinstance(item, ssl.SSLCertVerificationError):  # a retry meets the same certificate
+            why = str(getattr(item, "verify_message", None) or "certificate verify failed").rstrip(".")
+            return "ConnectionError", f"TLS certificate rejected: {why}", False
     if has(ssl.SSLError, urllib3_errors.SSLError, requests.exceptions.SSLError):
         return "ConnectionError", "TLS handshake failed", True
     if has(ConnectionRefusedError):
