@@ -224,12 +224,20 @@ def _problems(error: ValidationError) -> str:
 
 
 def _keys_if_missing(error: ValidationError, body: dict[str, Any]) -> str:
-    """The answer's keys, when one it must have is missing: the list may be under another name."""
-    if not any(item["type"] == "missing" for item in error.errors()):
+    """The keys beside the first key that is missing: the list may be there under another name."""
+    missing = [item["loc"] for item in error.errors() if item["type"] == "missing"]
+    if not missing:
         return ""
-    keys = sorted(str(key)[:40] for key in body)
+    parent: Any = body
+    try:
+        for part in missing[0][:-1]:
+            parent = parent[part]  # the path pydantic just walked
+    except (KeyError, IndexError, TypeError):
+        return ""
+    keys = sorted(str(key)[:40] for key in parent) if isinstance(parent, dict) else []
     shown = ", ".join(keys[:10]) + (", ..." if len(keys) > 10 else "")
-    return f" (the answer's keys: {shown or 'none'})"
+    where = "the answer's keys" if len(missing[0]) == 1 else "the keys beside it"
+    return f" ({where}: {shown or 'none'})"
 
 
 def _items(count: int) -> str:

@@ -85,11 +85,12 @@ def _cause(chain: list[BaseException]) -> tuple[str, str, bool] | None:
         return "Timeout", "connect timeout", True
     if has(requests.exceptions.ReadTimeout, urllib3_errors.ReadTimeoutError, TimeoutError):
         return "Timeout", "read timeout", True
+    # RemoteDisconnected is a ConnectionResetError too, but it means the server hung up.
+    if has(http.client.RemoteDisconnected):
+        return "ConnectionError", "connection closed before the answer was complete", True
     if has(ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
         return "ConnectionError", "connection reset", True
-    if has(
-        http.client.RemoteDisconnected, urllib3_errors.ProtocolError, requests.exceptions.ChunkedEncodingError
-    ):
+    if has(urllib3_errors.ProtocolError, requests.exceptions.ChunkedEncodingError):
         return "ConnectionError", "connection closed before the answer was complete", True
     if has(
         requests.exceptions.ConnectionError, urllib3_errors.NewConnectionError, urllib3_errors.MaxRetryError
