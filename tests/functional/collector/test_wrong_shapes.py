@@ -153,3 +153,39 @@ def test_the_collector_records_the_page_as_failed_and_keeps_no_made_up_alerts(em
         }
     ]
     assert region["sls_projects"][ALERTS_PROJECT]["alerts"] == []
+
+
+def test_odd_items_in_a_well_shaped_answer_are_left_out_one_by_one(emulated_cloud):
+    # The envelope is the adapter's; the items are the collector's: one trail without a name (or an
+    # item that is not an object) is its own error, and the rest of the answer still counts.
+    emulated_cloud.seed_snapshot(copy.deepcopy(SAMPLE))
+    emulated_cloud.faults.clear()
+    good = {"Name": "main", "HomeRegion": REGION, "TrailRegion": "All", "Status": "Enable"}
+    nameless = {"HomeRegion": REGION, "TrailRegion": "All", "Status": "Enable"}
+    emulated_cloud.faults.add(
+        "json_body", api="DescribeTrails", region=REGION, body={"TrailList": [good, nameless, "junk"]}
+    )
+    collected = collect_account(
+        ActionTrailAdapter(CREDS),
+        SlsAdapter(CREDS, "test"),
+        Caller(RetryPolicy(max_attempts=3, sleep=lambda _s: None), call_timeout=5),
+        ACCOUNT,
+        regions=[REGION],
+        home_region=REGION,
+    )
+    region = collected.document["regions"][REGION]
+    assert [t["Name"] for t in region["trails"]] == ["main"]
+    assert [(e["api"], e["code"], e["message"]) for e in region["errors"]] == [
+        (
+            "DescribeTrails",
+            "MalformedResponse",
+            "trail None could not be read, so it was left out: "
+            "answer: regions.cn-hangzhou.trails[0].Name: Field required",
+        ),
+        (
+            "DescribeTrails",
+            "MalformedResponse",
+            "trail None could not be read, so it was left out: "
+            "answer: regions.cn-hangzhou.trails[0]: expected an object, got str",
+        ),
+    ]
