@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
 )
 
-from ..aliyun import AccountId
+from ..aliyun import AccountId, ProjectName
 from ..validation import describe
 from .calls import CallError, is_retryable
 
@@ -109,16 +109,12 @@ class _Page(_Answer):
 
     items_key: ClassVar[str]
 
-    def items(self) -> list[Any]:
-        items: list[Any] = getattr(self, self.items_key)
-        return items
-
     @field_validator("count", check_fields=False)
     @classmethod
     def _count_is_the_items(cls, count: int, info: ValidationInfo) -> int:
         items = info.data.get(cls.items_key)
         if isinstance(items, list) and count != len(items):
-            raise ValueError(f"{count}, but the page holds {_items(len(items))}")
+            raise ValueError(f"{count}, but the page holds {_n_items(len(items))}")
         return count
 
     @field_validator("total", check_fields=False)
@@ -130,7 +126,7 @@ class _Page(_Answer):
             return total
         if count > size:
             raise ValueError(
-                f"{total}, but the page holds {_items(count)} where at most {size} were asked for"
+                f"{total}, but the page holds {_n_items(count)} where at most {size} were asked for"
             )
         if count and offset + count > total:
             raise ValueError(f"{total}, but this page ends at item {offset + count} (offset {offset})")
@@ -143,8 +139,9 @@ class _Page(_Answer):
 
 
 class ProjectItem(_Answer):
-    # A project is only a name to the scan: the one item the collector does not type again.
-    project_name: str = Field(alias="projectName", min_length=1)
+    # A project is only a name to the scan, so this is the one item typed here: a name SLS cannot
+    # have would otherwise be dropped later without a word, and the alerts in it never read.
+    project_name: ProjectName = Field(alias="projectName")
 
 
 class ListProjectAnswer(_Page):
@@ -240,7 +237,7 @@ def _keys_if_missing(error: ValidationError, body: dict[str, Any]) -> str:
     return f" ({where}: {shown or 'none'})"
 
 
-def _items(count: int) -> str:
+def _n_items(count: int) -> str:
     return "1 item" if count == 1 else f"{count} items"
 
 

@@ -89,6 +89,7 @@ NO_CREDENTIALS = (
 )
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")  # the SDK probing ECS metadata
 def test_no_credentials_anywhere_is_one_line_without_the_sdks_tracebacks(
     monkeypatch, tmp_path, caplog, capfd
 ):

@@ -237,3 +237,10 @@ def test_an_error_code_that_is_not_text_is_still_no_index():
         "MalformedResponse",
         "answer: (document): an error, not an index config",
     )
+
+
+def test_a_project_name_sls_cannot_have_fails_its_page_instead_of_vanishing():
+    body = {"count": 2, "total": 2, "projects": [{"projectName": "audit-hz"}, {"projectName": "evil.com/x"}]}
+    assert rejected(ListProjectAnswer, body).message == (
+        "answer: projects[1].projectName: 'evil.com/x' is not an SLS project name (3-63 of a-z, 0-9, '-')"
+    )
