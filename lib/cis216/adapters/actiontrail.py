@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from ._openapi import call_rpc, make_config
-from .calls import CallError, is_retryable
+from .answers import RPC_ERROR, DescribeRegionsAnswer, DescribeTrailsAnswer, read_answer
 from .credentials import Credentials
 
 VERSION = "2020-07-06"
@@ -33,42 +33,22 @@ class ActionTrailAdapter:
             return client
 
     def describe_regions(self, region: str, timeout: float) -> list[str]:
-        """Region ids ActionTrail serves (asked in `region`)."""
-        body = call_rpc(self._client(region), "DescribeRegions", VERSION, None, timeout)
-        regions = body.get("Regions")
-        items = regions.get("Region") if isinstance(regions, dict) else regions
-        if not isinstance(items, list):
-            raise CallError("DescribeRegions", "MalformedResponse", "no Regions.Region list in the answer")
-        out: list[str] = []
-        for item in items:
-            region_id = item.get("RegionId") if isinstance(item, dict) else None
-            if isinstance(region_id, str) and region_id not in out:
-                out.append(region_id)
-        return out
+        """Region ids ActionTrail serves (asked in `region`), each once, as answered: judging their
+        shape is the collector's (it records the ones it cannot use)."""
+        body = call_rpc(self._client(region), endpoint(region), "DescribeRegions", VERSION, None, timeout)
+        answer = read_answer(DescribeRegionsAnswer, "DescribeRegions", body, error_keys=RPC_ERROR)
+        return list(dict.fromkeys(item.region_id for item in answer.regions.region))
 
-    def describe_trails(self, region: str, timeout: float) -> list[dict[str, Any]]:
-        """DescribeTrails in `region` with shadow and organization trails: TrailList items verbatim."""
+    def describe_trails(self, region: str, timeout: float) -> list[Any]:
+        """DescribeTrails in `region` with shadow and organization trails: TrailList items verbatim
+        (the collector types each one). An answer without a TrailList is an error, not "no trails":
+        it would otherwise read as an account without any trail, an `alarm` instead of an `error`."""
         body = call_rpc(
             self._client(region),
+            endpoint(region),
             "DescribeTrails",
             VERSION,
             {"IncludeShadowTrails": True, "IncludeOrganizationTrail": True},
             timeout,
         )
-        if "TrailList" not in body:
-            # Not "no trails" (that is `"TrailList": []`): an answer without the list would
-            # otherwise read as an account without any trail, an `alarm` instead of an `error`.
-            code = body.get("Code")
-            raise CallError(
-                "DescribeTrails",
-                code if isinstance(code, str) and code else "MalformedResponse",
-                str(body.get("Message") or "the answer has no TrailList")[:500],
-                None,
-                is_retryable(code if isinstance(code, str) else None, None),
-            )
-        trails = body["TrailList"]
-        if trails is None:
-            trails = []
-        if not isinstance(trails, list) or not all(isinstance(t, dict) and t.get("Name") for t in trails):
-            raise CallError("DescribeTrails", "MalformedResponse", "TrailList is not a list of named trails")
-        return trails
+        return read_answer(DescribeTrailsAnswer, "DescribeTrails", body, error_keys=RPC_ERROR).trail_list

@@ -61,6 +61,31 @@ def is_retryable(code: str | None, status: int | None) -> bool:
     return lowered in THROTTLING_CODES or lowered.startswith("throttling")
 
 
+# What an answer's HTTP status means when its body says nothing readable (a gateway's HTML page).
+STATUS_CODES = {
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+}
+
+
+def by_status(api: str, status: int | None, what: str) -> CallError:
+    """An answer whose body says nothing readable about it (`what`: "the answer is not JSON
+    (text/html)"), classified by its HTTP status first: a gateway's 502 page is a server error worth
+    retrying, and only a 2xx that cannot be read is a malformed answer."""
+    if status is None or 200 <= status < 300:
+        return CallError(api, "MalformedResponse", what, status, False)
+    return CallError(api, STATUS_CODES.get(status, f"HTTP{status}"), what, status, is_retryable(None, status))
+
+
+def not_json(content_type: object) -> str:
+    """How an answer that is not JSON is described: with its media type, when it has one."""
+    media = content_type.split(";")[0].strip()[:60] if isinstance(content_type, str) else ""
+    return f"the answer is not JSON ({media})" if media else "the answer is not JSON"
+
+
 class BudgetExceeded(CallError):
     pass
 

@@ -7,8 +7,10 @@ profile file, ECS RAM role, OIDC, ...).
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,22 +59,44 @@ def from_environ(environ: Mapping[str, str]) -> Credentials | None:
     return Credentials(key_id, secret, token, source="environment")
 
 
+# What to do about missing credentials, in one line (FC: the function's role; locally: the variables).
+HOW_TO_SET = (
+    "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN "
+    "for STS credentials), or give the FC function a role"
+)
+# The logger alibabacloud-credentials reports each failed provider on, tracebacks included.
+SDK_LOGGER = "credentials"
+
+
+@contextmanager
+def _sdk_logs_silenced() -> Iterator[None]:
+    """The credential chain logs every provider that fails (with a traceback) before it raises; we
+    say what went wrong once, in our own words, so its own report is held back."""
+    logger = logging.getLogger(SDK_LOGGER)
+    was_disabled = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was_disabled
+
+
 def from_default_chain() -> Credentials:
     try:
         from alibabacloud_credentials.client import Client  # SDK: imported when the chain is used
 
-        model = Client().get_credential()
-    except Exception as error:  # the chain raises many types; none of them carry secrets we print
+        with _sdk_logs_silenced():
+            model = Client().get_credential()
+    except Exception:  # the chain raises many types; our message says what to do instead
         raise CredentialsError(
-            "no credentials: not in the FC context, not in ALIBABA_CLOUD_ACCESS_KEY_ID/"
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET, and the default credential chain failed "
-            f"({type(error).__name__})"
+            f"no credentials: {HOW_TO_SET} (not in the FC context, not in the environment, and the "
+            "default credential chain found none)"
         ) from None
     key_id = getattr(model, "access_key_id", None)
     secret = getattr(model, "access_key_secret", None)
     if not key_id or not secret:
         raise CredentialsError(
-            "the default credential chain gave no access key (bearer tokens are not supported)"
+            "the default credential chain gave no access key (bearer tokens are not supported): " + HOW_TO_SET
         )
     return Credentials(key_id, secret, getattr(model, "security_token", None) or None, source="default-chain")
 
@@ -86,8 +110,5 @@ def resolve(
     if found is not None:
         return found
     if not allow_default_chain:
-        raise CredentialsError(
-            "no credentials: neither context.credentials nor ALIBABA_CLOUD_ACCESS_KEY_ID/"
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET are set"
-        )
+        raise CredentialsError(f"no credentials: {HOW_TO_SET} (neither is there)")
     return from_default_chain()

@@ -8,18 +8,31 @@ bypassed: it would sleep outside our budget and hide throttling from our own bac
 from __future__ import annotations
 
 import functools
+import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .calls import CallError, is_retryable
+from .answers import (
+    SLS_ERROR,
+    GetIndexAnswer,
+    ListAlertsAnswer,
+    ListProjectAnswer,
+    read_answer,
+    stated_error,
+)
+from .calls import CallError, by_status, is_retryable, not_json
 from .credentials import Credentials
-
-PAGE_SIZE = 100
+from .transport import transport_failure
 
 
 def endpoint(region: str) -> str:
     return f"{region}.log.aliyuncs.com"
+
+
+def host(region: str, project: str | None = None) -> str:
+    """The host a call goes to: the project's own (`<project>.<region>.log.aliyuncs.com`) when it has one."""
+    return f"{project}.{endpoint(region)}" if project else endpoint(region)
 
 
 def url(region: str) -> str:
@@ -51,13 +64,13 @@ def _client_class() -> Any:
             response = sender(url, params=params, data=body, headers=headers, timeout=sdk._timeout)
             return response.status_code, response.content, response.headers
 
-        def get_index_raw(self, project_name: str, logstore_name: str) -> Any:
-            # As LogClient.get_index_config sends it, but the answer is kept verbatim: the SDK's
-            # IndexConfig model raises KeyError on shapes it does not expect (a line without token).
+        def get_json(self, project: str | None, resource: str, params: dict[str, str]) -> Any:
+            # As LogClient's own list_project, list_alert and get_index_config send it, but the answer
+            # is kept as it came: the SDK's response models raise KeyError on shapes they do not
+            # expect, and read an answer without its list as an empty one (`resp.get(key, [])`).
             sdk: Any = self
-            resource = "/logstores/" + logstore_name + "/index"
-            (resp, _header) = sdk._send("GET", project_name, None, resource, {}, {})
-            return resp
+            (body, _header) = sdk._send("GET", project, None, resource, params, {})
+            return body
 
         def _sendRequest(self, *args: Any, **kwargs: Any) -> Any:
             parent: Any = super()
@@ -69,7 +82,9 @@ def _client_class() -> Any:
     return _Client
 
 
-def classify(api: str, error: BaseException) -> CallError:
+def classify(api: str, host: str, error: BaseException) -> CallError:
+    """Turn whatever the SLS SDK raised into a CallError: an error the service stated, an answer
+    the SDK could not read (by its HTTP status first), or no answer at all (transport.py)."""
     from aliyun.log import LogException
 
     while isinstance(error, _Escape):
@@ -77,16 +92,39 @@ def classify(api: str, error: BaseException) -> CallError:
     if isinstance(error, CallError):
         return error
     if isinstance(error, LogException):
-        code = error.get_error_code() or "LogException"
-        status = getattr(error, "resp_status", None)
-        status = status if isinstance(status, int) and status > 0 else None
-        message = error.get_error_message() or ""
-        if code in ("BadResponse", "LogRequestError") and (status is None or status < 400):
-            return CallError(api, "MalformedResponse", "the answer could not be read", status, False)
-        return CallError(api, code, message[:1000], status, is_retryable(code, status))
-    from ._openapi import classify_transport
+        return _stated(api, error)
+    unreachable = transport_failure(api, host, error)
+    if unreachable is not None:
+        return unreachable
+    return CallError(api, type(error).__name__, str(error)[:300], None, False)
 
-    return classify_transport(api, error)
+
+def _stated(api: str, error: Any) -> CallError:
+    code = error.get_error_code() or "LogException"
+    status = getattr(error, "resp_status", None)
+    status = status if isinstance(status, int) and status > 0 else None
+    if code == "BadResponse":  # the body is not JSON
+        headers = getattr(error, "resp_header", None)  # requests' case-insensitive headers
+        content_type = headers.get("Content-Type") if isinstance(headers, Mapping) else None
+        return by_status(api, status, not_json(content_type))
+    if code == "LogRequestError" and status is not None:  # an error answer without errorCode/errorMessage
+        stated = _error_in_body(api, error.get_resp_body())
+        if stated is not None and stated.code != code:  # errorCode without errorMessage
+            return CallError(api, stated.code, stated.message, status, is_retryable(stated.code, status))
+        empty = "None response" in str(error.get_error_message())  # the SDK's words for an empty body
+        return by_status(
+            api, status, "the error answer is empty" if empty else "the error answer names no error code"
+        )
+    message = error.get_error_message() or ""
+    return CallError(api, code, message[:1000], status, is_retryable(code, status))
+
+
+def _error_in_body(api: str, body: object) -> CallError | None:
+    try:
+        parsed = json.loads(body) if isinstance(body, (str, bytes)) else None
+    except ValueError:
+        return None
+    return stated_error(api, parsed, *SLS_ERROR) if isinstance(parsed, dict) else None
 
 
 class SlsAdapter:
@@ -120,56 +158,50 @@ class SlsAdapter:
         self, region: str, offset: int, size: int, timeout: float, name_pattern: str | None = None
     ) -> tuple[list[str], int]:
         """One page of ListProject: (project names, total)."""
-        try:
-            response = self._client(region, timeout).list_project(
-                offset=offset, size=size, project_name_pattern=name_pattern
-            )
-        except Exception as error:
-            raise classify("ListProject", error) from None
-        body = response.get_body()
-        if not isinstance(body, dict) or not isinstance(body.get("projects", []), list):
-            raise CallError("ListProject", "MalformedResponse", "no projects list in the answer")
-        names = []
-        for item in body.get("projects") or []:
-            name = item.get("projectName") if isinstance(item, dict) else None
-            if isinstance(name, str):
-                names.append(name)
-        return names, _int(body.get("total"), offset + len(names))
+        params = {"offset": str(offset), "size": str(size), "resourceGroupId": ""}
+        if name_pattern is not None:
+            params["projectName"] = name_pattern
+        body = self._get("ListProject", region, None, "/", params, timeout)
+        page = read_answer(
+            ListProjectAnswer, "ListProject", body, error_keys=SLS_ERROR, context=_asked(offset, size)
+        )
+        return [project.project_name for project in page.projects], page.total
 
     def list_alerts(
         self, region: str, project: str, offset: int, size: int, timeout: float
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[Any], int]:
         """One page of alerts (GET /jobs?jobType=Alert): (alert objects verbatim, total)."""
-        try:
-            response = self._client(region, timeout).list_alert(project, offset=offset, size=size)
-        except Exception as error:
-            raise classify("ListAlerts", error) from None
-        body = response.get_body()
-        results = body.get("results") if isinstance(body, dict) else None
-        if results is None and isinstance(body, dict):
-            results = []
-        if not isinstance(results, list) or not all(isinstance(a, dict) and a.get("name") for a in results):
-            raise CallError("ListAlerts", "MalformedResponse", "results is not a list of named alerts")
-        return results, _int(body.get("total"), offset + len(results))
+        params = {"offset": str(offset), "size": str(size), "jobType": "Alert"}
+        body = self._get("ListAlerts", region, project, "/jobs", params, timeout)
+        page = read_answer(
+            ListAlertsAnswer, "ListAlerts", body, error_keys=SLS_ERROR, context=_asked(offset, size)
+        )
+        return page.results, page.total
 
     def get_index(self, region: str, project: str, logstore: str, timeout: float) -> dict[str, Any] | None:
         """GetIndex answer verbatim; None when the logstore has no index (IndexConfigNotExist)."""
         try:
-            body = self._client(region, timeout).get_index_raw(project, logstore)
+            body = self._get("GetIndex", region, project, f"/logstores/{logstore}/index", {}, timeout)
+            return read_answer(GetIndexAnswer, "GetIndex", body, error_keys=SLS_ERROR).root
+        except CallError as error:
+            if error.code in ("IndexConfigNotExist", "IndexNotExist"):
+                return None
+            raise
+
+    def _get(
+        self,
+        api: str,
+        region: str,
+        project: str | None,
+        resource: str,
+        params: dict[str, str],
+        timeout: float,
+    ) -> object:
+        """One GET of `resource` (in `project`'s host when given): its JSON body as it came."""
+        try:
+            return self._client(region, timeout).get_json(project, resource, params)
         except Exception as error:
-            classified = classify("GetIndex", error)
-            if classified.code in ("IndexConfigNotExist", "IndexNotExist"):
-                return None
-            raise classified from None
-        if not isinstance(body, dict):
-            raise CallError("GetIndex", "MalformedResponse", "the index config is not an object")
-        if "errorCode" in body:  # an error in a 200 answer: not an index config to judge queries with
-            code = str(body.get("errorCode") or "MalformedResponse")
-            if code in ("IndexConfigNotExist", "IndexNotExist"):
-                return None
-            message = str(body.get("errorMessage") or "")[:1000]
-            raise CallError("GetIndex", code, message, None, is_retryable(code, None))
-        return body
+            raise classify(api, host(region, project), error) from None
 
     def put_logs(
         self,
@@ -193,11 +225,8 @@ class SlsAdapter:
         try:
             self._client(region, timeout).put_logs(request)
         except Exception as error:
-            raise classify("PutLogs", error) from None
+            raise classify("PutLogs", host(region, project), error) from None
 
 
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+def _asked(offset: int, size: int) -> dict[str, int]:
+    return {"offset": offset, "size": size}

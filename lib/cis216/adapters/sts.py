@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._openapi import call_rpc, make_config
-from .calls import CallError
+from .answers import RPC_ERROR, GetCallerIdentityAnswer, read_answer
 from .credentials import Credentials
 
 
@@ -14,11 +14,7 @@ def endpoint(region: str) -> str:
 def get_caller_identity(credentials: Credentials, region: str, timeout: float) -> str:
     from alibabacloud_sts20150401.client import Client
 
-    client = Client(make_config(credentials, region, endpoint(region)))
-    body = call_rpc(client, "GetCallerIdentity", "2015-04-01", None, timeout)
-    account = body.get("AccountId")
-    if isinstance(account, int):
-        account = str(account)
-    if not isinstance(account, str) or not account.isdigit():
-        raise CallError("GetCallerIdentity", "MalformedResponse", "no AccountId in the answer")
-    return account
+    host = endpoint(region)
+    client = Client(make_config(credentials, region, host))
+    body = call_rpc(client, host, "GetCallerIdentity", "2015-04-01", None, timeout)
+    return read_answer(GetCallerIdentityAnswer, "GetCallerIdentity", body, error_keys=RPC_ERROR).account_id

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..adapters.calls import CallError
 from ..adapters.credentials import Credentials, CredentialsError
 from ..adapters.writer import WriteError
 from ..inventory import load_inventory, read_bytes, read_file
@@ -119,7 +120,7 @@ def invoke(args: argparse.Namespace, out: TextIO) -> int:
     except (ConfigError, EventError) as error:
         print(f"cis216: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (WriteError, CredentialsError) as error:
+    except (WriteError, CredentialsError, CallError) as error:  # each says what failed, in its own words
         print(f"cis216: scan failed: {error}", file=sys.stderr)
         return EXIT_RUN_FAILED
     except Exception as error:  # anything else the scan raised: FC would mark the run failed

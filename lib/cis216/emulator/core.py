@@ -25,7 +25,7 @@ from .auth import AuthFailure
 from .context import CallContext
 from .credentials import DEFAULT_CREDENTIALS, Credentials, CredentialStore
 from .errors import ServiceError, UnemulatedRequest
-from .faults import FaultPlan, transport_error
+from .faults import TRANSPORT_KINDS, FaultPlan, transport_error
 from .fc.backend import FcBackend
 from .fc.urls import SERVICE as FC
 from .http import Answer, EmuRequest
@@ -260,7 +260,7 @@ class EmulatedCloud:
             if fault.kind == "latency":
                 continue
             fault.fired += 1
-            if fault.kind in ("timeout", "connect_timeout"):
+            if fault.kind in TRANSPORT_KINDS:
                 raise _Raised(transport_error(fault.kind, req.url, found.api), account)
             return found.service.protocol.fault_answer(fault, found.api, found.writes)
         return None

@@ -7,13 +7,33 @@ same plan works for every service.
 
 from __future__ import annotations
 
+import errno
+import socket
+import ssl
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
+from urllib3 import exceptions as urllib3_errors
 
-KINDS = ("throttle", "error500", "error503", "timeout", "connect_timeout", "latency", "malformed", "error")
+# "html_page": a gateway's HTML error page (status 502 unless `status` says otherwise);
+# "json_body": an answer whose body is `body` as JSON, status 200 unless `status` says otherwise
+#   (a well-formed answer of the wrong shape: the list under another key, a string for a list);
+# "connection_refused", "dns_failure", "tls_handshake_failure": no answer, raised from the transport
+#   as requests raises them (see `transport_error`).
+TRANSPORT_KINDS = ("timeout", "connect_timeout", "connection_refused", "dns_failure", "tls_handshake_failure")
+KINDS = (
+    "throttle",
+    "error500",
+    "error503",
+    "latency",
+    "malformed",
+    "error",
+    "html_page",
+    "json_body",
+    *TRANSPORT_KINDS,
+)
 
 # Names people use for the same API (snapshot "errors" entries, SDK method names), after
 # lower-casing and dropping "_", "-" and a trailing "s" (ListAlerts = list_alert).
@@ -46,6 +66,7 @@ class Fault:
     region: str | None = None
     project: str | None = None
     logstore: str | None = None
+    body: object = None  # kind "json_body": the answer's body (any JSON value)
     fired: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
@@ -121,18 +142,45 @@ class FaultPlan:
         return [fault for fault in self._faults if fault.applies(**where)]  # type: ignore[arg-type]
 
 
-def transport_error(kind: str, url: str, api: str) -> requests.exceptions.Timeout:
-    """What a `timeout` or `connect_timeout` fault raises from the transport, worded like urllib3.
+def transport_error(kind: str, url: str, api: str) -> requests.exceptions.RequestException:
+    """What a transport fault raises instead of answering, as requests and urllib3 raise it for real
+    (the same chain of causes: requests -> MaxRetryError -> NewConnectionError -> the OS's error).
 
     The SLS SDK decides to retry by looking for "httpconnectionpool" in the text (so plain-http
     endpoints retry, https ones do not), as it does with real timeouts."""
     parts = urlsplit(url)
     pool = "HTTPSConnectionPool" if parts.scheme == "https" else "HTTPConnectionPool"
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    where = f"{pool}(host='{parts.hostname}', port={port})"
+    host = parts.hostname or ""
+    where = f"{pool}(host='{host}', port={port})"
     if kind == "timeout":
         return requests.exceptions.ReadTimeout(f"{where}: Read timed out. (emulated read timeout on {api})")
-    return requests.exceptions.ConnectTimeout(
-        f"{where}: Max retries exceeded (Connection to {parts.hostname} timed out. "
-        f"(emulated connect timeout on {api}))"
-    )
+    if kind == "connect_timeout":
+        return requests.exceptions.ConnectTimeout(
+            f"{where}: Max retries exceeded (Connection to {host} timed out. "
+            f"(emulated connect timeout on {api}))"
+        )
+    reason = _connection_failure(kind, host)
+    failed = urllib3_errors.MaxRetryError(None, url, reason)  # type: ignore[arg-type]  # no pool here
+    if kind == "tls_handshake_failure":
+        return requests.exceptions.SSLError(failed)
+    return requests.exceptions.ConnectionError(failed)
+
+
+def _connection_failure(kind: str, host: str) -> Exception:
+    """The urllib3 error of a connection that failed, caused by the OS's (or ssl's) own error."""
+    cause: OSError
+    if kind == "dns_failure":
+        cause = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        reason: Exception = urllib3_errors.NameResolutionError(host, None, cause)  # type: ignore[arg-type]
+    elif kind == "connection_refused":
+        cause = ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+        message = f"Failed to establish a new connection: {cause}"
+        reason = urllib3_errors.NewConnectionError(None, message)  # type: ignore[arg-type]
+    elif kind == "tls_handshake_failure":
+        cause = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)")
+        reason = urllib3_errors.SSLError(cause)
+    else:
+        raise ValueError(f"{kind!r} is not a transport fault")
+    reason.__cause__ = cause
+    return reason

@@ -7,12 +7,29 @@ are rendered here too, so a fault plan is service-agnostic.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .auth import AuthFailure, AuthOk, verify_acs3, verify_sls
 from .credentials import CredentialStore
 from .faults import Fault
 from .http import Answer, EmuRequest, json_answer, new_request_id, sls_request_id
+
+
+def html_page(fault: Fault, headers: dict[str, str] | None = None) -> Answer:
+    """A gateway's error page in front of the service: HTML, whatever the service would have said."""
+    status = fault.status or 502
+    page = (
+        f"<html><head><title>{status} Bad Gateway</title></head><body><center><h1>{status} Bad Gateway</h1>"
+    )
+    page += "</center><hr><center>Tengine</center></body></html>"
+    return status, {"Content-Type": "text/html", **(headers or {})}, page.encode()
+
+
+def json_body(fault: Fault, headers: dict[str, str] | None = None) -> Answer:
+    """An answer whose body is the fault's `body`: well-formed JSON, of whatever shape the test wants."""
+    content = {"Content-Type": "application/json;charset=utf-8", **(headers or {})}
+    return fault.status or 200, content, json.dumps(fault.body).encode()
 
 
 class Protocol:
@@ -76,6 +93,10 @@ class RpcProtocol(Protocol):
         return self.error(self._auth_status.get(failure.code, 400), failure.code, failure.message)
 
     def fault_answer(self, fault: Fault, api: str, is_write: bool) -> Answer:
+        if fault.kind == "html_page":
+            return html_page(fault)
+        if fault.kind == "json_body":
+            return json_body(fault)
         if fault.kind == "malformed":
             # Cut mid-document: JSON parsing in the SDK fails the way a truncated answer would.
             return (
@@ -145,6 +166,10 @@ class SlsProtocol(Protocol):
         return self._code_status.get(code, 403)
 
     def fault_answer(self, fault: Fault, api: str, is_write: bool) -> Answer:
+        if fault.kind == "html_page":
+            return html_page(fault, {"x-log-requestid": sls_request_id()})
+        if fault.kind == "json_body":
+            return json_body(fault, {"x-log-requestid": sls_request_id()})
         if fault.kind == "malformed":
             return (
                 200,

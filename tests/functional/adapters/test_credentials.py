@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
 import pytest
@@ -66,3 +67,52 @@ def test_repr_never_shows_the_secret_or_token():
     text = repr(found) + str(found) + f"{found}"
     assert "ctx-secret" not in text and "ctx-token" not in text and "LTAIctxkey01" not in text
     assert set(found.secrets()) == {"LTAIctxkey01", "ctx-secret", "ctx-token"}
+
+
+CHAIN_VARIABLES = [
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "ALIBABA_CLOUD_CREDENTIALS_FILE",
+    "ALIBABA_CLOUD_CREDENTIALS_URI",
+    "ALIBABA_CLOUD_PROFILE",
+    "ALIBABA_CLOUD_ROLE_ARN",
+    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+    "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+    "ALIBABA_CLOUD_ECS_METADATA",
+    "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
+]
+
+NO_CREDENTIALS = (
+    "no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and "
+    "ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials), or give the FC function a role"
+)
+
+
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")  # the SDK probing ECS metadata
+def test_no_credentials_anywhere_is_one_line_without_the_sdks_tracebacks(
+    monkeypatch, tmp_path, caplog, capfd
+):
+    # The real default chain: no profile file (HOME is empty), no variables, and the ECS metadata
+    # service unreachable (sockets are off in tests). Each failed provider is logged by the SDK with a
+    # traceback; none of it may come out before our one line.
+    for name in CHAIN_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(creds.CredentialsError) as caught:
+        creds.resolve(None, {})
+    assert str(caught.value) == (
+        NO_CREDENTIALS + " (not in the FC context, not in the environment, and the default credential "
+        "chain found none)"
+    )
+    assert "\n" not in str(caught.value)
+    assert [r for r in caplog.records if r.name.startswith(creds.SDK_LOGGER)] == []
+    assert capfd.readouterr() == ("", "")
+    assert not logging.getLogger(creds.SDK_LOGGER).disabled  # silenced only while the chain runs
+
+
+def test_no_credentials_without_the_chain_says_what_to_set():
+    with pytest.raises(creds.CredentialsError) as caught:
+        creds.resolve(None, {}, allow_default_chain=False)
+    assert str(caught.value) == NO_CREDENTIALS + " (neither is there)"

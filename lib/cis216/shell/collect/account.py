@@ -43,21 +43,23 @@ log = logging.getLogger("cis216.collector")
 
 
 class ActionTrail(Protocol):
-    """What the plan asks ActionTrail (adapters/actiontrail.py); each call raises CallError."""
+    """What the plan asks ActionTrail (adapters/actiontrail.py); each call raises CallError, also for
+    an answer of the wrong shape. The items of a list are as answered: the reader types each one."""
 
     def describe_regions(self, region: str, timeout: float) -> list[str]: ...
-    def describe_trails(self, region: str, timeout: float) -> list[dict[str, Any]]: ...
+    def describe_trails(self, region: str, timeout: float) -> list[Any]: ...
 
 
 class Sls(Protocol):
-    """What the plan asks SLS (adapters/sls.py); each call raises CallError."""
+    """What the plan asks SLS (adapters/sls.py); each call raises CallError, also for an answer of
+    the wrong shape (a page without its list, or whose count or total disagrees with it)."""
 
     def list_projects(
         self, region: str, offset: int, size: int, timeout: float, name_pattern: str | None = None
     ) -> tuple[list[str], int]: ...
     def list_alerts(
         self, region: str, project: str, offset: int, size: int, timeout: float
-    ) -> tuple[list[dict[str, Any]], int]: ...
+    ) -> tuple[list[Any], int]: ...
     def get_index(
         self, region: str, project: str, logstore: str, timeout: float
     ) -> dict[str, Any] | None: ...
