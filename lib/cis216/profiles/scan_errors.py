@@ -3,6 +3,7 @@ everything says so, instead of letting missing data read as "no alert" or "no tr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..aliyun import sls_logstore_arn, sls_project_arn
@@ -51,12 +52,17 @@ def error_reason(region: str, error: ScanError) -> str:
 
 
 def error_findings(inventory: Inventory, profile: str) -> list[Finding]:
+    return failed_call_findings(inventory.account_id, failed_calls(inventory), profile)
+
+
+def failed_call_findings(account_id: str, calls: Iterable[FailedCall], profile: str) -> list[Finding]:
+    """One `error` finding (scope `scan`) per failed call."""
     return [
         Finding(
-            resource=error_resource(inventory.account_id, call.region, call.error),
+            resource=error_resource(account_id, call.region, call.error),
             status="error",
             reason=error_reason(call.region, call.error),
-            account_id=inventory.account_id,
+            account_id=account_id,
             region=call.region,
             profile=profile,
             scope="scan",
@@ -69,5 +75,5 @@ def error_findings(inventory: Inventory, profile: str) -> list[Finding]:
                 logstore=call.error.logstore,
             ),
         )
-        for call in failed_calls(inventory)
+        for call in calls
     ]

@@ -15,6 +15,7 @@ from cis216.profiles.strict.issues import (
     Disabled,
     EntryNotDecisive,
     FromTemplate,
+    IndexUnread,
     Issue,
     Muted,
     NeverFires,
@@ -25,6 +26,7 @@ from cis216.profiles.strict.issues import (
     ScheduleUnreadable,
     StatusUnknown,
     TemplateQueryUnreadable,
+    Unjudgeable,
     WindowGap,
 )
 from cis216.profiles.strict.wording import account_reason, issue_text, trail_reason
@@ -132,6 +134,17 @@ GOLDEN = [
         NoNotification(),
         "notifies nobody (no action policy, alert policy or legacy notification); set "
         "policyConfiguration.actionPolicyId",
+    ),
+    (
+        IndexUnread(logstore="audit/actiontrail_main", with_defaults="complete"),
+        "cannot be judged: the index of logstore audit/actiontrail_main could not be read (GetIndex failed) "
+        "and its query's meaning depends on it (with SLS defaults it would catch every required code, which "
+        "the real index may not); no verdict is given until the index is read",
+    ),
+    (
+        Unjudgeable(what="RecursionError in slsquery/parser.py: maximum recursion depth exceeded"),
+        "could not be judged (RecursionError in slsquery/parser.py: maximum recursion depth exceeded), so "
+        "whether it alerts cannot be proven; simplify it, or use the query in evidence.suggested_query",
     ),
 ]
 
