@@ -29,8 +29,9 @@ from .unexpected import name_exception
 _DEFAULTS_ONLY = frozenset({"missed_codes", "missed_events", "suggested_query"})
 # The issues the query check can find; with the index unread, each is a guess.
 _QUERY_ISSUES = (QueryIncomplete, QueryBroad, QueryUnverifiable)
-# An alert that could not be judged shows this much of its query.
-MAX_QUERY_SHOWN = 4096
+# Evidence shows this much of a query: a huge one would otherwise push the finding's evidence past
+# what the writer keeps of a field (adapters/writer.py replaces it by a digest), losing all of it.
+MAX_QUERY_SHOWN = 16 * 1024
 INDEX_UNREAD = "unread (GetIndex failed)"
 
 
@@ -39,9 +40,17 @@ def judge_on_feed(target: Target, feed: Feed, evaluation: Evaluation) -> AlertJu
         judgement = judge_alert(target, feed, evaluation)
     except Exception as error:  # one alert's damage stays with that alert
         return unjudgeable(target, error, evaluation)
-    if not evaluation.unread_index(feed):
+    if evaluation.unread_index(feed):
+        judgement = _without_the_index(judgement, feed, evaluation)
+    return _query_capped(judgement)
+
+
+def _query_capped(judgement: AlertJudgement) -> AlertJudgement:
+    query = judgement.evidence.query
+    if query is None or len(query) <= MAX_QUERY_SHOWN:
         return judgement
-    return _without_the_index(judgement, feed, evaluation)
+    evidence = judgement.evidence.model_copy(update={"query": _shown(query)})
+    return AlertJudgement(target=judgement.target, issues=judgement.issues, evidence=evidence)
 
 
 def _without_the_index(judgement: AlertJudgement, feed: Feed, evaluation: Evaluation) -> AlertJudgement:

@@ -56,13 +56,11 @@ class Read:
         error = call.error
         if error.api != self.api:
             return False
-        if self.region is not None and call.region.lower() != self.region.lower():
-            return False
-        # Project names are unique across regions, so a failed GetIndex recorded in another
-        # region's list still names this logstore: matched without the region, to be safe.
-        if self.project is not None and error.project != self.project:
-            return False
-        return self.logstore is None or error.logstore == self.logstore
+        if self.project is not None:
+            # Project names are unique across regions: a failure recorded in another region's
+            # list that names this project (and logstore) is still its failure.
+            return error.project == self.project and self.logstore in (None, error.logstore)
+        return self.region is None or call.region.lower() == self.region.lower()
 
     @property
     def is_listing(self) -> bool:

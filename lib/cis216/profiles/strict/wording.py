@@ -386,9 +386,11 @@ def _own_trail_reason(decision: TrailDecision) -> str:
             f"because {_covering_text(other)}."
         )
     also = f" The trail also covers only {_gap_text(gaps)}." if gaps else ""
+    # A failed GetIndex is said by the alert's own words (IndexUnread); a failed listing is said here.
+    listings = [call for call in decision.hiding_errors if call.error.api != "GetIndex"]
     unseen = (
         "Some alert listings failed during the scan, so an effective alert may exist unseen. "
-        if decision.hiding_errors and not decision.coverage_undecided
+        if listings and not decision.coverage_undecided
         else ""
     )
     return f"{unseen}Trail {name}: {feed}.{also}"
