@@ -131,13 +131,13 @@ class ReadScope:
         return failed_reads(depends_on, self.failed)
 
     def account_reads(self) -> tuple[Read, ...]:
-        """ "No feed covers the account": a feed, an alert, or an alert's index the scan missed."""
+        """What "no feed covers the account" rests on: a feed, an alert, or an index the scan missed."""
         alerts = alert_reads() if self.results else ()
         undecided = (read for r in self.results for read in r.undecided_reads)
         return unique((*hidden_feed_reads(self.accept_log_audit), *alerts, *undecided))
 
     def coverage_reads(self, own: FeedResult | None) -> tuple[Read, ...]:
-        """ "No other feed covers the account" (what a trail that claims to be the failure rests on)."""
+        """What "no other feed covers the account" rests on (a trail claiming to be the failure)."""
         others = self.other_candidates(own)
         alerts = alert_reads() if others else ()
         undecided = (read for r in others for read in r.undecided_reads)
@@ -258,9 +258,11 @@ def decide_trail(
     covered_by = covering if covering is not None and covering is not result else None
     own = _own_verdict(view, result, covered_by)
     if own.status in ("ok", "skip"):
-        # Proven: its own effective alert, or the one of the feed that covers the account.
-        proven_by = covered_by if own.status == "skip" or result is None else result
-        return replace(own, depends_on=proven_by.proof_reads if proven_by else ())
+        # Proven: by its own effective alert, or the covering feed's, or both (a partial feed
+        # with an effective alert is ok because another feed covers the account).
+        proofs = (covered_by,) if own.status == "skip" else (result, covered_by)
+        reads = unique(read for proof in proofs if proof is not None for read in proof.proof_reads)
+        return replace(own, depends_on=reads)
     return _held_to_reads(own, scope)
 
 

@@ -50,10 +50,12 @@ class FeedResult:
 
     @cached_property
     def proof_reads(self) -> tuple[Read, ...]:
-        """What its effective alert rests on: the index its query was judged with (none when the
-        alert was taken by template identity). Empty when no alert is effective."""
+        """What its effective alert rests on: the index its query was judged complete with (none
+        when the alert was taken by template identity). Empty when no alert is effective.
+
+        judging.py makes an alert whose index read failed undecided, so these reads succeeded."""
         best = self.best
-        if not self.covered or best is None or best.evidence.query_verdict is None:
+        if not self.covered or best is None or best.evidence.query_verdict != "complete":
             return ()
         return (index_read(self.feed),)
 

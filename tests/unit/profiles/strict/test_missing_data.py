@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 
+from cis216.core import evaluate
 from cis216.findings import Finding
+from cis216.inventory import load_inventory
+from tests.paths import SAMPLES
 from tests.unit.profiles.strict.strict_builders import REGION, account, alert, run, snapshot, trail
 
 SH = "cn-shanghai"
@@ -301,3 +304,24 @@ def test_the_reads_each_verdict_depends_on_are_in_its_evidence():
     ]
     assert depends_on(account(alarm)) == everything
     assert [depends_on(f) for f in alarm if f.scope == "trail"] == [everything, everything]
+
+
+def test_a_partial_trail_that_is_ok_because_another_feed_covers_rests_on_both_proofs():
+    partial = alert("partial-alert", store="actiontrail_partial")
+    doc = snapshot(trails=[trail(), trail("partial", trail_region=REGION)], alerts=[alert(), partial])
+    (found,) = [f for f in run(doc) if f.resource.endswith("/partial")]
+    assert (found.status, found.advisories) == ("ok", ["TRAIL_NOT_ALL_REGIONS"])
+    assert [(r.api, r.logstore) for r in found.evidence.depends_on] == [
+        ("GetIndex", "actiontrail_main"),
+        ("GetIndex", "actiontrail_partial"),
+    ]
+
+
+def test_the_sample_account_keeps_its_verdicts_and_rests_on_its_covering_index():
+    findings = evaluate(load_inventory(SAMPLES / "sample-account.json"), "strict")
+    found = account(findings)
+    assert (found.status, found.evidence.scan_errors) == ("ok", None)  # its failed ListAlerts does not matter
+    assert [(r.api, r.region, r.project, r.logstore) for r in found.evidence.depends_on] == [
+        ("GetIndex", REGION, "actiontrail-central", "actiontrail_org-audit-trail")
+    ]
+    assert {f.status for f in findings if f.scope == "trail"} == {"ok", "skip"}
