@@ -123,13 +123,15 @@ class FeedResult:
         )
 
     def sort_key(self) -> tuple[int, tuple[int, int, int]]:
-        """Feeds that can make the account ok first, then by their best alert; a feed whose alerts
-        could not be seen (another account, a region not scanned) ranks with the undecided ones."""
+        """Feeds that can make the account ok first, then by their best alert; such a feed whose
+        alerts could not be seen (a region not scanned) ranks with the undecided ones: it could
+        be the one that covers the account."""
+        covers = self.feed.can_cover_account
         if self.best is not None:
             rank = self.best.sort_key()
         else:
-            rank = (1, 0, 0) if self.status == "info" else (3, 0, 0)
-        return (0 if self.feed.can_cover_account else 1, rank)
+            rank = (1, 0, 0) if covers and self.status == "info" else (3, 0, 0)
+        return (0 if covers else 1, rank)
 
 
 _BLOCKER_CODES: dict[Blocker, tuple[str, ...]] = {
