@@ -41,7 +41,7 @@ def error_resource(account_id: str, region: str, error: ScanError) -> str:
 
 
 def error_reason(region: str, error: ScanError) -> str:
-    where = f"project {error.project} in {region}" if error.project else region
+    where = f"project {error.project} in {region}" if error.project else region or "every region"
     if error.logstore:
         where = f"logstore {error.logstore} of {where}"
     detail = f"{error.code}: {error.message}" if error.message else error.code
@@ -63,7 +63,7 @@ def failed_call_findings(account_id: str, calls: Iterable[FailedCall], profile: 
             status="error",
             reason=error_reason(call.region, call.error),
             account_id=account_id,
-            region=call.region,
+            region=call.region or None,  # "": no region (a snapshot that lists none)
             profile=profile,
             scope="scan",
             reason_codes=[SCAN_ERROR],

@@ -21,6 +21,7 @@ from .evaluation import Evaluation
 from .evidence import account_evidence, trail_evidence
 from .feedresult import judge_feeds
 from .feeds import find_log_audit_feeds, find_trails
+from .reads import nothing_read
 from .wording import account_reason, trail_reason
 
 PROFILE = "strict"
@@ -35,7 +36,7 @@ def decisions(inventory: Inventory, settings: Settings) -> Decisions:
     results = judge_feeds(feeds, inventory, evaluation)
     unaccepted = [f for f in audit if not f.accepted]
     # An item set aside while judging counts as an answer that could not be read.
-    failed = [*evaluation.failed, *evaluation.unexpected.calls]
+    failed = [*nothing_read(inventory), *evaluation.failed, *evaluation.unexpected.calls]
     return decide(trails, results, unaccepted, failed, accept_log_audit=settings.accept_log_audit)
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ...inventory import Inventory, ScanError
 from ..scan_errors import FailedCall
 from .feeds import Feed
 
@@ -65,6 +66,14 @@ class Read:
     @property
     def is_listing(self) -> bool:
         return self.api != GET_INDEX
+
+
+def nothing_read(inventory: Inventory) -> tuple[FailedCall, ...]:
+    """A snapshot without a region read no trail listing at all: a failed read, never "no trail"."""
+    if inventory.regions:
+        return ()
+    message = "the snapshot holds no region, so no trail listing was read"
+    return (FailedCall("", ScanError(api=DESCRIBE_TRAILS, code="NothingScanned", message=message)),)
 
 
 def hidden_feed_reads(accept_log_audit: bool) -> tuple[Read, ...]:

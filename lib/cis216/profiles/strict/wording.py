@@ -280,7 +280,8 @@ def _calls_text(calls: tuple[FailedCall, ...]) -> str:
     return ", ".join(
         sorted(
             {
-                f"{call.error.api} ({call.region}{', ' + call.error.project if call.error.project else ''})"
+                f"{call.error.api} ({call.region or 'every region'}"
+                f"{', ' + call.error.project if call.error.project else ''})"
                 for call in calls
             }
         )

@@ -17,7 +17,7 @@ from cis216.core import evaluate
 from cis216.findings import Finding
 from cis216.inventory import load_inventory
 from tests.paths import SAMPLES
-from tests.unit.profiles.strict.strict_builders import REGION, account, alert, run, snapshot, trail
+from tests.unit.profiles.strict.strict_builders import ACCOUNT, REGION, account, alert, run, snapshot, trail
 
 SH = "cn-shanghai"
 OFF = trail("off", status="Disable")
@@ -325,3 +325,21 @@ def test_the_sample_account_keeps_its_verdicts_and_rests_on_its_covering_index()
         ("GetIndex", REGION, "actiontrail-central", "actiontrail_org-audit-trail")
     ]
     assert {f.status for f in findings if f.scope == "trail"} == {"ok", "skip"}
+
+
+def test_a_snapshot_without_a_region_read_nothing_so_it_is_no_alarm():
+    doc = snapshot()
+    doc["regions"] = {}
+    findings = run(doc)
+    assert outcomes(findings) == {
+        "account": ("error", ["SCAN_ERROR", "NO_TRAIL"], [], [("DescribeTrails", "", None)])
+    }
+    (scan,) = [f for f in findings if f.scope == "scan"]
+    assert (scan.region, scan.evidence.code, scan.resource) == (
+        None,
+        "NothingScanned",
+        f"acs:actiontrail::{ACCOUNT}:*",
+    )
+    assert scan.reason.startswith(
+        "DescribeTrails failed for every region (NothingScanned: the snapshot holds no region"
+    )
