@@ -352,8 +352,8 @@ def trail_reason(decision: TrailDecision) -> str:
     else:
         feeds = ", ".join(feed.label for feed in decision.unproven)
         why = (
-            f"Whether another feed covers the account could not be proven (the alerts on {feeds} can be "
-            "proven neither effective nor ineffective)"
+            f"Whether another feed covers the account could not be proven (whether {feeds} has an "
+            "effective alert is unverifiable; the account finding says why)"
         )
     return (
         f"{why}: this trail's own problems are listed as advisories, not as the control's failure. "

@@ -271,9 +271,9 @@ def test_a_trail_is_not_the_failure_while_another_feed_is_unverifiable():
     (second,) = [f for f in findings if f.resource.endswith("/second")]
     assert second.evidence.coverage_unproven_by == [f"audit/actiontrail_main ({REGION})"]
     assert second.reason.startswith(
-        f"Whether another feed covers the account could not be proven (the alerts on audit/actiontrail_main "
-        f"({REGION}) can be proven neither effective nor ineffective): this trail's own problems are listed "
-        "as advisories, not as the control's failure. Trail second: "
+        f"Whether another feed covers the account could not be proven (whether audit/actiontrail_main "
+        f"({REGION}) has an effective alert is unverifiable; the account finding says why): this trail's own "
+        "problems are listed as advisories, not as the control's failure. Trail second: "
     )
 
 
