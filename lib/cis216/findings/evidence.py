@@ -42,7 +42,8 @@ class ScanErrorEvidence(EvidenceModel):
 
 
 class HidingErrorEvidence(EvidenceModel):
-    """A failed API call whose missing answer could hide the trail or alert the verdict needs."""
+    """A failed read the verdict depends on (a failed API call, or an answer that could not be
+    read): what it would have returned could change the verdict, so none is given."""
 
     region: str
     api: str
@@ -50,6 +51,16 @@ class HidingErrorEvidence(EvidenceModel):
     project: str | None
     logstore: str | None
     message: str
+
+
+class ReadEvidence(EvidenceModel):
+    """A read the verdict depends on: had it failed, the finding could not be `ok` or `alarm`.
+    A null region, project or logstore means every one."""
+
+    api: str
+    region: str | None
+    project: str | None
+    logstore: str | None
 
 
 # --- an alert judged on a feed -------------------------------------------------------------------
@@ -130,7 +141,9 @@ class AlertEvidence(EvidenceModel):
     mute_until: str | None = None
     query_combination: QueryCombinationEvidence | None = None
     query: str | None = Field(description="the entry's query; null: taken from the template")
-    query_verdict: Literal["complete", "incomplete", "unverifiable"] | None = None
+    query_verdict: Literal["complete", "incomplete", "unverifiable", "undecided"] | None = Field(
+        default=None, description="'undecided': the feed logstore's index could not be read (GetIndex failed)"
+    )
     missed_codes: list[str] | None = None
     missed_events: list[str] | None = None
     index_source: str | None = None
@@ -201,13 +214,18 @@ class AccountEvidence(EvidenceModel):
     log_audit_not_accepted: list[str]
     feed: str | None = None
     alert: AlertEvidence | None = None
-    scan_errors: list[HidingErrorEvidence] | None = None
+    depends_on: list[ReadEvidence] = Field(
+        default_factory=list, description="the reads whose failure could change this verdict"
+    )
+    scan_errors: list[HidingErrorEvidence] | None = Field(
+        default=None, description="the failed reads among depends_on (status error)"
+    )
 
 
 class TrailEvidence(EvidenceModel):
     """One trail (shadow copies merged), its feed and the best alert on it."""
 
-    optional_keys: ClassVar[frozenset[str]] = frozenset({"covered_by", "scan_errors"})
+    optional_keys: ClassVar[frozenset[str]] = frozenset({"covered_by", "scan_errors", "coverage_unproven_by"})
 
     trail: str
     home_region: str
@@ -219,7 +237,16 @@ class TrailEvidence(EvidenceModel):
     feed: FeedEvidence | None
     alert: AlertEvidence | None
     covered_by: CoveredByEvidence | None = None
-    scan_errors: list[HidingErrorEvidence] | None = None
+    depends_on: list[ReadEvidence] = Field(
+        default_factory=list, description="the reads whose failure could change this verdict"
+    )
+    scan_errors: list[HidingErrorEvidence] | None = Field(
+        default=None, description="the failed reads among depends_on (status error)"
+    )
+    coverage_unproven_by: list[str] | None = Field(
+        default=None,
+        description="other complete feeds whose alert could be neither proven nor refuted (COVERAGE_UNVERIFIABLE)",
+    )
 
 
 class NoEvidence(EvidenceModel):

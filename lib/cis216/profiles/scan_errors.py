@@ -3,6 +3,7 @@ everything says so, instead of letting missing data read as "no alert" or "no tr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..aliyun import sls_logstore_arn, sls_project_arn
@@ -40,7 +41,7 @@ def error_resource(account_id: str, region: str, error: ScanError) -> str:
 
 
 def error_reason(region: str, error: ScanError) -> str:
-    where = f"project {error.project} in {region}" if error.project else region
+    where = f"project {error.project} in {region}" if error.project else region or "every region"
     if error.logstore:
         where = f"logstore {error.logstore} of {where}"
     detail = f"{error.code}: {error.message}" if error.message else error.code
@@ -51,13 +52,18 @@ def error_reason(region: str, error: ScanError) -> str:
 
 
 def error_findings(inventory: Inventory, profile: str) -> list[Finding]:
+    return failed_call_findings(inventory.account_id, failed_calls(inventory), profile)
+
+
+def failed_call_findings(account_id: str, calls: Iterable[FailedCall], profile: str) -> list[Finding]:
+    """One `error` finding (scope `scan`) per failed call."""
     return [
         Finding(
-            resource=error_resource(inventory.account_id, call.region, call.error),
+            resource=error_resource(account_id, call.region, call.error),
             status="error",
             reason=error_reason(call.region, call.error),
-            account_id=inventory.account_id,
-            region=call.region,
+            account_id=account_id,
+            region=call.region or None,  # "": no region (a snapshot that lists none)
             profile=profile,
             scope="scan",
             reason_codes=[SCAN_ERROR],
@@ -69,5 +75,5 @@ def error_findings(inventory: Inventory, profile: str) -> list[Finding]:
                 logstore=call.error.logstore,
             ),
         )
-        for call in failed_calls(inventory)
+        for call in calls
     ]

@@ -3,8 +3,10 @@
 Pipeline: trails and Log Audit -> feeds (feeds.py); alert query entries -> feeds (binding.py);
 each bound alert judged on checks 1-6 of issue 3 (alerts.py, with slsquery for the query), each
 feed on its best alert (feedresult.py); then decisions for the account and every trail
-(decide.py), worded (wording.py) and recorded as evidence (evidence.py) in one account finding
-and one finding per trail, plus one `error` finding per failed API call of the scan.
+(decide.py) and held to the read rule (reads.py: ok or alarm only if every read that could change
+it succeeded), worded (wording.py) and recorded as evidence (evidence.py) in one account finding
+and one finding per trail, plus one `error` finding per failed API call of the scan (and per item
+set aside because judging it raised: unexpected.py).
 Pure: no clock (settings.now or the snapshot's collected_at).
 """
 
@@ -13,12 +15,13 @@ from __future__ import annotations
 from ...findings import Finding
 from ...inventory import Inventory
 from ...settings import Settings
-from ..scan_errors import error_findings, failed_calls
+from ..scan_errors import failed_call_findings
 from .decide import AccountDecision, Decisions, TrailDecision, decide
 from .evaluation import Evaluation
 from .evidence import account_evidence, trail_evidence
 from .feedresult import judge_feeds
 from .feeds import find_log_audit_feeds, find_trails
+from .reads import nothing_read
 from .wording import account_reason, trail_reason
 
 PROFILE = "strict"
@@ -26,19 +29,22 @@ PROFILE = "strict"
 
 def decisions(inventory: Inventory, settings: Settings) -> Decisions:
     """The account's and every trail's verdict, as data."""
-    trails = find_trails(inventory)
-    audit = find_log_audit_feeds(inventory, settings)
+    evaluation = Evaluation.of(inventory, settings)
+    trails = find_trails(inventory, evaluation.unexpected)
+    audit = find_log_audit_feeds(inventory, settings, evaluation.unexpected)
     feeds = [t.feed for t in trails if t.feed is not None] + [f for f in audit if f.accepted]
-    results = judge_feeds(feeds, inventory, Evaluation(settings=settings, inventory=inventory))
+    results = judge_feeds(feeds, inventory, evaluation)
     unaccepted = [f for f in audit if not f.accepted]
-    return decide(trails, results, unaccepted, failed_calls(inventory))
+    # An item set aside while judging counts as an answer that could not be read.
+    failed = [*nothing_read(inventory), *evaluation.failed, *evaluation.unexpected.calls]
+    return decide(trails, results, unaccepted, failed, accept_log_audit=settings.accept_log_audit)
 
 
 def evaluate(inventory: Inventory, settings: Settings) -> list[Finding]:
     decided = decisions(inventory, settings)
     findings = [account_finding(inventory, decided.account)]
     findings += [trail_finding(inventory, trail) for trail in decided.trails]
-    return findings + error_findings(inventory, PROFILE)
+    return findings + failed_call_findings(inventory.account_id, decided.failed, PROFILE)
 
 
 def account_finding(inventory: Inventory, decision: AccountDecision) -> Finding:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ...inventory import Alert, AlertQuery, Inventory
 from .feeds import Feed
 from .templates import identity_target
+from .unexpected import Unexpected
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,17 @@ def alert_targets(alert: Alert, project: str, region: str) -> list[Target]:
     return targets
 
 
-def all_targets(inventory: Inventory) -> list[Target]:
+def all_targets(inventory: Inventory, unexpected: Unexpected) -> list[Target]:
+    """Every alert's targets; an alert that cannot be placed is set aside as an unreadable item
+    of its project's alert listing (unexpected.py)."""
     out: list[Target] = []
     for region, region_inventory in inventory.regions.items():
         for name, project in region_inventory.sls_projects.items():
             for alert in project.alerts:
-                out.extend(alert_targets(alert, name, region))
+                try:
+                    out.extend(alert_targets(alert, name, region))
+                except Exception as error:  # one alert's damage stays with that alert
+                    unexpected.record(region, "ListAlerts", f"alert {alert.name!r}", error, name)
     return out
 
 

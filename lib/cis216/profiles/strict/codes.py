@@ -37,6 +37,7 @@ ALERT_SCHEDULE_UNVERIFIABLE = "ALERT_SCHEDULE_UNVERIFIABLE"
 ALERT_STATUS_UNKNOWN = "ALERT_STATUS_UNKNOWN"
 FEED_IN_OTHER_ACCOUNT = "FEED_IN_OTHER_ACCOUNT"
 FEED_NOT_SCANNED = "FEED_NOT_SCANNED"
+COVERAGE_UNVERIFIABLE = "COVERAGE_UNVERIFIABLE"
 
 # --- error ---------------------------------------------------------------------------------
 SCAN_ERROR = "SCAN_ERROR"
@@ -94,9 +95,13 @@ MEANINGS: dict[str, str] = {
         "The trail delivers to an SLS project of another account, whose alerts this scan cannot see."
     ),
     FEED_NOT_SCANNED: "The region of the feed's SLS project was not scanned, so its alerts were not seen.",
+    COVERAGE_UNVERIFIABLE: (
+        "Another complete feed may cover the account, but its alert could not be proven either way: "
+        "this trail's own problems are advisories until it is."
+    ),
     SCAN_ERROR: (
-        "An API call failed during the scan; the missing data could hide the trail or alert "
-        "the verdict needs."
+        "A read the verdict depends on failed (an API call, or an answer that could not be read); "
+        "the finding names it and gives no verdict the missing data could change."
     ),
     ALERT_THRESHOLD_HIGH: (
         "The alert needs more unauthorized calls (or consecutive evaluations) than "
@@ -148,6 +153,7 @@ UNVERIFIABLE = frozenset(
         ALERT_STATUS_UNKNOWN,
         FEED_IN_OTHER_ACCOUNT,
         FEED_NOT_SCANNED,
+        COVERAGE_UNVERIFIABLE,
     }
 )
 ADVISORY = frozenset(

@@ -7,8 +7,11 @@ Rules, in order:
   the gap codes of every feed when only partial feeds exist;
 - a trail is judged on its own feed, and is `skip` when it is not ok but the covering feed is
   another one (its own codes become advisories);
-- a failed call that could hide what would make a finding ok turns a not-ok finding into
-  `error` (SCAN_ERROR first); an ok is never downgraded.
+- then each verdict is held to the read rule (reads.py): an `ok` rests on its proof, so no
+  listing can spoil it; any other verdict whose reads failed is `error` (SCAN_ERROR first, the
+  failed calls named). A trail that would be the failure claims it only when no other feed could
+  still cover the account: otherwise its own codes become advisories and it is `error` (a read
+  failed) or `info` (COVERAGE_UNVERIFIABLE: another feed's alert could not be proven either way).
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ...findings import Status
-from ..scan_errors import ACTIONTRAIL_APIS, FailedCall
+from ..scan_errors import FailedCall
 from . import codes
 from .feedresult import FeedResult
 from .feeds import Feed, TrailView
+from .reads import Read, alert_reads, failed_reads, hidden_feed_reads, unique
 
 AccountCase = Literal[
     "alerted",  # a complete feed has an effective alert: `covering`
@@ -44,12 +48,13 @@ class AccountDecision:
     closest: FeedResult | None  # otherwise the feed nearest to an effective alert, if any
     codes: tuple[str, ...]
     advisories: tuple[str, ...]
-    hiding_errors: tuple[FailedCall, ...]  # failed calls that could hide what would make it ok
+    hiding_errors: tuple[FailedCall, ...]  # the failed reads among `depends_on`: no verdict
     trails: tuple[TrailView, ...]
     feeds: tuple[FeedResult, ...]
     unaccepted: tuple[Feed, ...]  # Log Audit feeds the settings exclude
     partial_feeds: tuple[Feed, ...] = ()  # case partial_feeds_only: the feeds with gaps
     other_failing: tuple[Feed, ...] = ()  # case not_alerted: other complete feeds that fail too
+    depends_on: tuple[Read, ...] = ()  # the reads whose failure could change this verdict
 
     @property
     def status(self) -> Status:
@@ -70,7 +75,12 @@ class TrailDecision:
     status: Status
     codes: tuple[str, ...]
     advisories: tuple[str, ...]
-    hiding_errors: tuple[FailedCall, ...]
+    hiding_errors: tuple[FailedCall, ...]  # the failed reads among `depends_on`: no verdict
+    depends_on: tuple[Read, ...] = ()  # the reads whose failure could change this verdict
+    # Whether another feed covers the account is undecided (a failed read, or `unproven`): the
+    # trail's own problems are advisories, not the control's failure.
+    coverage_undecided: bool = False
+    unproven: tuple[Feed, ...] = ()  # other complete feeds whose alert is neither proven nor refuted
 
     @property
     def gaps(self) -> tuple[str, ...]:
@@ -81,6 +91,7 @@ class TrailDecision:
 class Decisions:
     account: AccountDecision
     trails: tuple[TrailDecision, ...]
+    failed: tuple[FailedCall, ...] = ()  # every failed read the decisions were held to
 
 
 def decide(
@@ -88,17 +99,18 @@ def decide(
     results: Sequence[FeedResult],
     unaccepted: Sequence[Feed],
     failed: Sequence[FailedCall],
+    *,
+    accept_log_audit: bool,
 ) -> Decisions:
     covering = covering_feed(results)
-    hiding = hiding_errors(failed, (r.feed for r in results))
-    account = decide_account(trails, results, unaccepted, covering, hiding)
+    scope = ReadScope(tuple(results), tuple(failed), accept_log_audit)
+    account = decide_account(trails, results, unaccepted, covering, scope)
     by_feed = {id(r.feed): r for r in results}
-    alert_hiding = alert_hiding_errors(hiding)
     decisions = tuple(
-        decide_trail(view, by_feed.get(id(view.feed)) if view.feed else None, covering, alert_hiding)
+        decide_trail(view, by_feed.get(id(view.feed)) if view.feed else None, covering, scope)
         for view in trails
     )
-    return Decisions(account=account, trails=decisions)
+    return Decisions(account=account, trails=decisions, failed=tuple(failed))
 
 
 def covering_feed(results: Iterable[FeedResult]) -> FeedResult | None:
@@ -107,24 +119,41 @@ def covering_feed(results: Iterable[FeedResult]) -> FeedResult | None:
     return min(candidates, key=FeedResult.sort_key) if candidates else None
 
 
-def hiding_errors(failed: Iterable[FailedCall], feeds: Iterable[Feed]) -> tuple[FailedCall, ...]:
-    """Failed calls whose missing data could hide a trail or an effective alert.
+@dataclass(frozen=True)
+class ReadScope:
+    """Which reads each verdict of this scan depends on (reads.py), and which of them failed."""
 
-    GetTrailStatus is not used by the verdict; a GetIndex failure matters only for a feed's
-    logstore (the query was then judged with SLS defaults).
-    """
-    feed_stores = {(f.project, f.logstore) for f in feeds}
-    return tuple(
-        call
-        for call in failed
-        if call.error.api != "GetTrailStatus"
-        and (call.error.api != "GetIndex" or (call.error.project, call.error.logstore) in feed_stores)
-    )
+    results: tuple[FeedResult, ...]
+    failed: tuple[FailedCall, ...]
+    accept_log_audit: bool
 
+    def failed_among(self, depends_on: Sequence[Read]) -> tuple[FailedCall, ...]:
+        return failed_reads(depends_on, self.failed)
 
-def alert_hiding_errors(hiding: Iterable[FailedCall]) -> tuple[FailedCall, ...]:
-    """Those that could hide an alert: a trail's finding ignores ActionTrail failures (the trail was seen)."""
-    return tuple(call for call in hiding if call.error.api not in ACTIONTRAIL_APIS)
+    def account_reads(self) -> tuple[Read, ...]:
+        """What "no feed covers the account" rests on: a feed, an alert, or an index the scan missed."""
+        alerts = alert_reads() if self.results else ()
+        undecided = (read for r in self.results for read in r.undecided_reads)
+        return unique((*hidden_feed_reads(self.accept_log_audit), *alerts, *undecided))
+
+    def coverage_reads(self, own: FeedResult | None) -> tuple[Read, ...]:
+        """What "no other feed covers the account" rests on (a trail claiming to be the failure)."""
+        others = self.other_candidates(own)
+        alerts = alert_reads() if others else ()
+        undecided = (read for r in others for read in r.undecided_reads)
+        return unique((*hidden_feed_reads(self.accept_log_audit), *alerts, *undecided))
+
+    @staticmethod
+    def own_reads(own: FeedResult | None) -> tuple[Read, ...]:
+        """What the trail's own feed's verdict rests on: its alerts, and their index when undecided."""
+        return unique((*alert_reads(), *own.undecided_reads)) if own is not None else ()
+
+    def other_candidates(self, own: FeedResult | None) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self.results if r is not own and r.feed.can_cover_account)
+
+    def unproven(self, own: FeedResult | None) -> tuple[Feed, ...]:
+        """Other complete feeds whose alert could not be proven either way (no read failed)."""
+        return tuple(r.feed for r in self.other_candidates(own) if r.status == "info")
 
 
 def decide_account(
@@ -132,14 +161,16 @@ def decide_account(
     results: Sequence[FeedResult],
     unaccepted: Sequence[Feed],
     covering: FeedResult | None,
-    hiding: tuple[FailedCall, ...],
+    scope: ReadScope,
 ) -> AccountDecision:
     facts = _AccountFacts(tuple(trails), tuple(results), tuple(unaccepted))
     advisories = [codes.LOG_AUDIT_NOT_ACCEPTED] if unaccepted else []
     if covering is not None and covering.best is not None:
-        return facts.decision(
+        # Proven: its effective alert was judged with every read it rests on.
+        decision = facts.decision(
             "alerted", covering=covering, advisories=[*advisories, *covering.best.advisories]
         )
+        return replace(decision, depends_on=covering.proof_reads)
     if not trails and not results:
         decision = facts.decision("no_trail", found=[codes.NO_TRAIL], advisories=advisories)
     elif not results:
@@ -149,9 +180,13 @@ def decide_account(
         decision = facts.decision("not_recording", found=found, advisories=advisories)
     else:
         decision = _closest_feed(facts, advisories)
-    if hiding and decision.status != "ok":
-        decision = replace(decision, codes=(codes.SCAN_ERROR, *decision.codes), hiding_errors=hiding)
-    return decision
+    depends_on = scope.account_reads()
+    hiding = scope.failed_among(depends_on)
+    if hiding:
+        decision = replace(
+            decision, codes=_ordered((codes.SCAN_ERROR, *decision.codes)), hiding_errors=hiding
+        )
+    return replace(decision, depends_on=depends_on)
 
 
 def _closest_feed(facts: _AccountFacts, advisories: list[str]) -> AccountDecision:
@@ -218,9 +253,21 @@ def decide_trail(
     view: TrailView,
     result: FeedResult | None,
     covering: FeedResult | None,
-    hiding: tuple[FailedCall, ...],
+    scope: ReadScope,
 ) -> TrailDecision:
     covered_by = covering if covering is not None and covering is not result else None
+    own = _own_verdict(view, result, covered_by)
+    if own.status in ("ok", "skip"):
+        # Proven: by its own effective alert, or the covering feed's, or both (a partial feed
+        # with an effective alert is ok because another feed covers the account).
+        proofs = (covered_by,) if own.status == "skip" else (result, covered_by)
+        reads = unique(read for proof in proofs if proof is not None for read in proof.proof_reads)
+        return replace(own, depends_on=reads)
+    return _held_to_reads(own, scope)
+
+
+def _own_verdict(view: TrailView, result: FeedResult | None, covered_by: FeedResult | None) -> TrailDecision:
+    """The trail judged on its own feed, as if every read had succeeded."""
     if result is None:  # not enabled or not delivering to SLS: the trail is no feed
         if covered_by is not None:
             advisories = [*view.problems, codes.COVERED_BY_OTHER_FEED]
@@ -236,11 +283,38 @@ def decide_trail(
     if covered_by is not None:
         advisories = [*gaps, *result.codes, codes.COVERED_BY_OTHER_FEED, *remarks]
         return _trail(view, result, "not_alerted", covered_by, status="skip", advisories=advisories)
-    found = [*gaps, *result.codes]
-    if not hiding or codes.status_for(found) == "ok":
-        return _trail(view, result, "not_alerted", None, found=found, advisories=remarks)
-    found.insert(0, codes.SCAN_ERROR)
-    return _trail(view, result, "not_alerted", None, found=found, advisories=remarks, hiding=hiding)
+    return _trail(view, result, "not_alerted", None, found=[*gaps, *result.codes], advisories=remarks)
+
+
+def _held_to_reads(own: TrailDecision, scope: ReadScope) -> TrailDecision:
+    """A trail that would be the failure (or undecided) on its own is so only when every read that
+    could change that succeeded, and no other feed could still cover the account."""
+    coverage = scope.coverage_reads(own.result)
+    depends_on = unique((*scope.own_reads(own.result), *coverage))
+    hiding = scope.failed_among(depends_on)
+    unproven = scope.unproven(own.result)
+    if scope.failed_among(coverage) or unproven:
+        # Another feed may cover the account: the trail's own problems may not matter.
+        found = [codes.SCAN_ERROR] if hiding else [codes.COVERAGE_UNVERIFIABLE]
+        advisories = [*own.codes, *own.advisories]
+        return _trail(
+            own.view,
+            own.result,
+            own.case,
+            None,
+            found=found,
+            advisories=advisories,
+            hiding=hiding,
+            depends_on=depends_on,
+            unproven=unproven,
+            coverage_undecided=True,
+        )
+    if hiding:  # its own feed's alerts, as far as they were seen
+        found = [codes.SCAN_ERROR, *own.codes]
+        return replace(
+            own, status="error", codes=_ordered(found), hiding_errors=hiding, depends_on=depends_on
+        )
+    return replace(own, depends_on=depends_on)
 
 
 def _trail(
@@ -253,6 +327,9 @@ def _trail(
     found: Iterable[str] = (),
     advisories: Iterable[str] = (),
     hiding: tuple[FailedCall, ...] = (),
+    depends_on: tuple[Read, ...] = (),
+    unproven: tuple[Feed, ...] = (),
+    coverage_undecided: bool = False,
 ) -> TrailDecision:
     reason_codes = _ordered(found)
     return TrailDecision(
@@ -264,6 +341,9 @@ def _trail(
         codes=reason_codes,
         advisories=_advisories(advisories, reason_codes),
         hiding_errors=hiding,
+        depends_on=depends_on,
+        coverage_undecided=coverage_undecided,
+        unproven=unproven,
     )
 
 

@@ -1,5 +1,5 @@
-"""One evaluation of an inventory: its settings, the instant it judges at, and memoised query
-judgements (accounts repeat the same query on many alerts)."""
+"""One evaluation of an inventory: its settings, the instant it judges at, the calls that failed,
+and memoised query judgements (accounts repeat the same query on many alerts)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,18 @@ from datetime import datetime, timezone
 from ...inventory import Inventory
 from ...settings import Settings
 from ...slsquery import TOPIC_LOG_AUDIT, TOPIC_TRAIL, IndexConfig, QueryJudgement, judge_query
+from ..scan_errors import FailedCall, failed_calls
 from .feeds import Feed
+from .reads import index_read
+from .unexpected import Unexpected
 
 
 @dataclass
 class Evaluation:
     settings: Settings
     inventory: Inventory
+    failed: tuple[FailedCall, ...] = ()  # every failed call of the scan (failed_calls(inventory))
+    unexpected: Unexpected = field(default_factory=Unexpected)  # items set aside while judging
     # Judging a query means running it over every representative event. Judgements are keyed by
     # id() of the IndexConfig made once per distinct index document, which lives as long as this.
     _indexes: dict[str, IndexConfig] = field(default_factory=dict, repr=False)
@@ -37,6 +42,15 @@ class Evaluation:
         # The core never reads the clock: the snapshot's time unless the caller says otherwise.
         now = self.settings.now or self.inventory.collected_at
         return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+
+    @classmethod
+    def of(cls, inventory: Inventory, settings: Settings) -> Evaluation:
+        return cls(settings=settings, inventory=inventory, failed=tuple(failed_calls(inventory)))
+
+    def unread_index(self, feed: Feed) -> tuple[FailedCall, ...]:
+        """The failed GetIndex calls of the feed's logstore: its real index is unknown."""
+        read = index_read(feed)
+        return tuple(call for call in self.failed if read.failed_by(call))
 
     def index_for(self, feed: Feed) -> IndexConfig:
         """The feed logstore's real index when the snapshot has it, else SLS's defaults; one

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...findings import AccountEvidence, CoveredByEvidence, HidingErrorEvidence, TrailEvidence
+from ...findings import AccountEvidence, CoveredByEvidence, HidingErrorEvidence, ReadEvidence, TrailEvidence
 from ..scan_errors import FailedCall
 from .decide import AccountDecision, TrailDecision
+from .reads import Read
 
 
 def account_evidence(decision: AccountDecision) -> AccountEvidence:
@@ -18,6 +19,7 @@ def account_evidence(decision: AccountDecision) -> AccountEvidence:
     shown = decision.shown
     if shown is not None:
         fields.update(feed=shown.feed.label, alert=shown.best.evidence if shown.best else None)
+    fields["depends_on"] = [read_evidence(read) for read in decision.depends_on]
     if decision.hiding_errors:
         fields["scan_errors"] = [hiding_error_evidence(call) for call in decision.hiding_errors]
     return AccountEvidence(**fields)
@@ -40,9 +42,16 @@ def trail_evidence(decision: TrailDecision) -> TrailEvidence:
     covering = decision.covered_by
     if covering is not None and covering.best is not None:
         fields["covered_by"] = CoveredByEvidence(feed=covering.feed.label, alert=covering.best.alert.name)
+    fields["depends_on"] = [read_evidence(read) for read in decision.depends_on]
     if decision.hiding_errors:
         fields["scan_errors"] = [hiding_error_evidence(call) for call in decision.hiding_errors]
+    if decision.unproven:
+        fields["coverage_unproven_by"] = [feed.label for feed in decision.unproven]
     return TrailEvidence(**fields)
+
+
+def read_evidence(read: Read) -> ReadEvidence:
+    return ReadEvidence(api=read.api, region=read.region, project=read.project, logstore=read.logstore)
 
 
 def hiding_error_evidence(call: FailedCall) -> HidingErrorEvidence:

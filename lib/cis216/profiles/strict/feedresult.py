@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from ...findings import FeedAlertEvidence, FeedEvidence, StrayAlertEvidence
+from ...findings import FeedAlertEvidence, FeedEvidence, Status, StrayAlertEvidence
 from ...inventory import Inventory
 from . import codes
-from .alerts import AlertJudgement, judge_alert
+from .alerts import AlertJudgement
 from .binding import Target, TargetsByFeed, all_targets
 from .evaluation import Evaluation
 from .feeds import Feed
+from .issues import IndexUnread
+from .judging import judge_on_feed
+from .reads import LIST_ALERTS, Read, index_read
 from .templates import looks_like_unauthorized_call_alert
 
 # What stands between a feed and an effective alert, in the order it is decided.
@@ -40,6 +43,27 @@ class FeedResult:
     @property
     def covered(self) -> bool:
         return self.best is not None and self.best.effective
+
+    @property
+    def status(self) -> Status:
+        return codes.status_for(self.codes)
+
+    @cached_property
+    def proof_reads(self) -> tuple[Read, ...]:
+        """What its effective alert rests on: the index its query was judged complete with (none
+        when the alert was taken by template identity). Empty when no alert is effective.
+
+        judging.py makes an alert whose index read failed undecided, so these reads succeeded."""
+        best = self.best
+        if not self.covered or best is None or best.evidence.query_verdict != "complete":
+            return ()
+        return (index_read(self.feed),)
+
+    @cached_property
+    def undecided_reads(self) -> tuple[Read, ...]:
+        """The failed reads that leave an alert on it undecided (its logstore's index), when none is effective."""
+        undecided = any(isinstance(i, IndexUnread) for j in self.judgements for i in j.problems)
+        return (index_read(self.feed),) if undecided and not self.covered else ()
 
     @cached_property
     def blocker(self) -> Blocker:
@@ -99,8 +123,15 @@ class FeedResult:
         )
 
     def sort_key(self) -> tuple[int, tuple[int, int, int]]:
-        """Feeds that can make the account ok first, then by their best alert."""
-        return (0 if self.feed.can_cover_account else 1, self.best.sort_key() if self.best else (3, 0, 0))
+        """Feeds that can make the account ok first, then by their best alert; such a feed whose
+        alerts could not be seen (a region not scanned) ranks with the undecided ones: it could
+        be the one that covers the account."""
+        covers = self.feed.can_cover_account
+        if self.best is not None:
+            rank = self.best.sort_key()
+        else:
+            rank = (1, 0, 0) if covers and self.status == "info" else (3, 0, 0)
+        return (0 if covers else 1, rank)
 
 
 _BLOCKER_CODES: dict[Blocker, tuple[str, ...]] = {
@@ -114,18 +145,18 @@ _BLOCKER_CODES: dict[Blocker, tuple[str, ...]] = {
 
 
 def judge_feeds(feeds: list[Feed], inventory: Inventory, evaluation: Evaluation) -> list[FeedResult]:
-    targets = all_targets(inventory)
+    targets = all_targets(inventory, evaluation.unexpected)
     by_feed = TargetsByFeed(targets)
     bound_alerts = {id(t.alert) for feed in feeds for t in by_feed.on(feed)}
     strays_by_region: dict[str, list[Target]] = {}
     for t in targets:
-        if id(t.alert) not in bound_alerts and looks_like_unauthorized_call_alert(t.alert):
+        if id(t.alert) not in bound_alerts and _looks_like_unauthorized_call_alert(t, evaluation):
             for region in {t.region.lower(), t.alert_region.lower()}:
                 strays_by_region.setdefault(region, []).append(t)
     results = []
     for feed in feeds:
         judgements = sorted(
-            (judge_alert(t, feed, evaluation) for t in by_feed.on(feed)), key=lambda j: j.sort_key()
+            (judge_on_feed(t, feed, evaluation) for t in by_feed.on(feed)), key=lambda j: j.sort_key()
         )
         stray = strays_by_region.get(feed.region.lower(), [])
         results.append(
@@ -137,6 +168,15 @@ def judge_feeds(feeds: list[Feed], inventory: Inventory, evaluation: Evaluation)
             )
         )
     return results
+
+
+def _looks_like_unauthorized_call_alert(target: Target, evaluation: Evaluation) -> bool:
+    try:
+        return looks_like_unauthorized_call_alert(target.alert)
+    except Exception as error:  # one alert's damage stays with that alert
+        what = f"alert {target.alert.name!r}"
+        evaluation.unexpected.record(target.alert_region, LIST_ALERTS, what, error, target.alert_project)
+        return False
 
 
 def _one_per_alert(targets: list[Target]) -> list[Target]:

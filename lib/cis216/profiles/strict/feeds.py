@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ...aliyun import LOG_AUDIT_LOGSTORE, LOG_AUDIT_PROJECT
-from ...inventory import Inventory, Trail
+from ...inventory import Inventory, SlsProject, Trail
 from ...settings import Settings
 from . import codes
+from .unexpected import Unexpected
 
 ARN_ACCOUNT = re.compile(r"acs:log:[^:]*:([^:]+):")
 
@@ -68,7 +69,9 @@ def _is_home_copy(trail: Trail, listed_region: str) -> bool:
     return (trail.home_region or trail.region) == listed_region and not trail.is_shadow_trail
 
 
-def find_trails(inventory: Inventory) -> list[TrailView]:
+def find_trails(inventory: Inventory, unexpected: Unexpected) -> list[TrailView]:
+    """One view per trail; a trail that cannot be classified is set aside as an unreadable item of
+    its DescribeTrails answer (unexpected.py)."""
     views: dict[tuple[str, str, bool], TrailView] = {}
     for region, region_inventory in inventory.regions.items():
         for trail in region_inventory.trails:
@@ -81,9 +84,15 @@ def find_trails(inventory: Inventory) -> list[TrailView]:
             # The copy listed in the trail's home region is the authoritative one.
             if _is_home_copy(trail, region) and not _is_home_copy(view.trail, view.listed_in[0]):
                 view.trail = trail
+    classified = []
     for view in views.values():
-        _classify(view, inventory.account_id)
-    return sorted(views.values(), key=lambda v: (v.home_region, v.trail.name))
+        try:
+            _classify(view, inventory.account_id)
+        except Exception as error:  # one trail's damage stays with that trail
+            unexpected.record(view.listed_in[0], "DescribeTrails", f"trail {view.trail.name!r}", error)
+            continue
+        classified.append(view)
+    return sorted(classified, key=lambda v: (v.home_region, v.trail.name))
 
 
 def _classify(view: TrailView, account_id: str) -> None:
@@ -112,26 +121,37 @@ def _classify(view: TrailView, account_id: str) -> None:
     )
 
 
-def find_log_audit_feeds(inventory: Inventory, settings: Settings) -> list[Feed]:
-    """Log Audit's central project `slsaudit-center-<this account>-<its region>`, listed in that region."""
+def find_log_audit_feeds(inventory: Inventory, settings: Settings, unexpected: Unexpected) -> list[Feed]:
+    """Log Audit's central project `slsaudit-center-<this account>-<its region>`, listed in that
+    region; a project that cannot be looked at is set aside as an unreadable item of ListProject."""
     feeds = []
     for region, region_inventory in inventory.regions.items():
         for name, project in region_inventory.sls_projects.items():
-            match = LOG_AUDIT_PROJECT.fullmatch(name)
-            if not match or match.group("account") != inventory.account_id or match.group("region") != region:
+            try:
+                feed = _log_audit_feed(inventory.account_id, region, name, project, settings)
+            except Exception as error:  # one project's damage stays with that project
+                unexpected.record(region, "ListProject", f"project {name!r}", error, name)
                 continue
-            # An empty listing says nothing (the collector may not list logstores); a listing
-            # without actiontrail_log says ActionTrail collection is off in Log Audit.
-            if project.logstores and LOG_AUDIT_LOGSTORE not in project.logstores:
-                continue
-            feeds.append(
-                Feed(
-                    kind="log_audit",
-                    name=name,
-                    project=name,
-                    region=region,
-                    logstore=LOG_AUDIT_LOGSTORE,
-                    accepted=settings.accept_log_audit,
-                )
-            )
+            if feed is not None:
+                feeds.append(feed)
     return feeds
+
+
+def _log_audit_feed(
+    account_id: str, region: str, name: str, project: SlsProject, settings: Settings
+) -> Feed | None:
+    match = LOG_AUDIT_PROJECT.fullmatch(name)
+    if not match or match.group("account") != account_id or match.group("region") != region:
+        return None
+    # An empty listing says nothing (the collector may not list logstores); a listing
+    # without actiontrail_log says ActionTrail collection is off in Log Audit.
+    if project.logstores and LOG_AUDIT_LOGSTORE not in project.logstores:
+        return None
+    return Feed(
+        kind="log_audit",
+        name=name,
+        project=name,
+        region=region,
+        logstore=LOG_AUDIT_LOGSTORE,
+        accepted=settings.accept_log_audit,
+    )

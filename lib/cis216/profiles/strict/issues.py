@@ -73,6 +73,26 @@ class QueryUnverifiable(Issue):
 
 
 @dataclass(frozen=True)
+class IndexUnread(Issue):
+    """The query's verdict depends on the feed logstore's index, and GetIndex failed: undecided.
+
+    SLS's defaults were tried only to see whether the index could matter; what they gave is kept
+    as a fact, never as the verdict."""
+
+    code = codes.SCAN_ERROR
+    logstore: str  # <project>/<logstore>
+    with_defaults: str  # the query's verdict with SLS's default index: complete / incomplete / unverifiable
+
+
+@dataclass(frozen=True)
+class Unjudgeable(Issue):
+    """Judging this alert raised (a construct no check expected): contained to this alert."""
+
+    code = codes.ALERT_QUERY_UNVERIFIABLE
+    what: str  # the exception, named without a traceback
+
+
+@dataclass(frozen=True)
 class FromTemplate(Issue):
     """A template alert whose query is not expanded: the template's query stands in for it."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...findings import NotificationEvidence
+from ..scan_errors import FailedCall
 from . import codes
 from .binding import Target
 from .decide import AccountDecision, TrailDecision
@@ -24,6 +25,7 @@ from .issues import (
     Disabled,
     EntryNotDecisive,
     FromTemplate,
+    IndexUnread,
     Issue,
     Muted,
     NeverFires,
@@ -37,6 +39,7 @@ from .issues import (
     TemplateQueryUnreadable,
     ThresholdPerGroup,
     TriggerMissesCodes,
+    Unjudgeable,
     WindowGap,
 )
 from .templates import ACTIONTRAIL_TEMPLATE_ID
@@ -85,7 +88,31 @@ def issue_text(issue: Issue) -> str:
                 "names no action policy (no policyConfiguration, no token default.action_policy), so it "
                 f"notifies through the template's default action policy {policy}"
             )
-    return _trigger_or_schedule_text(issue)
+    return _unread_or_unjudged_text(issue) or _trigger_or_schedule_text(issue)
+
+
+_WITH_DEFAULTS = {
+    "complete": "catch every required code",
+    "incomplete": "miss required codes",
+    "unverifiable": "be unverifiable",
+}
+
+
+def _unread_or_unjudged_text(issue: Issue) -> str | None:
+    match issue:
+        case IndexUnread(logstore=logstore, with_defaults=verdict):
+            return (
+                f"cannot be judged: the index of logstore {logstore} could not be read (GetIndex failed) "
+                f"and its query's meaning depends on it (with SLS defaults it would "
+                f"{_WITH_DEFAULTS.get(verdict, verdict)}, which the real index may not); no verdict is "
+                "given until the index is read"
+            )
+        case Unjudgeable(what=what):
+            return (
+                f"could not be judged ({what}), so whether it alerts cannot be proven; simplify it, or use "
+                "the query in evidence.suggested_query"
+            )
+    return None
 
 
 def _trigger_or_schedule_text(issue: Issue) -> str:
@@ -276,18 +303,23 @@ def account_reason(decision: AccountDecision, account: str) -> str:
     seen = _account_clause(decision, account)
     if not decision.hiding_errors:
         return seen.opening()
-    calls = ", ".join(
+    return (
+        f"The scan could not read everything ({_calls_text(decision.hiding_errors)}): what it missed could "
+        "hold the trail or alert that would make this account compliant, so no confident verdict is given. "
+        "Seen so far: " + seen.following()
+    )
+
+
+def _calls_text(calls: tuple[FailedCall, ...]) -> str:
+    """`DescribeTrails (cn-hangzhou), ListAlerts (cn-hangzhou, ops)`: each failed read once."""
+    return ", ".join(
         sorted(
             {
-                f"{call.error.api} ({call.region}{', ' + call.error.project if call.error.project else ''})"
-                for call in decision.hiding_errors
+                f"{call.error.api} ({call.region or 'every region'}"
+                f"{', ' + call.error.project if call.error.project else ''})"
+                for call in calls
             }
         )
-    )
-    return (
-        f"The scan could not read everything ({calls}): what it missed could hold the trail or alert "
-        "that would make this account compliant, so no confident verdict is given. Seen so far: "
-        + seen.following()
     )
 
 
@@ -345,6 +377,26 @@ _TRAIL_FIX = {
 
 
 def trail_reason(decision: TrailDecision) -> str:
+    if not decision.coverage_undecided:
+        return _own_trail_reason(decision)
+    if decision.hiding_errors:
+        why = (
+            f"The scan could not read everything ({_calls_text(decision.hiding_errors)}), so whether "
+            "another feed covers the account is unknown"
+        )
+    else:
+        feeds = ", ".join(feed.label for feed in decision.unproven)
+        why = (
+            f"Whether another feed covers the account could not be proven (whether {feeds} has an "
+            "effective alert is unverifiable; the account finding says why)"
+        )
+    return (
+        f"{why}: this trail's own problems are listed as advisories, not as the control's failure. "
+        + _own_trail_reason(decision)
+    )
+
+
+def _own_trail_reason(decision: TrailDecision) -> str:
     name, result, other = decision.view.trail.name, decision.result, decision.covered_by
     if decision.case == "not_recording" or result is None:
         state = _state_text(decision.view.problems)
@@ -370,9 +422,11 @@ def trail_reason(decision: TrailDecision) -> str:
             f"because {_covering_text(other)}."
         )
     also = f" The trail also covers only {_gap_text(gaps)}." if gaps else ""
+    # A failed GetIndex is said by the alert's own words (IndexUnread); a failed listing is said here.
+    listings = [call for call in decision.hiding_errors if call.error.api != "GetIndex"]
     unseen = (
         "Some alert listings failed during the scan, so an effective alert may exist unseen. "
-        if decision.hiding_errors
+        if listings and not decision.coverage_undecided
         else ""
     )
     return f"{unseen}Trail {name}: {feed}.{also}"

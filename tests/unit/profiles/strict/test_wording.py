@@ -15,6 +15,7 @@ from cis216.profiles.strict.issues import (
     Disabled,
     EntryNotDecisive,
     FromTemplate,
+    IndexUnread,
     Issue,
     Muted,
     NeverFires,
@@ -28,6 +29,7 @@ from cis216.profiles.strict.issues import (
     TemplateQueryUnreadable,
     ThresholdPerGroup,
     TriggerMissesCodes,
+    Unjudgeable,
     WindowGap,
 )
 from cis216.profiles.strict.wording import account_reason, issue_text, trail_reason
@@ -163,6 +165,17 @@ GOLDEN = [
         TemplateDefaultPolicy(policy="sls.app.actiontrail.builtin"),
         "names no action policy (no policyConfiguration, no token default.action_policy), so it notifies "
         "through the template's default action policy sls.app.actiontrail.builtin",
+    ),
+    (
+        IndexUnread(logstore="audit/actiontrail_main", with_defaults="complete"),
+        "cannot be judged: the index of logstore audit/actiontrail_main could not be read (GetIndex failed) "
+        "and its query's meaning depends on it (with SLS defaults it would catch every required code, which "
+        "the real index may not); no verdict is given until the index is read",
+    ),
+    (
+        Unjudgeable(what="RecursionError in slsquery/parser.py: maximum recursion depth exceeded"),
+        "could not be judged (RecursionError in slsquery/parser.py: maximum recursion depth exceeded), so "
+        "whether it alerts cannot be proven; simplify it, or use the query in evidence.suggested_query",
     ),
 ]
 
