@@ -27,9 +27,11 @@ import aliyun.log.logclient as logclient
 import requests
 
 from cis216.cli.invoke import emulated_bootstrap
-from cis216.emulator import Credentials, EmulatedCloud, StoredLog
+from cis216.emulator import SERVICES, Credentials, EmulatedCloud, StoredLog, UnemulatedRequest
 from cis216.emulator.faults import SHAPE_KINDS, Fault, FaultPlan
+from cis216.emulator.http import EmuRequest
 from cis216.emulator.pytest_plugin import NoSleep, _TimeWithoutSleep
+from cis216.emulator.router import route
 from cis216.findings import Finding
 from cis216.shell import logs, scan
 from cis216.shell.bootstrap import Clock
@@ -150,7 +152,11 @@ class CaseFaults(FaultPlan):
 
         def tapped(prepared: requests.PreparedRequest) -> Any:
             self._remember_signature(prepared)
-            self._local.key, self._local.faulted = _request_key(prepared), False
+            try:
+                key = _request_key(prepared)
+            except UnemulatedRequest:
+                return dispatch(prepared)  # which records and raises it
+            self._local.key, self._local.faulted = key, False
             status: int | None = None  # None: the request raised (a timeout fault)
             try:
                 answer = dispatch(prepared)
@@ -177,10 +183,6 @@ class CaseFaults(FaultPlan):
 
 
 def _request_key(prepared: requests.PreparedRequest) -> RequestKey:
-    from cis216.emulator.core import SERVICES
-    from cis216.emulator.http import EmuRequest
-    from cis216.emulator.router import route
-
     request = EmuRequest.from_prepared(prepared)
     found = route(SERVICES, request)
     query = dict(parse_qsl(urlsplit(request.url).query))

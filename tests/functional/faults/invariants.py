@@ -31,14 +31,16 @@ def _verdict(findings: tuple[Finding, ...]) -> list[tuple[str, str, str, tuple[s
 
 
 def no_new_verdict(outcome: Outcome, base: Outcome) -> list[str]:
-    """(a)"""
-    before = {_key(f): f.status for f in base.findings}
+    """(a); an alarm must also be the fault-free alarm (same reason codes), not another failure."""
+    before = {_key(f): (f.status, list(f.reason_codes)) for f in base.findings}
     out = []
     for finding in outcome.findings:
-        if finding.status in ("ok", "alarm") and before.get(_key(finding)) != finding.status:
+        now = (finding.status, list(finding.reason_codes))
+        if finding.status in ("ok", "alarm") and before.get(_key(finding)) != now:
+            was = before.get(_key(finding))
             out.append(
-                f"(a) wrong verdict: {finding.scope} {finding.resource} is {finding.status} "
-                f"{list(finding.reason_codes)}, fault-free it is {before.get(_key(finding), 'absent')}"
+                f"(a) wrong verdict: {finding.scope} {finding.resource} is {now[0]} {now[1]}, "
+                f"fault-free it is {f'{was[0]} {was[1]}' if was else 'absent'}"
             )
     return out
 

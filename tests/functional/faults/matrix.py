@@ -116,13 +116,17 @@ def targets(account: str, api: str) -> list[Target]:
     """Where a fault on `api` can be put, from the fault-free run's requests; a target that would
     hit exactly the requests an earlier one hits is left out (one region = every call, when the
     API was only called in one region)."""
-    keys = [a.key for a in baseline(account).attempts if a.key.api == api]
+    # Sorted: the calls run concurrently, so the order they were made in differs from run to run,
+    # and the sample must not.
+    keys = sorted({a.key for a in baseline(account).attempts if a.key.api == api}, key=repr)
     candidates = [Target("every")]
-    candidates += [Target("region", region=r) for r in _distinct(k.region for k in keys)]
+    candidates += [Target("region", region=r) for r in sorted(_distinct(k.region for k in keys))]
     candidates += [Target("project", project=p) for p in _projects(account, keys)]
     for region, project, pattern in _distinct((k.region, k.project, k.pattern) for k in keys):
-        offsets = _distinct(
-            k.offset for k in keys if (k.region, k.project, k.pattern) == (region, project, pattern)
+        offsets = sorted(
+            _distinct(
+                k.offset for k in keys if (k.region, k.project, k.pattern) == (region, project, pattern)
+            )
         )
         if len(offsets) > 1:
             candidates += [Target("page", region, project, offset, pattern) for offset in offsets]
