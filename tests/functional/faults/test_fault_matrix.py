@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 from tests.functional.faults.invariants import violations
-from tests.functional.faults.known_bugs import known_bugs
+from tests.functional.faults.known_bugs import KNOWN_BUGS, known_bugs
 from tests.functional.faults.matrix import FULL, Case, all_cases, baseline, run_case, sample_cases
 
 CASES = all_cases()
@@ -41,6 +41,8 @@ def test_the_sample_covers_every_api_kind_scope_and_account() -> None:
     assert {(c.api, c.kind) for c in sampled} == {(c.api, c.kind) for c in CASES}
     assert sampled == sample_cases(CASES), "the sample must be the same at every run"
     assert len(sampled) < len(CASES) / 5
+    for bug in KNOWN_BUGS:  # CI keeps an eye on every known bug (an XPASS tells of its fix)
+        assert any(bug.covers(case) for case in sampled), bug.reason
 
 
 def test_the_apis_come_from_the_fault_free_calls() -> None:
