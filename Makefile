@@ -4,13 +4,15 @@
 #   make test   format check, lint, the Python 3.10 floor check, the type checker (mypy --strict over
 #               lib/cis216) and the whole test suite (what CI runs)
 #   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
+#   make faults the whole fault matrix of issue 12 (tests/functional/faults; `make test` runs a
+#               fixed-seed sample of it)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv run test lint typecheck bench clean
+.PHONY: venv run test lint typecheck bench faults clean
 
 venv: $(STAMP)
 
@@ -37,6 +39,9 @@ test: lint typecheck
 
 bench: venv
 	$(BIN)/python bench/run.py
+
+faults: venv
+	CIS216_FULL_FAULT_MATRIX=1 $(BIN)/python -m pytest tests/functional/faults
 
 clean:
 	rm -rf $(VENV) build lib/*.egg-info .pytest_cache .hypothesis

@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
 )
 
-from ..aliyun import AccountId, ProjectName
+from ..aliyun import AccountId
 from ..validation import describe
 from .calls import CallError, is_retryable
 
@@ -139,9 +139,10 @@ class _Page(_Answer):
 
 
 class ProjectItem(_Answer):
-    # A project is only a name to the scan, so this is the one item typed here: a name SLS cannot
-    # have would otherwise be dropped later without a word, and the alerts in it never read.
-    project_name: ProjectName = Field(alias="projectName")
+    # A project is only a name to the scan, so this is the one item typed here. A name SLS cannot
+    # have is kept: the collector reports it as its own unreadable item (shell/collect/collected.py)
+    # while the rest of the page counts.
+    project_name: str = Field(alias="projectName", min_length=1)
 
 
 class ListProjectAnswer(_Page):
@@ -173,6 +174,16 @@ class GetIndexAnswer(RootModel[dict[str, Any]]):
         # SLS never sends errorCode in an index config: an error answered with 200 is not an index.
         if "errorCode" in value:
             raise ValueError("an error, not an index config")
+        # The judge reads `line` and each field of `keys` as objects: any other type is not an
+        # index it can trust, and judging with it would be judging with a made-up index.
+        line, keys = value.get("line"), value.get("keys")
+        if line is not None and not isinstance(line, dict):
+            raise ValueError(f"line: expected an object, got {type(line).__name__}")
+        if keys is not None and not isinstance(keys, dict):
+            raise ValueError(f"keys: expected an object, got {type(keys).__name__}")
+        for name, key in (keys or {}).items():
+            if not isinstance(key, dict):
+                raise ValueError(f"keys.{name}: expected an object, got {type(key).__name__}")
         return value
 
 

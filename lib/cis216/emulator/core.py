@@ -25,7 +25,7 @@ from .auth import AuthFailure
 from .context import CallContext
 from .credentials import DEFAULT_CREDENTIALS, Credentials, CredentialStore
 from .errors import ServiceError, UnemulatedRequest
-from .faults import TRANSPORT_KINDS, FaultPlan, transport_error
+from .faults import SHAPE_KINDS, TRANSPORT_KINDS, Fault, FaultPlan, reshaped, transport_error
 from .fc.backend import FcBackend
 from .fc.urls import SERVICE as FC
 from .http import Answer, EmuRequest
@@ -223,7 +223,16 @@ class EmulatedCloud:
         if isinstance(verdict, AuthFailure):
             return protocol.auth_error(verdict), None
         account = verdict.credentials.account_id or self.default_account
-        faulted = self._fault_answer(req, found, number, account)
+        faults = self.faults.matching(
+            service=found.service.name,
+            api=found.api,
+            call_number=number,
+            account=account,
+            region=found.region,
+            project=found.project,
+            logstore=found.params.get("logstore"),
+        )
+        faulted = self._fault_answer(req, found, faults, account)
         if faulted is not None:
             return faulted, account
         ctx = CallContext(
@@ -236,28 +245,23 @@ class EmulatedCloud:
             credentials=verdict.credentials,
         )
         try:
-            return protocol.ok(found.handler(ctx)), account
+            answer = protocol.ok(found.handler(ctx))
         except ServiceError as error:
             return protocol.error(error.status, error.code, error.message), account
+        return reshaped(answer, found.api, faults), account
 
-    def _fault_answer(self, req: EmuRequest, found: Route, number: int, account: str) -> Answer | None:
+    def _fault_answer(
+        self, req: EmuRequest, found: Route, faults: list[Fault], account: str
+    ) -> Answer | None:
         """Apply the faults in force: latency first (all of them), then the first other fault
-        answers or raises in place of the service. None: answer normally."""
-        faults = self.faults.matching(
-            service=found.service.name,
-            api=found.api,
-            call_number=number,
-            account=account,
-            region=found.region,
-            project=found.project,
-            logstore=found.params.get("logstore"),
-        )
+        answers or raises in place of the service. None: answer normally (shape faults bend
+        that answer afterwards)."""
         for fault in faults:
             if fault.kind == "latency":
                 fault.fired += 1
                 self.sleep(fault.seconds)
         for fault in faults:
-            if fault.kind == "latency":
+            if fault.kind == "latency" or fault.kind in SHAPE_KINDS:
                 continue
             fault.fired += 1
             if fault.kind in TRANSPORT_KINDS:

@@ -2,26 +2,36 @@
 
 A fault decides what happens instead of (or before, for latency) the normal answer. The
 service's protocol turns an "answer" fault into its own error shape (RPC or SLS), so the
-same plan works for every service.
+same plan works for every service. The `shape_*` kinds are the exception: the service answers
+normally and the fault then bends that 200 answer into a shape the API does not have.
+
+`KINDS` is the one registry of fault kinds (the fault-matrix test reads it).
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import socket
 import ssl
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from urllib3 import exceptions as urllib3_errors
+
+from .http import Answer
 
 # "html_page": a gateway's HTML error page (status 502 unless `status` says otherwise);
 # "json_body": an answer whose body is `body` as JSON, status 200 unless `status` says otherwise
 #   (a well-formed answer of the wrong shape: the list under another key, a string for a list);
 # "connection_refused", "dns_failure", "tls_handshake_failure": no answer, raised from the transport
 #   as requests raises them (see `transport_error`).
+# "html502": the gateway page below with status 502 (the fault matrix's name for html_page's default);
+# "expired_token", "bad_signature", "access_denied": the service's own error for each;
+# "shape_*": the service answers, then the fault bends its 200 answer (`reshape`).
 TRANSPORT_KINDS = ("timeout", "connect_timeout", "connection_refused", "dns_failure", "tls_handshake_failure")
 KINDS = (
     "throttle",
@@ -33,7 +43,45 @@ KINDS = (
     "html_page",
     "json_body",
     *TRANSPORT_KINDS,
+    "html502",
+    "expired_token",
+    "bad_signature",
+    "access_denied",
+    "shape_renamed",
+    "shape_string",
+    "shape_no_total",
 )
+# The service answers, then the fault bends its 200 answer (`reshape`).
+SHAPE_KINDS = ("shape_renamed", "shape_string", "shape_no_total")
+
+# What a gateway in front of the service answers when the service behind it is down (Alibaba's
+# gateways run Tengine): HTML, not the service's error shape.
+GATEWAY_PAGE = (
+    b"<!DOCTYPE html>\r\n<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n"
+    b"<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+@dataclass(frozen=True)
+class AnswerShape:
+    """Where an API's answer keeps what it lists, for the shape_* faults."""
+
+    member: str  # the key holding the list (or object) the caller reads
+    required: bool  # an answer without it is wrong, not merely empty (shape_renamed applies)
+    paged: bool  # the answer states `total` (shape_no_total applies)
+
+
+# Keyed by normalize_api(name).
+ANSWER_SHAPES = {
+    "describetrail": AnswerShape("TrailList", required=True, paged=False),
+    "describeregion": AnswerShape("Regions", required=True, paged=False),
+    "listproject": AnswerShape("projects", required=True, paged=True),
+    "listlogstore": AnswerShape("logstores", required=True, paged=True),
+    "listalert": AnswerShape("results", required=True, paged=True),
+    # An index without field keys is a real (full-text only) index: only a wrong type is wrong.
+    "getindex": AnswerShape("keys", required=False, paged=False),
+}
 
 # Names people use for the same API (snapshot "errors" entries, SDK method names), after
 # lower-casing and dropping "_", "-" and a trailing "s" (ListAlerts = list_alert).
@@ -74,6 +122,8 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
         if self.kind == "error" and not self.code:
             raise ValueError('a fault of kind "error" needs a code')
+        if self.api is not None and not shape_applies(self.kind, self.api):
+            raise ValueError(f"a {self.kind} fault cannot bend the answer of {self.api}")
 
     def applies(
         self,
@@ -88,6 +138,8 @@ class Fault:
     ) -> bool:
         if self.api is not None and normalize_api(self.api) != normalize_api(api):
             return False
+        if not shape_applies(self.kind, api):
+            return False
         if self.calls is not None and call_number not in self.calls:
             return False
         for wanted, actual in (
@@ -100,6 +152,47 @@ class Fault:
             if wanted is not None and wanted != actual:
                 return False
         return True
+
+
+def shape_applies(kind: str, api: str) -> bool:
+    """Whether a fault of `kind` can happen to `api`: a shape_* fault only to an answer that has
+    that shape (a listing for shape_no_total); every other kind to every API."""
+    if kind not in SHAPE_KINDS:
+        return True
+    shape = ANSWER_SHAPES.get(normalize_api(api))
+    if shape is None:
+        return False
+    return {"shape_renamed": shape.required, "shape_string": True, "shape_no_total": shape.paged}[kind]
+
+
+def reshape(kind: str, api: str, body: bytes) -> bytes:
+    """`api`'s JSON answer bent as a shape_* fault bends it: what it lists moved under another key
+    (`items`), turned into a string (its own JSON text, as a double-encoding gateway would), or
+    the listing's `total` dropped."""
+    shape = ANSWER_SHAPES[normalize_api(api)]
+    answer: dict[str, Any] = json.loads(body)
+    if kind == "shape_renamed":
+        answer["items"] = answer.pop(shape.member, None)
+    elif kind == "shape_string":
+        answer[shape.member] = json.dumps(answer.get(shape.member))
+    else:
+        answer.pop("total", None)
+    return json.dumps(answer).encode("utf-8")
+
+
+def reshaped(answer: Answer, api: str, faults: Iterable[Fault]) -> Answer:
+    """The service's answer after the shape_* faults in force (only a 200 is bent)."""
+    status, headers, body = answer
+    for fault in faults:
+        if fault.kind in SHAPE_KINDS and status == 200:
+            fault.fired += 1
+            body = reshape(fault.kind, api, body)
+    return status, headers, body
+
+
+def gateway_answer(fault: Fault) -> Answer:
+    """What an `html502` fault answers, whatever the service: the gateway's HTML page."""
+    return fault.status or 502, {"Content-Type": "text/html", "Server": "Tengine"}, GATEWAY_PAGE
 
 
 class FaultPlan:

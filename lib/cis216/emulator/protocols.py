@@ -12,7 +12,7 @@ from typing import Any
 
 from .auth import AuthFailure, AuthOk, verify_acs3, verify_sls
 from .credentials import CredentialStore
-from .faults import Fault
+from .faults import Fault, gateway_answer
 from .http import Answer, EmuRequest, json_answer, new_request_id, sls_request_id
 
 
@@ -97,6 +97,8 @@ class RpcProtocol(Protocol):
             return html_page(fault)
         if fault.kind == "json_body":
             return json_body(fault)
+        if fault.kind == "html502":
+            return gateway_answer(fault)
         if fault.kind == "malformed":
             # Cut mid-document: JSON parsing in the SDK fails the way a truncated answer would.
             return (
@@ -115,6 +117,17 @@ class RpcProtocol(Protocol):
                 "ServiceUnavailable",
                 503,
                 "The request has failed due to a temporary failure of the server.",
+            ),
+            "expired_token": ("InvalidSecurityToken.Expired", 400, "Specified SecurityToken is expired."),
+            "bad_signature": (
+                "SignatureDoesNotMatch",
+                400,
+                "Specified signature is not matched with our calculation.",
+            ),
+            "access_denied": (
+                "NoPermission",
+                403,
+                f"You are not authorized to do this action. You should be authorized by RAM. (action: {api})",
             ),
         }.get(fault.kind, (fault.code or "InternalError", 0, ""))
         code = fault.code or code
@@ -170,6 +183,8 @@ class SlsProtocol(Protocol):
             return html_page(fault, {"x-log-requestid": sls_request_id()})
         if fault.kind == "json_body":
             return json_body(fault, {"x-log-requestid": sls_request_id()})
+        if fault.kind == "html502":
+            return gateway_answer(fault)
         if fault.kind == "malformed":
             return (
                 200,
@@ -183,6 +198,9 @@ class SlsProtocol(Protocol):
         code, status, message = {
             "error500": ("InternalServerError", 500, "Internal server error."),
             "error503": ("ServerBusy", 503, "The server is busy, please try again later."),
+            "expired_token": ("SecurityTokenExpired", 401, "the security token you provided is expired"),
+            "bad_signature": ("SignatureNotMatch", 401, "signature is not matched"),
+            "access_denied": ("Unauthorized", 401, f"denied by sts or ram, action: log:{api}"),
         }.get(fault.kind, (fault.code or "InternalServerError", 0, ""))
         code = fault.code or code
         status = fault.status or status or self.status_for(code)

@@ -166,3 +166,130 @@ def test_api_names_are_matched_loosely() -> None:
     assert normalize_api("GetIndexConfig") == normalize_api("GetIndex")
     assert normalize_api("list_logstores") == normalize_api("ListLogStores")
     assert normalize_api("ListProjects") == normalize_api("ListProject")
+
+
+# ---- the kinds issue 12 lists: a gateway's HTML 502, auth failures, 200 answers of the wrong shape
+
+
+def rpc_body(action: str, query: dict[str, str] | None = None) -> dict:
+    """An ActionTrail answer's JSON body verbatim (the typed models drop keys they do not know)."""
+    from alibabacloud_tea_openapi import utils_models
+    from alibabacloud_tea_openapi.utils import Utils
+    from darabonba.runtime import RuntimeOptions
+
+    params = utils_models.Params(
+        action=action,
+        version="2020-07-06",
+        protocol="HTTPS",
+        pathname="/",
+        method="POST",
+        auth_type="AK",
+        style="RPC",
+        req_body_type="formData",
+        body_type="json",
+    )
+    request = utils_models.OpenApiRequest(query=Utils.query(query or {}))
+    return actiontrail().call_api(params, request, RuntimeOptions())["body"]
+
+
+def sls_body(project: str | None, resource: str, params: dict[str, str] | None = None) -> dict:
+    """An SLS answer's JSON body verbatim, before the SDK's response models read it (they raise
+    on the shapes these faults make)."""
+    body, _headers = sls()._send("GET", project, None, resource, params or {}, {})
+    return body
+
+
+def test_html_502_from_a_gateway_for_both_protocols(cloud: EmulatedCloud) -> None:
+    cloud.faults.add("html502", api="DescribeTrails", calls=[1])
+    cloud.faults.add("html502", api="ListAlerts")
+    with pytest.raises(UnretryableException, match="502 Bad Gateway"):
+        describe()  # the tea SDK tries to read the page as JSON
+    with pytest.raises(LogException) as caught:
+        sls(https=True).list_alert("audit-hz")
+    assert (caught.value.get_error_code(), caught.value.resp_status) == ("BadResponse", 502)
+    assert "<center><h1>502 Bad Gateway</h1></center>" in caught.value.get_error_message()
+    assert cloud.count(api="ListAlerts", status=502) == 10  # the SLS SDK retries any 5xx itself
+    assert cloud.calls[0].status == 502 and describe().status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("kind", "rpc", "sls_code"),
+    [
+        ("expired_token", ("InvalidSecurityToken.Expired", 400), ("SecurityTokenExpired", 401)),
+        ("bad_signature", ("SignatureDoesNotMatch", 400), ("SignatureNotMatch", 401)),
+        ("access_denied", ("NoPermission", 403), ("Unauthorized", 401)),
+    ],
+)
+def test_auth_failures_as_each_service_answers_them(
+    cloud: EmulatedCloud, kind: str, rpc: tuple[str, int], sls_code: tuple[str, int]
+) -> None:
+    cloud.faults.add(kind, api="DescribeTrails")
+    cloud.faults.add(kind, api="ListProject")
+    with pytest.raises(ClientException) as caught:
+        describe()
+    assert (caught.value.code, caught.value.status_code) == rpc
+    with pytest.raises(LogException) as sls_caught:
+        sls().list_project()
+    assert (sls_caught.value.get_error_code(), sls_caught.value.resp_status) == sls_code
+    assert [c.error_code for c in cloud.calls] == [rpc[0], sls_code[0]]
+    # A fault, not the key: other APIs still answer.
+    assert sls().list_alert("audit-hz").get_total() == 1
+
+
+def test_wrong_shape_list_under_another_key(cloud: EmulatedCloud) -> None:
+    cloud.faults.add("shape_renamed", api="DescribeTrails")
+    cloud.faults.add("shape_renamed", api="ListAlerts")
+    body = rpc_body("DescribeTrails")
+    assert "TrailList" not in body and [t["Name"] for t in body["items"]] == ["main", "local"]
+    answer = sls_body("audit-hz", "/jobs", {"jobType": "Alert"})
+    assert "results" not in answer and answer["items"][0]["name"] == "cis_at_unauth_apicall"
+    assert (answer["count"], answer["total"]) == (1, 1)
+    assert [c.status for c in cloud.calls] == [200, 200]
+
+
+def test_wrong_shape_string_where_a_list_is(cloud: EmulatedCloud) -> None:
+    cloud.faults.add("shape_string", api="ListProject")
+    cloud.faults.add("shape_string", api="DescribeRegions")
+    cloud.faults.add("shape_string", api="GetIndex")
+    projects = sls().list_project().get_body()["projects"]
+    assert isinstance(projects, str) and "audit-hz" in projects
+    assert isinstance(rpc_body("DescribeRegions")["Regions"], str)
+    assert sls_body("audit-hz", "/logstores/actiontrail_main/index")["keys"] == "{}"
+
+
+def test_wrong_shape_listing_without_total(cloud: EmulatedCloud) -> None:
+    fault = cloud.faults.add("shape_no_total", api="ListAlerts", project="audit-hz")
+    answer = sls_body("audit-hz", "/jobs", {"jobType": "Alert"})
+    assert "total" not in answer and answer["count"] == 1 and len(answer["results"]) == 1
+    with pytest.raises(KeyError, match="total"):
+        sls().list_alert("audit-hz")  # the SDK's own response model needs it
+    assert fault.fired == 2
+    assert sls().list_alert("empty-hz").get_total() == 0  # scoped to one project
+
+
+def test_shape_faults_apply_only_to_answers_of_that_shape() -> None:
+    from cis216.emulator.faults import KINDS, SHAPE_KINDS, shape_applies
+
+    assert set(SHAPE_KINDS) <= set(KINDS)
+    assert shape_applies("shape_no_total", "ListProject") and not shape_applies(
+        "shape_no_total", "DescribeTrails"
+    )
+    # A full-text index has no `keys`: only a wrong type is a wrong shape there.
+    assert not shape_applies("shape_renamed", "GetIndex") and shape_applies("shape_string", "GetIndex")
+    assert not shape_applies("shape_string", "PutLogs") and shape_applies("throttle", "PutLogs")
+    with pytest.raises(ValueError, match="cannot bend the answer of PutLogs"):
+        EmulatedCloud().faults.add("shape_renamed", api="PutLogs")
+
+
+def test_shape_faults_for_every_api_bend_only_the_apis_that_have_that_shape(cloud: EmulatedCloud) -> None:
+    fault = cloud.faults.add("shape_no_total")
+    describe()
+    assert "total" not in sls_body("audit-hz", "/jobs", {"jobType": "Alert"})
+    assert fault.fired == 1  # DescribeTrails has no total to drop
+
+
+def test_shape_faults_leave_error_answers_alone(cloud: EmulatedCloud) -> None:
+    cloud.faults.add("shape_renamed", api="ListAlerts")
+    with pytest.raises(LogException) as caught:
+        sls("cn-shanghai").list_alert("locked-sh")  # the snapshot's own error for that project
+    assert caught.value.get_error_code() == "Unauthorized"

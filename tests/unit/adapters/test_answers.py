@@ -239,8 +239,8 @@ def test_an_error_code_that_is_not_text_is_still_no_index():
     )
 
 
-def test_a_project_name_sls_cannot_have_fails_its_page_instead_of_vanishing():
+def test_a_project_name_sls_cannot_have_is_kept_for_the_collector_to_report():
+    # The rest of the page counts; shell/collect reports the name as its own unreadable item.
     body = {"count": 2, "total": 2, "projects": [{"projectName": "audit-hz"}, {"projectName": "evil.com/x"}]}
-    assert rejected(ListProjectAnswer, body).message == (
-        "answer: projects[1].projectName: 'evil.com/x' is not an SLS project name (3-63 of a-z, 0-9, '-')"
-    )
+    page = read_answer(ListProjectAnswer, "ListProject", body, error_keys=SLS_ERROR)
+    assert [p.project_name for p in page.projects] == ["audit-hz", "evil.com/x"]

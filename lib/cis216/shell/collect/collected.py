@@ -40,6 +40,12 @@ class RegionAnswers:
     def projects_complete(self) -> bool:
         return self.projects is not None and self.projects.complete
 
+    def unusable_project_names(self) -> list[str]:
+        """Listed names SLS cannot have (so no hostname can reach them): each is reported, not dropped."""
+        if self.projects is None:
+            return []
+        return sorted({name for name in self.projects.items() if not is_project_name(name)})
+
     def listed_projects(self) -> list[str]:
         """Project names listed so far, once each; only names usable in a hostname."""
         if self.projects is None:
@@ -94,9 +100,19 @@ def _region_inventory(answers: RegionAnswers, failures: list[ScanError]) -> Regi
         logstores, unreadable_indexes = _split_stores(stores)
         unreadable += unreadable_alerts + unreadable_indexes
         projects[project] = SlsProject(alerts=alerts, logstores=logstores)
+    unreadable += [_unusable_project(name) for name in answers.unusable_project_names()]
     # Failed calls in a stable order, then unreadable items in the document's order (as the
     # snapshot's errors have always been ordered: finding ids number repeats of one resource).
     return RegionInventory(trails=trails, sls_projects=projects, errors=failures + unreadable)
+
+
+def _unusable_project(name: str) -> ScanError:
+    # One odd item of the listing: its own error, while the rest of the answer counts.
+    return ScanError(
+        api="ListProject",
+        code="MalformedResponse",
+        message=f"answer: projects: {name!r} is not an SLS project name, so its alerts cannot be read",
+    )
 
 
 def _first_of_each_name(answers: list[AlertAnswer]) -> list[Alert | ScanError]:

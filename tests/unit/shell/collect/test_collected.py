@@ -66,7 +66,7 @@ def test_the_document_is_the_answers_verbatim_and_reads_back_as_the_inventory():
         },
     }
     assert got.inventory == parse_inventory(got.document)
-    assert got.error_count == 4
+    assert got.error_count == 5  # Bad_Name is reported, not dropped
 
 
 def test_failed_calls_come_first_then_unreadable_items_in_document_order():
@@ -76,6 +76,7 @@ def test_failed_calls_come_first_then_unreadable_items_in_document_order():
         ("DescribeTrails", None, None, "MalformedResponse"),
         ("ListAlerts", "proj-1", None, "MalformedResponse"),
         ("GetIndex", "proj-1", "actiontrail_X", "MalformedResponse"),
+        ("ListProject", None, None, "MalformedResponse"),
     ]
     # a failed call keeps its extra fields, in the snapshot's key order
     assert list(errors[0]) == ["api", "project", "logstore", "code", "message", "attempts"]
