@@ -231,10 +231,10 @@ def test_drop_reason(relative, reason):
     assert trim.drop_reason(Path(relative)) == reason
 
 
-def _site_with_an_unused_distribution(site: Path, importer: str) -> None:
-    _dist(
-        site, "aliyun-log-python-sdk", "0.9.52", ["dateparser"], {importer: "from dateparser import parse\n"}
-    )
+def _site_with_an_unused_distribution(
+    site: Path, importer: str, statement: str = "from dateparser import parse\n"
+) -> None:
+    _dist(site, "aliyun-log-python-sdk", "0.9.52", ["dateparser"], {importer: statement})
     _dist(site, "dateparser", "1.5.0", ["regex"], {"dateparser/__init__.py": "import regex\n"})
     _dist(site, "regex", "2026.9.29", [], {"regex/__init__.py": ""})
     _dist(site, "tomli", "2.0.0", [], {"tomli/__init__.py": ""})
@@ -250,8 +250,12 @@ def test_trim_leaves_out_unused_and_unneeded_distributions(tmp_path: Path):
     assert left == ["aliyun/log/util.py", "aliyun_log_python_sdk-0.9.52.dist-info/METADATA"]
 
 
-def test_trim_fails_when_a_kept_file_imports_what_was_left_out(tmp_path: Path):
-    _site_with_an_unused_distribution(tmp_path, "aliyun/log/logclient.py")
+@pytest.mark.parametrize(
+    "statement",
+    ["from dateparser import parse\n", "import os, dateparser.search\n", "def f():\n    import dateparser\n"],
+)
+def test_trim_fails_when_a_kept_file_imports_what_was_left_out(tmp_path: Path, statement: str):
+    _site_with_an_unused_distribution(tmp_path, "aliyun/log/logclient.py", statement)
     with pytest.raises(trim.TrimError, match=r"aliyun/log/logclient\.py: dateparser"):
         trim.trim(tmp_path, needed={"aliyun-log-python-sdk", "dateparser", "regex"})
 
