@@ -2,7 +2,10 @@
 #   make run    the main job: the FC handler invoked locally on events/timer.json, against the
 #               built-in emulated cloud seeded with the sample account (no credentials needed)
 #   make test   format check, lint, the Python 3.10 floor check, the type checker (mypy --strict over
-#               lib/cis216) and the whole test suite (what CI runs)
+#               lib/cis216), the FC code package and the whole test suite (what CI runs)
+#   make package  dist/cis216-fc.zip, the code package s.yaml deploys, for FC's python3.10 on x86_64
+#               Linux, with pip (no Docker; needs PyPI). Skipped when requirements.txt and lib/ did
+#               not change; FORCE=1 builds anyway (pip resolves requirements.txt's ranges again).
 #   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
 #   make faults the whole fault matrix of issue 12 (tests/functional/faults; `make test` runs a
 #               fixed-seed sample of it)
@@ -12,7 +15,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv run test lint typecheck bench faults clean
+.PHONY: venv run test lint typecheck package bench faults clean
 
 venv: $(STAMP)
 
@@ -34,7 +37,11 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-test: lint typecheck
+package: venv
+	$(BIN)/python -m cis216.deploy.package $(if $(FORCE),--force)
+
+# The package first: tests/functional/package runs the zip (tests never reach PyPI themselves).
+test: lint typecheck package
 	$(BIN)/python -m pytest
 
 bench: venv
@@ -44,4 +51,4 @@ faults: venv
 	CIS216_FULL_FAULT_MATRIX=1 $(BIN)/python -m pytest tests/functional/faults
 
 clean:
-	rm -rf $(VENV) build lib/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .cache lib/*.egg-info .pytest_cache .hypothesis

@@ -1,6 +1,7 @@
-"""Deployment checks: our strict model of s.yaml and the function role's RAM policy.
+"""Deployment: our strict model of s.yaml, the function role's RAM policy, and the builder of the
+FC code package (`python -m cis216.deploy.package`, `make package`).
 
-Development-time only (not imported by the function). See docs/deployment.md.
+Development-time only (not imported by the function, not in the package). See docs/deployment.md.
 """
 
 from __future__ import annotations

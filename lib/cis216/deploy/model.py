@@ -12,7 +12,10 @@ configuration. This model rejects all of that:
   prefix, or `@every`), an explicit `enable`, and a payload the handler's payload model accepts;
 * `environmentVariables`: exactly the variables of `cis216.shell.config.VARIABLES` plus
   `PYTHONPATH`, and their values must pass `load_config` (with `FC_REGION` = the function's region);
-* a pre-deploy build action that installs requirements.txt.
+* `code` is one of the two layouts of `layout.py`: the zip `make package` builds (s.yaml as
+  committed) or the repository root `fc3 build` fills. The layout fixes the handler and initializer
+  names, the folders `PYTHONPATH` must hold (and the only /code folders it may name), and the
+  pre-deploy action that must build the code before each deploy.
 
 Everything is checked on the *resolved* document (see `sfile.resolve`).
 """
@@ -29,12 +32,12 @@ from ..aliyun import ACCOUNT_ID, RegionId
 from ..shell.config import VARIABLES, Config, ConfigError, load_config
 from ..shell.events import EventError, parse_event
 from ..shell.plan import WRITE_RESERVE_SECONDS
+from .layout import CODE_ROOT, ZIP, CodeLayout, is_package_command, layout_of
 
 RUNTIMES = ("python3.10", "python3.12")
 # Seconds on top of SCAN_BUDGET_SECONDS the function needs besides collecting: cold start and
 # initializer, the evaluation, writing the findings (with retries) and the summary.
 START_MARGIN_SECONDS = 30
-REQUIRED_PYTHONPATH = ("/code/python", "/code/lib")
 
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 _TRIGGER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
@@ -237,15 +240,18 @@ class Props(_Strict):
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
-        if value.startswith(("/", "..")) or value.endswith(".zip"):
-            raise ValueError("code must be a directory inside the project (e.g. './')")
+        layout_of(value)
         return value
+
+    @property
+    def layout(self) -> CodeLayout:
+        return layout_of(self.code)
 
     @model_validator(mode="after")
     def _cross(self) -> Props:
         if self.cpu is not None and not self.cpu * 1024 <= self.memorySize <= self.cpu * 4096:
             raise ValueError(f"memorySize {self.memorySize} MB outside 1-4 GB per vCPU for cpu {self.cpu}")
-        config = environment_config(self.environmentVariables, self.region)
+        config = environment_config(self.environmentVariables, self.region, self.layout)
         needed = math.ceil(config.scan_budget_seconds) + write_reserve_seconds() + START_MARGIN_SECONDS
         if self.timeout < needed:
             raise ValueError(
@@ -253,21 +259,25 @@ class Props(_Strict):
                 f"({config.scan_budget_seconds:g}) + write reserve ({write_reserve_seconds()}) "
                 f"+ start-up margin ({START_MARGIN_SECONDS}) = {needed}s"
             )
-        hooks = self.instanceLifecycleConfig
-        if hooks and hooks.initializer:
-            module = self.handler.rsplit(".", 1)[0]
-            if hooks.initializer.handler.rsplit(".", 1)[0] != module:
-                raise ValueError(
-                    "instanceLifecycleConfig.initializer.handler must live in the handler's "
-                    f"module {module!r}"
-                )
+        self._entry_points()
         names = [t.triggerName for t in self.triggers]
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate trigger names: {names}")
         return self
 
+    def _entry_points(self) -> None:
+        layout = self.layout
+        if self.handler != layout.handler:
+            raise ValueError(f"handler {self.handler!r}: {layout.name} has its handler at {layout.handler!r}")
+        hooks = self.instanceLifecycleConfig
+        if hooks and hooks.initializer and hooks.initializer.handler != layout.initializer:
+            raise ValueError(
+                f"instanceLifecycleConfig.initializer.handler {hooks.initializer.handler!r} must be "
+                f"{layout.initializer!r}, in the handler's module {layout.handler_module!r}"
+            )
 
-def environment_config(env: dict[str, str], region: str) -> Config:
+
+def environment_config(env: dict[str, str], region: str, layout: CodeLayout) -> Config:
     """Check `environmentVariables` against the function's configuration model; return the Config."""
     expected = {v.name for v in VARIABLES} | {"PYTHONPATH"}
     missing = sorted(expected - set(env))
@@ -278,9 +288,12 @@ def environment_config(env: dict[str, str], region: str) -> Config:
             f"PYTHONPATH; missing: {missing or 'none'}; unknown: {unknown or 'none'}"
         )
     entries = env["PYTHONPATH"].split(":")
-    for needed in REQUIRED_PYTHONPATH:
+    for needed in layout.pythonpath:
         if needed not in entries:
-            raise ValueError(f"PYTHONPATH {env['PYTHONPATH']!r} lacks {needed}")
+            raise ValueError(f"PYTHONPATH {env['PYTHONPATH']!r} lacks {needed} ({layout.name})")
+    strays = [e for e in entries if e.startswith(CODE_ROOT) and e not in layout.pythonpath]
+    if strays:
+        raise ValueError(f"PYTHONPATH {env['PYTHONPATH']!r}: {layout.name} has no {', '.join(strays)}")
     try:
         return load_config({**env, "FC_REGION": region})
     except ConfigError as error:
@@ -319,6 +332,13 @@ class Action(_Strict):
         return self
 
 
+def builds(action: Action, layout: CodeLayout) -> bool:
+    """Whether a pre-deploy action produces the code of `layout`."""
+    if layout == ZIP:
+        return action.run is not None and is_package_command(action.run)
+    return is_build_action(action)
+
+
 def is_build_action(action: Action) -> bool:
     if action.component is not None:
         return re.match(r"^fc3(@\S+)?\s+build(\s|$)", action.component.strip()) is not None
@@ -349,11 +369,9 @@ class Resource(_Strict):
     @model_validator(mode="after")
     def _build(self) -> Resource:
         pre = (self.actions or {}).get("pre-deploy", [])
-        if not any(is_build_action(a) for a in pre):
-            raise ValueError(
-                "actions.pre-deploy needs a build step installing requirements.txt (`component: "
-                "fc3 build`, or `run:` pip install -t ./python -r requirements.txt)"
-            )
+        layout = self.props.layout
+        if not any(builds(a, layout) for a in pre):
+            raise ValueError(f"actions.pre-deploy needs the build step of {layout.name}: {layout.build_step}")
         return self
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import re
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 from pydantic import ValidationError
 
 from cis216.deploy import is_daily, resolve, validate_s_file
+from cis216.deploy.layout import HANDLER_MODULE, PACKAGE_PATH, SOURCE, ZIP, layout_of
 from cis216.deploy.model import START_MARGIN_SECONDS, check_cron, write_reserve_seconds
+from cis216.deploy.package import INDEX_PY
 from cis216.deploy.sfile import SFileError
 from cis216.shell.config import VARIABLES, load_config
 from cis216.validation import describe
@@ -24,6 +27,30 @@ ROOT = REPO_ROOT
 def props_of(document: dict[str, Any]) -> dict[str, Any]:
     (resource,) = document["resources"].values()
     return resource["props"]
+
+
+# The documented alternative to the zip (docs/deployment.md): the repository root, built by
+# `fc3 build` in Docker, the handler in handler/index.py, the package found in /code/lib.
+FC3_BUILD_ALTERNATIVE = {
+    "code": "./",
+    "handler": "handler.index.handler",
+    "initializer": "handler.index.initialize",
+    "PYTHONPATH": "/code/python:/code/lib",
+    "pre-deploy": [{"component": "fc3 build"}],
+}
+
+
+def as_fc3_build(document: dict[str, Any]) -> dict[str, Any]:
+    """The resolved s.yaml changed the way docs/deployment.md says for the fc3 build alternative."""
+    changed = copy.deepcopy(document)
+    (resource,) = changed["resources"].values()
+    props = resource["props"]
+    props["code"] = FC3_BUILD_ALTERNATIVE["code"]
+    props["handler"] = FC3_BUILD_ALTERNATIVE["handler"]
+    props["instanceLifecycleConfig"]["initializer"]["handler"] = FC3_BUILD_ALTERNATIVE["initializer"]
+    props["environmentVariables"]["PYTHONPATH"] = FC3_BUILD_ALTERNATIVE["PYTHONPATH"]
+    resource["actions"] = {"pre-deploy": FC3_BUILD_ALTERNATIVE["pre-deploy"]}
+    return changed
 
 
 def _rejects(document: dict[str, Any], *fragments: str) -> str:
@@ -86,7 +113,7 @@ def test_unresolvable_expressions_are_errors(s_document):
 def test_environment_is_exactly_the_config_variables(resolved):
     env = props_of(resolved)["environmentVariables"]
     assert set(env) == {v.name for v in VARIABLES} | {"PYTHONPATH"}
-    assert env["PYTHONPATH"].split(":")[:2] == ["/code/python", "/code/lib"]
+    assert env["PYTHONPATH"].split(":") == ["/code/python"]  # the zip's python/
     config = load_config({**env, "FC_REGION": props_of(resolved)["region"]})
     assert config.findings_project and not config.dry_run
 
@@ -106,22 +133,50 @@ def test_daily_timer_in_utc(resolved):
     assert isinstance(json.loads(config["payload"]), dict)
 
 
+def _functions(source: str) -> set[str]:
+    return {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
+
+
 def test_handler_and_initializer_exist(resolved):
+    """In the zip: index.py at its root is package.INDEX_PY (tests/functional/package checks the built
+    zip holds exactly that, and runs both)."""
     props = props_of(resolved)
-    code_root = (ROOT / props["code"]).resolve()
+    assert props["code"] == PACKAGE_PATH and layout_of(props["code"]) is ZIP
     for target in (props["handler"], props["instanceLifecycleConfig"]["initializer"]["handler"]):
+        module, function = target.rsplit(".", 1)
+        assert module == HANDLER_MODULE, target
+        assert function in _functions(INDEX_PY), f"{target}: index.py defines {sorted(_functions(INDEX_PY))}"
+
+
+def test_the_fc3_build_alternative_passes_our_model_and_its_handler_exists(resolved):
+    alternative = as_fc3_build(resolved)
+    props = validate_s_file(alternative).resource.props
+    assert props.layout is SOURCE
+    code_root = (ROOT / props.code).resolve()
+    for target in (props.handler, SOURCE.initializer):
         module, function = target.rsplit(".", 1)
         path = code_root.joinpath(*module.split(".")).with_suffix(".py")
         assert path.exists(), f"{target}: no {path}"
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        names = _functions(path.read_text(encoding="utf-8"))
         assert function in names, f"{target}: {path} defines {sorted(names)}"
 
 
-def test_build_step_installs_requirements(resolved):
+def test_the_fc3_build_alternative_is_documented():
+    docs = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for key in ("code", "handler", "PYTHONPATH"):
+        assert f"{key}: {FC3_BUILD_ALTERNATIVE[key]}" in docs, key
+    assert f"handler: {FC3_BUILD_ALTERNATIVE['initializer']}" in docs
+    assert "- component: fc3 build" in docs
+
+
+def test_build_step_makes_the_package(resolved):
     (resource,) = resolved["resources"].values()
     actions = resource["actions"]["pre-deploy"]
-    assert actions == [{"component": "fc3 build"}]
+    assert actions == [{"run": "make package", "path": "./"}]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^package:.*\n(?:\t.*\n)*\t.*-m cis216\.deploy\.package", makefile), (
+        "no package target"
+    )
 
 
 # --- what the model rejects ----------------------------------------------------------------
@@ -262,9 +317,64 @@ def test_build_action_required(resolved):
     (resource,) = resolved["resources"].values()
     resource["actions"] = {"pre-deploy": [{"run": "echo hi", "path": "./"}]}
     _rejects(resolved, "build step")
+    # fc3 build fills ./python for `code: ./`; it does not make the zip.
+    resource["actions"] = {"pre-deploy": [{"component": "fc3 build"}]}
+    _rejects(resolved, "build step", "make package")
+    resource["actions"] = {"pre-deploy": [{"run": "make package", "path": "./"}]}
+    validate_s_file(resolved)
+    resource["actions"] = {"pre-deploy": [{"run": ".venv/bin/python -m cis216.deploy.package"}]}
+    validate_s_file(resolved)
+
+
+def test_build_action_required_by_the_fc3_build_alternative(resolved):
+    alternative = as_fc3_build(resolved)
+    (resource,) = alternative["resources"].values()
+    resource["actions"] = {"pre-deploy": [{"run": "echo hi", "path": "./"}]}
+    _rejects(alternative, "build step")
+    resource["actions"] = {"pre-deploy": [{"run": "make package", "path": "./"}]}
+    _rejects(alternative, "build step", "fc3 build")
     install = {"run": "pip install -t ./python -r requirements.txt", "path": "./"}
     resource["actions"] = {"pre-deploy": [install]}
-    validate_s_file(resolved)
+    validate_s_file(alternative)
+
+
+@pytest.mark.parametrize(
+    "code", ["/abs/dir", "../elsewhere", "other.zip", "dist/other.zip", "./dist/x/cis216-fc.zip"]
+)
+def test_code_is_the_package_or_a_project_directory(resolved, code):
+    props_of(resolved)["code"] = code
+    _rejects(resolved, "code")
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (lambda p: p.update(handler="handler.index.handler"), "'index.handler'"),
+        (lambda p: p.update(handler="index.main"), "'index.handler'"),
+        (lambda p: p["environmentVariables"].update(PYTHONPATH="/code/python:/code/lib"), "no /code/lib"),
+        (lambda p: p["environmentVariables"].update(PYTHONPATH="/code/lib"), "lacks /code/python"),
+    ],
+)
+def test_the_zip_layout_fixes_handler_and_pythonpath(resolved, change, fragment):
+    change(props_of(resolved))
+    _rejects(resolved, fragment)
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (lambda p: p.update(handler="index.handler"), "'handler.index.handler'"),
+        (lambda p: p["environmentVariables"].update(PYTHONPATH="/code/python"), "lacks /code/lib"),
+        (
+            lambda p: p["instanceLifecycleConfig"]["initializer"].update(handler="index.initialize"),
+            "initializer",
+        ),
+    ],
+)
+def test_the_fc3_build_layout_fixes_handler_and_pythonpath(resolved, change, fragment):
+    alternative = as_fc3_build(resolved)
+    change(props_of(alternative))
+    _rejects(alternative, fragment)
 
 
 def test_initializer_in_the_handler_module(resolved):
@@ -322,6 +432,8 @@ def test_fcignore_keeps_dev_files_out():
         "deploy/",
         "lib/cis216/emulator/",
         "lib/cis216/deploy/",
+        "dist/",
+        ".cache/",
     ):
         assert not any(f.startswith(prefix) for f in files), prefix
     assert not any(f.endswith((".pyc", ".md")) or "__pycache__" in f or ".egg-info/" in f for f in files)
