@@ -13,6 +13,7 @@ from ...slsquery import TOPIC_LOG_AUDIT, TOPIC_TRAIL, IndexConfig, QueryJudgemen
 from ..scan_errors import FailedCall, failed_calls
 from .feeds import Feed
 from .reads import index_read
+from .trigger import TriggerMemo
 from .unexpected import Unexpected
 
 
@@ -22,6 +23,7 @@ class Evaluation:
     inventory: Inventory
     failed: tuple[FailedCall, ...] = ()  # every failed call of the scan (failed_calls(inventory))
     unexpected: Unexpected = field(default_factory=Unexpected)  # items set aside while judging
+    triggers: TriggerMemo = field(default_factory=TriggerMemo, repr=False)
     # Judging a query means running it over every representative event. Judgements are keyed by
     # id() of the IndexConfig made once per distinct index document, which lives as long as this.
     _indexes: dict[str, IndexConfig] = field(default_factory=dict, repr=False)
