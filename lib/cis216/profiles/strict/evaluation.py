@@ -28,6 +28,8 @@ class Evaluation:
     # id() of the IndexConfig made once per distinct index document, which lives as long as this.
     _indexes: dict[str, IndexConfig] = field(default_factory=dict, repr=False)
     _judgements: dict[tuple[str, int, str], QueryJudgement] = field(default_factory=dict, repr=False)
+    # Every alert on a feed asks for its logstore's index: looked up and serialised once per logstore.
+    _index_of_logstore: dict[tuple[str, str, str], IndexConfig] = field(default_factory=dict, repr=False)
 
     def judge(self, text: str, feed: Feed) -> QueryJudgement:
         index = self.index_for(feed)
@@ -57,9 +59,16 @@ class Evaluation:
     def index_for(self, feed: Feed) -> IndexConfig:
         """The feed logstore's real index when the snapshot has it, else SLS's defaults; one
         IndexConfig per distinct index document, so equal indexes share judgements."""
-        region = self.inventory.regions.get(feed.region)
-        project = region.sls_projects.get(feed.project) if region else None
-        logstore = project.logstores.get(feed.logstore) if project else None
+        where = (feed.region, feed.project, feed.logstore)
+        if where not in self._index_of_logstore:
+            self._index_of_logstore[where] = self._index_of(where)
+        return self._index_of_logstore[where]
+
+    def _index_of(self, where: tuple[str, str, str]) -> IndexConfig:
+        region_id, project_name, logstore_name = where
+        region = self.inventory.regions.get(region_id)
+        project = region.sls_projects.get(project_name) if region else None
+        logstore = project.logstores.get(logstore_name) if project else None
         document = logstore.index if logstore and logstore.index else None
         key = json.dumps(document, sort_keys=True)
         if key not in self._indexes:
