@@ -220,7 +220,7 @@ def _check_query(
     if judged.verdict == "complete":
         return judged
     if judged.verdict == "incomplete":
-        checking.facts["suggested_query"] = suggested_query(evaluation.settings.required_codes)
+        checking.facts["suggested_query"] = partial(suggested_query, evaluation.settings.required_codes)
         checking.issues.append(
             QueryIncomplete(
                 missed_codes=tuple(judged.missed_codes),
@@ -235,7 +235,7 @@ def _check_query(
     if rule is not None and judged.syntax_error and judged.execution is not None:
         checking.issues.append(TemplateQueryUnreadable(identity=rule.identity, detail=judged.detail))
         return judged
-    checking.facts["suggested_query"] = suggested_query(evaluation.settings.required_codes)
+    checking.facts["suggested_query"] = partial(suggested_query, evaluation.settings.required_codes)
     checking.issues.append(QueryUnverifiable(detail=judged.detail))
     return None
 
