@@ -178,7 +178,12 @@ class StrayAlertEvidence(EvidenceModel):
 
 
 class FeedEvidence(EvidenceModel):
-    """A logstore receiving ActionTrail events, and the alerts on it (best first)."""
+    """A logstore receiving ActionTrail events, and the alerts on it (best first): the first few
+    only, with a count of the rest, so that a finding stays small however many alerts an account has."""
+
+    optional_keys: ClassVar[frozenset[str]] = frozenset(
+        {"alerts_not_shown", "alerts_on_other_logstores_not_shown"}
+    )
 
     kind: Literal["trail", "log_audit"]
     name: str = Field(description="the trail, or the Log Audit project")
@@ -192,6 +197,10 @@ class FeedEvidence(EvidenceModel):
     codes: list[str] = Field(description="why no alert on it is effective (empty when one is)")
     alerts: list[FeedAlertEvidence]
     alerts_on_other_logstores: list[StrayAlertEvidence]
+    alerts_not_shown: int = Field(default=0, description="alerts on it beyond those listed (worse ones)")
+    alerts_on_other_logstores_not_shown: int = Field(
+        default=0, description="unauthorized-call alerts on other logstores beyond those listed"
+    )
 
 
 class CoveredByEvidence(EvidenceModel):
@@ -205,12 +214,14 @@ class CoveredByEvidence(EvidenceModel):
 
 
 class AccountEvidence(EvidenceModel):
-    """The account's feeds; `feed` and `alert` are the ones its reason is about."""
+    """The account's feeds; `feed` and `alert` are the ones its reason is about. Past a few feeds,
+    the first ones and that one are listed and the rest counted (every trail has its own finding)."""
 
-    optional_keys: ClassVar[frozenset[str]] = frozenset({"feed", "alert", "scan_errors"})
+    optional_keys: ClassVar[frozenset[str]] = frozenset({"feeds_not_shown", "feed", "alert", "scan_errors"})
 
     trails: list[str]
     feeds: list[FeedEvidence]
+    feeds_not_shown: int = Field(default=0, description="feeds beyond those listed")
     log_audit_not_accepted: list[str]
     feed: str | None = None
     alert: AlertEvidence | None = None

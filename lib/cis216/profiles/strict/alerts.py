@@ -6,9 +6,10 @@ it); nothing short-circuits, so a finding lists all that is wrong at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from ...findings import (
@@ -51,7 +52,7 @@ from .issues import (
 )
 from .schedule import interval_seconds, window_seconds
 from .templates import TemplateRule, template_policy, template_rule
-from .trigger import TriggerResult, judge_trigger
+from .trigger import TriggerMemo, TriggerResult
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,13 @@ class AlertJudgement:
 
     target: Target
     issues: tuple[Issue, ...]  # in the order the checks found them
-    evidence: AlertEvidence
+    facts: Mapping[str, Any]  # AlertEvidence's fields; see alert_evidence
+
+    @cached_property
+    def evidence(self) -> AlertEvidence:
+        """Built only for the judgements a finding shows (a feed's best alert): most of the
+        thousands judged in an account never are."""
+        return alert_evidence(self.facts)
 
     @property
     def alert(self) -> Alert:
@@ -126,11 +133,18 @@ def judge_alert(target: Target, feed: Feed, evaluation: Evaluation) -> AlertJudg
     if judged is not None and judged.execution is not None and judged.execution.seen:
         fallback = (rule.condition, "") if rule else None
         broad = judged.verdict == "complete" or checking.target.by_identity
-        _check_trigger(checking, judged.execution, evaluation.settings.max_threshold, fallback, broad)
+        limit = evaluation.settings.max_threshold
+        _check_trigger(checking, evaluation.triggers, judged.execution, limit, fallback, broad)
     _check_window(checking, rule)
     _check_notification(checking, evaluation.settings.require_notification)
-    evidence = AlertEvidence(**checking.facts)
-    return AlertJudgement(target=target, issues=tuple(checking.issues), evidence=evidence)
+    return AlertJudgement(target=target, issues=tuple(checking.issues), facts=checking.facts)
+
+
+def alert_evidence(facts: Mapping[str, Any]) -> AlertEvidence:
+    """AlertEvidence of a judgement's facts; a nested part is a partial until it is shown."""
+    return AlertEvidence(
+        **{key: value() if isinstance(value, partial) else value for key, value in facts.items()}
+    )
 
 
 def _check_state(checking: _Checking, now: datetime) -> None:
@@ -170,7 +184,7 @@ def _check_query_combination(checking: _Checking) -> None:
         str(join.get("type") or "").strip().lower() if isinstance(join, dict) else "?"
         for join in (joins if isinstance(joins, list) else [])
     ]
-    checking.facts["query_combination"] = QueryCombinationEvidence(entries=entries, joins=kinds)
+    checking.facts["query_combination"] = partial(QueryCombinationEvidence, entries=entries, joins=kinds)
     keeps_first = all(k in _KEEPS_FIRST_SET for k in kinds)
     if entry == 0 and len(kinds) == entries - 1 and keeps_first:
         return
@@ -206,7 +220,7 @@ def _check_query(
     if judged.verdict == "complete":
         return judged
     if judged.verdict == "incomplete":
-        checking.facts["suggested_query"] = suggested_query(evaluation.settings.required_codes)
+        checking.facts["suggested_query"] = partial(suggested_query, evaluation.settings.required_codes)
         checking.issues.append(
             QueryIncomplete(
                 missed_codes=tuple(judged.missed_codes),
@@ -221,20 +235,21 @@ def _check_query(
     if rule is not None and judged.syntax_error and judged.execution is not None:
         checking.issues.append(TemplateQueryUnreadable(identity=rule.identity, detail=judged.detail))
         return judged
-    checking.facts["suggested_query"] = suggested_query(evaluation.settings.required_codes)
+    checking.facts["suggested_query"] = partial(suggested_query, evaluation.settings.required_codes)
     checking.issues.append(QueryUnverifiable(detail=judged.detail))
     return None
 
 
 def _check_trigger(
     checking: _Checking,
+    memo: TriggerMemo,
     execution: QueryExecution,
     limit: int,
     fallback: tuple[str, str] | None,
     broad: bool,
 ) -> None:
-    result = judge_trigger(checking.alert.configuration, execution, fallback)
-    checking.facts["trigger"] = _trigger_evidence(result)
+    result = memo.judge(checking.alert.configuration, execution, fallback)
+    checking.facts["trigger"] = partial(_trigger_evidence, result)
     if result.never:
         texts = tuple(c.condition or c.count_condition for c in result.conditions)
         checking.issues.append(NeverFires(conditions=texts))
@@ -288,7 +303,8 @@ def _check_window(checking: _Checking, rule: TemplateRule | None) -> None:
         assumed = True
     window, window_text = window_seconds(start, end)
     interval, interval_text = interval_seconds(checking.alert.schedule)
-    checking.facts["window"] = WindowEvidence(
+    checking.facts["window"] = partial(
+        WindowEvidence,
         query_window=window_text,
         window_seconds=window,
         schedule=interval_text,
@@ -326,6 +342,6 @@ def _check_notification(checking: _Checking, required: bool) -> None:
         targets["actionPolicyId"] = template_policy_id
         if by_default:
             checking.issues.append(TemplateDefaultPolicy(policy=template_policy_id))
-    checking.facts["notification"] = NotificationEvidence(**targets) if targets else None
+    checking.facts["notification"] = partial(NotificationEvidence, **targets) if targets else None
     if not targets and required:
         checking.issues.append(NoNotification())

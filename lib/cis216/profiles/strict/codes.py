@@ -186,4 +186,13 @@ def status_for(reason_codes: Iterable[str]) -> Status:
 def ordered(reason_codes: Iterable[str]) -> list[str]:
     """Deduplicated, in vocabulary order (stable output for diffs and tests)."""
     seen = set(reason_codes)
-    return [code for code in ORDER if code in seen] + sorted(seen - set(ORDER))
+    # Called for every judged alert: sort the few codes found by a precomputed rank rather than
+    # walking the whole vocabulary; codes outside it follow, alphabetically.
+    return sorted(seen, key=_rank_of)
+
+
+def _rank_of(code: str) -> tuple[int, str]:
+    return (_RANK.get(code, len(_RANK)), code)
+
+
+_RANK: dict[str, int] = {code: rank for rank, code in enumerate(ORDER)}

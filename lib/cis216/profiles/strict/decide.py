@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 from ...findings import Status
@@ -138,9 +139,12 @@ class ReadScope:
 
     def coverage_reads(self, own: FeedResult | None) -> tuple[Read, ...]:
         """What "no other feed covers the account" rests on (a trail claiming to be the failure)."""
-        others = self.other_candidates(own)
+        others = len(self._candidates) - (own is not None and id(own) in self._candidate_ids)
         alerts = alert_reads() if others else ()
-        undecided = (read for r in others for read in r.undecided_reads)
+        if own is not None and any(r is own for r in self._undecided):
+            undecided = tuple(read for r in self._undecided if r is not own for read in r.undecided_reads)
+        else:  # the common case, shared by every trail: computed once, not once per trail
+            undecided = self._all_undecided_reads
         return unique((*hidden_feed_reads(self.accept_log_audit), *alerts, *undecided))
 
     @staticmethod
@@ -149,11 +153,33 @@ class ReadScope:
         return unique((*alert_reads(), *own.undecided_reads)) if own is not None else ()
 
     def other_candidates(self, own: FeedResult | None) -> tuple[FeedResult, ...]:
-        return tuple(r for r in self.results if r is not own and r.feed.can_cover_account)
+        return tuple(r for r in self._candidates if r is not own)
 
     def unproven(self, own: FeedResult | None) -> tuple[Feed, ...]:
         """Other complete feeds whose alert could not be proven either way (no read failed)."""
-        return tuple(r.feed for r in self.other_candidates(own) if r.status == "info")
+        return tuple(r.feed for r in self._unproven if r is not own)
+
+    # Every trail asks about "the other feeds": these are computed once per scan so that deciding
+    # every trail stays linear in trails + feeds.
+    @cached_property
+    def _candidates(self) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self.results if r.feed.can_cover_account)
+
+    @cached_property
+    def _candidate_ids(self) -> frozenset[int]:
+        return frozenset(id(r) for r in self._candidates)
+
+    @cached_property
+    def _undecided(self) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self._candidates if r.undecided_reads)
+
+    @cached_property
+    def _all_undecided_reads(self) -> tuple[Read, ...]:
+        return tuple(read for r in self._undecided for read in r.undecided_reads)
+
+    @cached_property
+    def _unproven(self) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self._candidates if r.status == "info")
 
 
 def decide_account(

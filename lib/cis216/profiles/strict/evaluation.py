@@ -13,6 +13,7 @@ from ...slsquery import TOPIC_LOG_AUDIT, TOPIC_TRAIL, IndexConfig, QueryJudgemen
 from ..scan_errors import FailedCall, failed_calls
 from .feeds import Feed
 from .reads import index_read
+from .trigger import TriggerMemo
 from .unexpected import Unexpected
 
 
@@ -22,10 +23,13 @@ class Evaluation:
     inventory: Inventory
     failed: tuple[FailedCall, ...] = ()  # every failed call of the scan (failed_calls(inventory))
     unexpected: Unexpected = field(default_factory=Unexpected)  # items set aside while judging
+    triggers: TriggerMemo = field(default_factory=TriggerMemo, repr=False)
     # Judging a query means running it over every representative event. Judgements are keyed by
     # id() of the IndexConfig made once per distinct index document, which lives as long as this.
     _indexes: dict[str, IndexConfig] = field(default_factory=dict, repr=False)
     _judgements: dict[tuple[str, int, str], QueryJudgement] = field(default_factory=dict, repr=False)
+    # Every alert on a feed asks for its logstore's index: looked up and serialised once per logstore.
+    _index_of_logstore: dict[tuple[str, str, str], IndexConfig] = field(default_factory=dict, repr=False)
 
     def judge(self, text: str, feed: Feed) -> QueryJudgement:
         index = self.index_for(feed)
@@ -55,9 +59,16 @@ class Evaluation:
     def index_for(self, feed: Feed) -> IndexConfig:
         """The feed logstore's real index when the snapshot has it, else SLS's defaults; one
         IndexConfig per distinct index document, so equal indexes share judgements."""
-        region = self.inventory.regions.get(feed.region)
-        project = region.sls_projects.get(feed.project) if region else None
-        logstore = project.logstores.get(feed.logstore) if project else None
+        where = (feed.region, feed.project, feed.logstore)
+        if where not in self._index_of_logstore:
+            self._index_of_logstore[where] = self._index_of(where)
+        return self._index_of_logstore[where]
+
+    def _index_of(self, where: tuple[str, str, str]) -> IndexConfig:
+        region_id, project_name, logstore_name = where
+        region = self.inventory.regions.get(region_id)
+        project = region.sls_projects.get(project_name) if region else None
+        logstore = project.logstores.get(logstore_name) if project else None
         document = logstore.index if logstore and logstore.index else None
         key = json.dumps(document, sort_keys=True)
         if key not in self._indexes:

@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ...findings import AccountEvidence, CoveredByEvidence, HidingErrorEvidence, ReadEvidence, TrailEvidence
 from ..scan_errors import FailedCall
 from .decide import AccountDecision, TrailDecision
+from .feedresult import FeedResult
 from .reads import Read
+
+# The account finding lists this many feeds at most (each trail's finding holds its own feed).
+MAX_FEEDS_SHOWN = 20
 
 
 def account_evidence(decision: AccountDecision) -> AccountEvidence:
+    shown = decision.shown
+    feeds = _feeds_shown(decision.feeds, shown)
     fields: dict[str, Any] = {
         "trails": [t.trail.name for t in decision.trails],
-        "feeds": [r.evidence for r in decision.feeds],
+        "feeds": [r.evidence for r in feeds],
         "log_audit_not_accepted": [f.project for f in decision.unaccepted],
     }
-    shown = decision.shown
+    if len(feeds) < len(decision.feeds):
+        fields["feeds_not_shown"] = len(decision.feeds) - len(feeds)
     if shown is not None:
         fields.update(feed=shown.feed.label, alert=shown.best.evidence if shown.best else None)
     fields["depends_on"] = [read_evidence(read) for read in decision.depends_on]
     if decision.hiding_errors:
         fields["scan_errors"] = [hiding_error_evidence(call) for call in decision.hiding_errors]
     return AccountEvidence(**fields)
+
+
+def _feeds_shown(feeds: Sequence[FeedResult], shown: FeedResult | None) -> list[FeedResult]:
+    """The first feeds and the one the reason is about, in the account's order."""
+    if len(feeds) <= MAX_FEEDS_SHOWN:
+        return list(feeds)
+    kept = {id(r) for r in feeds[: MAX_FEEDS_SHOWN - 1]}
+    if shown is not None:
+        kept.add(id(shown))
+    return [r for r in feeds if id(r) in kept]
 
 
 def trail_evidence(decision: TrailDecision) -> TrailEvidence:

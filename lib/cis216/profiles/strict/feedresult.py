@@ -18,6 +18,10 @@ from .judging import judge_on_feed
 from .reads import LIST_ALERTS, Read, index_read
 from .templates import looks_like_unauthorized_call_alert
 
+# A feed's evidence lists its best alerts (and stray ones) up to this many, and counts the rest:
+# the decisive one is the first, and an account with thousands of alerts keeps small findings.
+MAX_ALERTS_SHOWN = 5
+
 # What stands between a feed and an effective alert, in the order it is decided.
 Blocker = Literal[
     "none",  # an effective alert watches it
@@ -87,6 +91,15 @@ class FeedResult:
     @cached_property
     def evidence(self) -> FeedEvidence:
         feed = self.feed
+        shown, stray = self.judgements[:MAX_ALERTS_SHOWN], self.stray[:MAX_ALERTS_SHOWN]
+        counts = {
+            key: value
+            for key, value in (
+                ("alerts_not_shown", len(self.judgements) - len(shown)),
+                ("alerts_on_other_logstores_not_shown", len(self.stray) - len(stray)),
+            )
+            if value
+        }
         return FeedEvidence(
             kind=feed.kind,
             name=feed.name,
@@ -108,7 +121,7 @@ class FeedResult:
                     codes=list(j.codes),
                     advisories=list(j.advisories),
                 )
-                for j in self.judgements
+                for j in shown
             ],
             alerts_on_other_logstores=[
                 StrayAlertEvidence(
@@ -118,8 +131,9 @@ class FeedResult:
                     store_project=t.project,
                     region=t.region,
                 )
-                for t in self.stray
+                for t in stray
             ],
+            **counts,
         )
 
     def sort_key(self) -> tuple[int, tuple[int, int, int]]:

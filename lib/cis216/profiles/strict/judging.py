@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ...findings import AlertEvidence, WindowEvidence
+from ...findings import WindowEvidence
 from ...slsquery import QueryJudgement, suggested_query
 from . import codes
 from .alerts import AlertJudgement, judge_alert
@@ -46,11 +47,11 @@ def judge_on_feed(target: Target, feed: Feed, evaluation: Evaluation) -> AlertJu
 
 
 def _query_capped(judgement: AlertJudgement) -> AlertJudgement:
-    query = judgement.evidence.query
+    query = judgement.facts.get("query")
     if query is None or len(query) <= MAX_QUERY_SHOWN:
         return judgement
-    evidence = judgement.evidence.model_copy(update={"query": _shown(query)})
-    return AlertJudgement(target=judgement.target, issues=judgement.issues, evidence=evidence)
+    facts = {**judgement.facts, "query": _shown(query)}
+    return AlertJudgement(target=judgement.target, issues=judgement.issues, facts=facts)
 
 
 def _without_the_index(judgement: AlertJudgement, feed: Feed, evaluation: Evaluation) -> AlertJudgement:
@@ -65,12 +66,12 @@ def _without_the_index(judgement: AlertJudgement, feed: Feed, evaluation: Evalua
     logstore = f"{feed.project}/{feed.logstore}"
     unread = IndexUnread(logstore=logstore, with_defaults=judged.verdict)
     issues = kept if fails_anyway else (*kept, unread)
-    evidence = _undecided_evidence(judgement.evidence, judged, logstore)
-    return AlertJudgement(target=judgement.target, issues=issues, evidence=evidence)
+    facts = _undecided_facts(judgement.facts, judged, logstore)
+    return AlertJudgement(target=judgement.target, issues=issues, facts=facts)
 
 
-def _undecided_evidence(evidence: AlertEvidence, judged: QueryJudgement, logstore: str) -> AlertEvidence:
-    fields = {key: getattr(evidence, key) for key in evidence.model_fields_set - _DEFAULTS_ONLY}
+def _undecided_facts(facts: Mapping[str, Any], judged: QueryJudgement, logstore: str) -> dict[str, Any]:
+    fields = {key: value for key, value in facts.items() if key not in _DEFAULTS_ONLY}
     fields.update(
         query_verdict="undecided",
         index_source=INDEX_UNREAD,
@@ -80,7 +81,7 @@ def _undecided_evidence(evidence: AlertEvidence, judged: QueryJudgement, logstor
             f"{judged.verdict}: {judged.detail}"
         ),
     )
-    return AlertEvidence(**fields)
+    return fields
 
 
 def unjudgeable(target: Target, error: Exception, evaluation: Evaluation) -> AlertJudgement:
@@ -108,7 +109,7 @@ def unjudgeable(target: Target, error: Exception, evaluation: Evaluation) -> Ale
         ),
         notification=None,
     )
-    return AlertJudgement(target=target, issues=(Unjudgeable(what=what),), evidence=AlertEvidence(**facts))
+    return AlertJudgement(target=target, issues=(Unjudgeable(what=what),), facts=facts)
 
 
 def _shown(text: str | None) -> str | None:

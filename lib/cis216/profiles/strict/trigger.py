@@ -98,7 +98,39 @@ def judge_trigger(
     config: AlertConfiguration | None, execution: QueryExecution, fallback: tuple[str, str] | None = None
 ) -> TriggerResult:
     """Judge every trigger of the alert on the rows of the executed query."""
-    listed = conditions_of(config, fallback)
+    return judge_conditions(tuple(conditions_of(config, fallback)), consecutive_of(config), execution)
+
+
+def consecutive_of(config: AlertConfiguration | None) -> int:
+    """How many evaluations in a row must fire (the alert's `threshold`), 1 when unset."""
+    if config is not None and isinstance(config.threshold, int) and config.threshold > 1:
+        return config.threshold
+    return 1
+
+
+class TriggerMemo:
+    """Trigger judgements of one evaluation, one per distinct executed query and trigger set:
+    accounts repeat the same query and condition on many alerts. The executions are the
+    evaluation's memoised ones, so keying by their id() is safe while this lives."""
+
+    def __init__(self) -> None:
+        self._results: dict[tuple[int, tuple[tuple[str, str, str], ...], int], TriggerResult] = {}
+
+    def judge(
+        self, config: AlertConfiguration | None, execution: QueryExecution, fallback: tuple[str, str] | None
+    ) -> TriggerResult:
+        listed = tuple(conditions_of(config, fallback))
+        consecutive = consecutive_of(config)
+        key = (id(execution), listed, consecutive)
+        if key not in self._results:
+            self._results[key] = judge_conditions(listed, consecutive, execution)
+        return self._results[key]
+
+
+def judge_conditions(
+    listed: Sequence[tuple[str, str, str]], consecutive: int, execution: QueryExecution
+) -> TriggerResult:
+    """Judge the listed (where, condition, countCondition) triggers on the executed query's rows."""
     triggers = [Trigger(c, cc) for _, c, cc in listed]
     result = TriggerResult(min_count=None)
     sizes = burst_sizes(execution.literals)
@@ -113,8 +145,8 @@ def judge_trigger(
         result.stops_at = scan(triggers, execution.burst(covered), sizes).stops_at
         result.per_group = _per_group(triggers, execution, covered, result.min_count)
     result.fires_without_calls = any(fires(t, execution.empty).fires for t in triggers)
-    if config is not None and isinstance(config.threshold, int) and config.threshold > 1:
-        result.consecutive = config.threshold
+    if consecutive > 1:
+        result.consecutive = consecutive
     return result
 
 
