@@ -24,12 +24,11 @@ from urllib3 import exceptions as urllib3_errors
 
 from .http import Answer
 
-# "html_page": a gateway's HTML error page (status 502 unless `status` says otherwise);
 # "json_body": an answer whose body is `body` as JSON, status 200 unless `status` says otherwise
 #   (a well-formed answer of the wrong shape: the list under another key, a string for a list);
 # "connection_refused", "dns_failure", "tls_handshake_failure": no answer, raised from the transport
 #   as requests raises them (see `transport_error`).
-# "html502": the gateway page below with status 502 (the fault matrix's name for html_page's default);
+# "html502": the gateway's HTML error page below, status 502 unless `status` says otherwise;
 # "expired_token", "bad_signature", "access_denied": the service's own error for each;
 # "shape_*": the service answers, then the fault bends its 200 answer (`reshape`).
 TRANSPORT_KINDS = ("timeout", "connect_timeout", "connection_refused", "dns_failure", "tls_handshake_failure")
@@ -40,7 +39,6 @@ KINDS = (
     "latency",
     "malformed",
     "error",
-    "html_page",
     "json_body",
     *TRANSPORT_KINDS,
     "html502",

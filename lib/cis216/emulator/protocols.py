@@ -16,16 +16,6 @@ from .faults import Fault, gateway_answer
 from .http import Answer, EmuRequest, json_answer, new_request_id, sls_request_id
 
 
-def html_page(fault: Fault, headers: dict[str, str] | None = None) -> Answer:
-    """A gateway's error page in front of the service: HTML, whatever the service would have said."""
-    status = fault.status or 502
-    page = (
-        f"<html><head><title>{status} Bad Gateway</title></head><body><center><h1>{status} Bad Gateway</h1>"
-    )
-    page += "</center><hr><center>Tengine</center></body></html>"
-    return status, {"Content-Type": "text/html", **(headers or {})}, page.encode()
-
-
 def json_body(fault: Fault, headers: dict[str, str] | None = None) -> Answer:
     """An answer whose body is the fault's `body`: well-formed JSON, of whatever shape the test wants."""
     content = {"Content-Type": "application/json;charset=utf-8", **(headers or {})}
@@ -93,8 +83,6 @@ class RpcProtocol(Protocol):
         return self.error(self._auth_status.get(failure.code, 400), failure.code, failure.message)
 
     def fault_answer(self, fault: Fault, api: str, is_write: bool) -> Answer:
-        if fault.kind == "html_page":
-            return html_page(fault)
         if fault.kind == "json_body":
             return json_body(fault)
         if fault.kind == "html502":
@@ -179,8 +167,6 @@ class SlsProtocol(Protocol):
         return self._code_status.get(code, 403)
 
     def fault_answer(self, fault: Fault, api: str, is_write: bool) -> Answer:
-        if fault.kind == "html_page":
-            return html_page(fault, {"x-log-requestid": sls_request_id()})
         if fault.kind == "json_body":
             return json_body(fault, {"x-log-requestid": sls_request_id()})
         if fault.kind == "html502":

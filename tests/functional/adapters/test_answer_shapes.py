@@ -121,7 +121,7 @@ def test_a_wrong_shape_is_malformed_naming_the_api_and_the_path(cloud, creds, ap
     [(502, "BadGateway"), (503, "ServiceUnavailable"), (504, "GatewayTimeout"), (500, "InternalServerError")],
 )
 def test_an_html_error_page_is_a_server_error_by_its_status(cloud, creds, api, status, code):
-    cloud.faults.add("html_page", api=api, status=status)
+    cloud.faults.add("html502", api=api, status=status)
     error = failure(cloud, creds, api)
     assert (error.code, error.status, error.retryable, error.message) == (
         code,
@@ -134,7 +134,7 @@ def test_an_html_error_page_is_a_server_error_by_its_status(cloud, creds, api, s
 
 @pytest.mark.parametrize("api", APIS)
 def test_only_a_2xx_that_cannot_be_read_is_malformed(cloud, creds, api):
-    cloud.faults.add("html_page", api=api, status=200)
+    cloud.faults.add("html502", api=api, status=200)
     error = failure(cloud, creds, api)
     assert (error.code, error.status, error.retryable, error.message) == (
         "MalformedResponse",
@@ -160,7 +160,7 @@ def test_an_error_answer_without_a_code_is_classified_by_its_status(cloud, creds
 def test_a_transient_gateway_page_is_retried_to_the_real_answer(cloud, creds, api):
     expected = calls(creds)[api][1]()
     cloud.reset_calls()  # the next call is call 1 again
-    cloud.faults.add("html_page", api=api, calls=[1])
+    cloud.faults.add("html502", api=api, calls=[1])
     caller = Caller(RetryPolicy(max_attempts=3, sleep=lambda _s: None), call_timeout=5)
     assert caller.call(api, lambda _timeout: calls(creds)[api][1]()) == expected
     assert caller.stats.retries == 1
