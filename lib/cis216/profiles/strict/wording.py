@@ -381,6 +381,13 @@ _TRAIL_FIX = {
 
 def trail_reason(decision: TrailDecision) -> str:
     if not decision.coverage_undecided:
+        unread = tuple(c for c in decision.hiding_errors if c.error.api == "GetTrailStatus")
+        if decision.case == "alerted" and unread:
+            # Its alert works, but whether the trail still delivers to SLS was not read.
+            return (
+                f"The scan could not read whether the trail still delivers to SLS "
+                f"({_calls_text(unread)}), so its alert proves nothing yet. " + _own_trail_reason(decision)
+            )
         return _own_trail_reason(decision)
     if decision.hiding_errors:
         why = (
