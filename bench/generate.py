@@ -281,6 +281,22 @@ def _trail_targets(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+def _status_targets(doc: dict[str, Any]) -> set[tuple[str, str, bool]]:
+    """(home region, name, organization) of every enabled trail that names an SLS project: each is
+    asked GetTrailStatus once (strict only)."""
+    out = set()
+    for region in doc["regions"]:
+        for t in doc["regions"][region]["trails"]:
+            if (
+                str(t.get("Status") or "").lower() != "enable"
+                or SlsProjectArn.parse(t.get("SlsProjectArn")) is None
+            ):
+                continue
+            home = t.get("HomeRegion") or t.get("Region") or region
+            out.add((home, t["Name"], str(t.get("IsOrganizationTrail")).lower() == "true"))
+    return out
+
+
 def _pages(items: int, page_size: int) -> int:
     return max(1, math.ceil(items / page_size))
 
@@ -299,7 +315,8 @@ def minimum_calls(
 
     DescribeRegions once (unless regions are configured); DescribeTrails once per region; ListProject
     (every page) in each SLS region a trail delivers to; ListAlerts (every page, at least one) for each
-    project listed there. Strict only: GetIndex once per distinct trail logstore, and one ListProject
+    project listed there. Strict only: GetTrailStatus once per enabled trail delivering to SLS,
+    GetIndex once per distinct trail logstore, and one ListProject
     filtered to the Log Audit central project in every other scanned region (there is no way to know
     it is absent without asking). PutLogs once per batch of findings (+1 log: the account summary);
     GetCallerIdentity only when the account is not known from the FC context.
@@ -324,6 +341,7 @@ def minimum_calls(
         "PutLogs": max(1, math.ceil((findings + 1) / put_logs_batch)),
     }
     if profile == "strict":
+        calls["GetTrailStatus"] = len(_status_targets(doc))
         calls["GetIndex"] = len(targets)
         calls["ListProject"] += len([r for r in regions if r not in sls_regions])
         for region in regions:

@@ -122,6 +122,31 @@ class Trail(_Raw):
         return trail_logstore(self.name)
 
 
+class TrailStatus(_Raw):
+    """A GetTrailStatus answer (PascalCase, as the API gives it): is the trail logging, and did its
+    latest delivery to SLS fail. Times are text, as answered (their format varies)."""
+
+    is_logging: bool = Field(alias="IsLogging")
+    latest_delivery_log_service_error: str | None = Field(default=None, alias="LatestDeliveryLogServiceError")
+    latest_delivery_log_service_time: str | None = Field(default=None, alias="LatestDeliveryLogServiceTime")
+    latest_delivery_error: str | None = Field(default=None, alias="LatestDeliveryError")
+    latest_delivery_time: str | None = Field(default=None, alias="LatestDeliveryTime")
+    sls_log_store_status: bool | None = Field(default=None, alias="SlsLogStoreStatus")
+    stop_logging_time: str | None = Field(default=None, alias="StopLoggingTime")
+
+    @field_validator(
+        "latest_delivery_log_service_error",
+        "latest_delivery_log_service_time",
+        "latest_delivery_error",
+        "latest_delivery_time",
+        "stop_logging_time",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_null(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+
 class AlertQuery(_Raw):
     """One entry of an alert's `configuration.queryList` (Alert 2.0; legacy 1.0 says `logStore`)."""
 
@@ -276,6 +301,9 @@ class RegionInventory(BaseModel):
     trails: list[Trail] = Field(default_factory=list)
     sls_projects: dict[ProjectName, SlsProject] = Field(default_factory=dict)
     errors: list[ScanError] = Field(default_factory=list)
+    # GetTrailStatus of the trails homed in this region, by trail name. Optional: a trail absent
+    # here was not checked (an older snapshot, or one written by hand), not "delivering".
+    trail_status: dict[str, TrailStatus] = Field(default_factory=dict)
 
 
 class Inventory(BaseModel):

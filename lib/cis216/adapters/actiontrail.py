@@ -1,4 +1,5 @@
-"""ActionTrail 2020-07-06 through the official SDK: DescribeRegions, DescribeTrails (verbatim items)."""
+"""ActionTrail 2020-07-06 through the official SDK: DescribeRegions, DescribeTrails (verbatim items),
+GetTrailStatus."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import threading
 from typing import Any
 
 from ._openapi import call_rpc, make_config
-from .answers import RPC_ERROR, DescribeRegionsAnswer, DescribeTrailsAnswer, read_answer
+from .answers import (
+    RPC_ERROR,
+    DescribeRegionsAnswer,
+    DescribeTrailsAnswer,
+    GetTrailStatusAnswer,
+    read_answer,
+)
 from .credentials import Credentials
 
 VERSION = "2020-07-06"
@@ -52,3 +59,16 @@ class ActionTrailAdapter:
             timeout,
         )
         return read_answer(DescribeTrailsAnswer, "DescribeTrails", body, error_keys=RPC_ERROR).trail_list
+
+    def get_trail_status(
+        self, region: str, name: str, timeout: float, *, organization: bool = False
+    ) -> dict[str, Any]:
+        """GetTrailStatus of trail `name`, asked in its home region `region`: the answer verbatim
+        once its shape is checked (GetTrailStatusAnswer), without the RequestId."""
+        query: dict[str, Any] = {"Name": name}
+        if organization:
+            query["IsOrganizationTrail"] = True
+        body = call_rpc(self._client(region), endpoint(region), "GetTrailStatus", VERSION, query, timeout)
+        read_answer(GetTrailStatusAnswer, "GetTrailStatus", body, error_keys=RPC_ERROR)
+        assert isinstance(body, dict)  # read_answer accepts nothing else
+        return {key: value for key, value in body.items() if key != "RequestId"}

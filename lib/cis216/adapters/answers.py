@@ -78,6 +78,21 @@ class DescribeTrailsAnswer(_Answer):
     trail_list: list[Any] = Field(alias="TrailList")
 
 
+class GetTrailStatusAnswer(_Answer):
+    """`{"RequestId", "IsLogging", "LatestDeliveryLogServiceError", "LatestDeliveryLogServiceTime",
+    "LatestDeliveryError", "LatestDeliveryTime", "SlsLogStoreStatus", "OssBucketStatus",
+    "StartLoggingTime", "StopLoggingTime"}`. Without `IsLogging` (a boolean) the answer cannot say
+    the trail logs: an error, never "delivering"; the texts are checked to be texts when present."""
+
+    is_logging: bool = Field(alias="IsLogging")
+    latest_delivery_log_service_error: str | None = Field(default=None, alias="LatestDeliveryLogServiceError")
+    latest_delivery_log_service_time: str | None = Field(default=None, alias="LatestDeliveryLogServiceTime")
+    latest_delivery_error: str | None = Field(default=None, alias="LatestDeliveryError")
+    latest_delivery_time: str | None = Field(default=None, alias="LatestDeliveryTime")
+    sls_log_store_status: bool | None = Field(default=None, alias="SlsLogStoreStatus")
+    stop_logging_time: str | None = Field(default=None, alias="StopLoggingTime")
+
+
 # ---------------------------------------------------------------------------------------- STS
 
 

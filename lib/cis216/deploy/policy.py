@@ -29,6 +29,7 @@ _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 API_ACTIONS: dict[str, tuple[str, ...]] = {
     "DescribeRegions": ("actiontrail:DescribeRegions",),
     "DescribeTrails": ("actiontrail:DescribeTrails",),
+    "GetTrailStatus": ("actiontrail:GetTrailStatus",),
     # Any principal may ask who it is: no permission.
     "GetCallerIdentity": (),
     "ListProject": ("log:ListProject",),

@@ -8,6 +8,8 @@ What the snapshot says becomes state:
 - A trail's ``SlsProjectArn`` implies logstore ``actiontrail_<trail>`` in that project: it is
   created when the project is listed in the snapshot, or when the ARN names another account
   (cross-account delivery, which the snapshot's own listings cannot show).
+- ``regions.<r>.trail_status``: GetTrailStatus answers by trail name (fields over the answer
+  the emulator derives from the trail), e.g. ``{"main": {"IsLogging": false}}``.
 - ``regions.<r>.errors``: each entry becomes an injected fault of kind "error" for that
   account, region, API (and project/logstore when given), on every call, answering its code
   and message, so the collector meets the same failure again.
@@ -40,6 +42,8 @@ def seed(
             actiontrail.add_trail(account, trail, listed_region=region)
         for name, project in (body.get("sls_projects") or {}).items():
             _project(sls, account, region, name, project)
+        for name, status in (body.get("trail_status") or {}).items():
+            actiontrail.status_overrides[(account, name)] = dict(status)
         for error in body.get("errors") or []:
             _error_fault(faults, account, region, error)
     for trail in actiontrail.trails(account):

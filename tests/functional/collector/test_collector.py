@@ -402,3 +402,43 @@ def test_an_unreadable_answer_is_left_out_as_it_arrives_and_says_where(cloud):
     assert "odd" not in [t["Name"] for t in region["trails"]]
     assert "odd" not in [a["name"] for a in region["sls_projects"]["web-prod-logs"]["alerts"]]
     assert got.inventory == parse_inventory(got.document)
+
+
+class AskedTrailStatus(ActionTrailAdapter):
+    def __init__(self, creds):
+        super().__init__(creds)
+        self.asked = []
+
+    def get_trail_status(self, region, name, timeout, *, organization=False):
+        self.asked.append((region, name, organization))
+        return super().get_trail_status(region, name, timeout, organization=organization)
+
+
+def test_trail_status_is_asked_once_per_enabled_trail_delivering_to_sls_in_its_home_region(cloud):
+    adapter = AskedTrailStatus(CREDS)
+    snapshot = collected(actiontrail=adapter).document
+    # org-audit-trail is listed in four regions (shadow copies) but asked once, in cn-hangzhou;
+    # fresh-trail (not enabled), legacy-oss-trail (no SLS) and stopped-trail-sg are not asked.
+    assert sorted(adapter.asked) == [
+        ("cn-hangzhou", "org-audit-trail", False),
+        ("cn-shanghai", "sh-write-trail", False),
+    ]
+    assert cloud.count(api="GetTrailStatus") == 2
+    assert snapshot["regions"]["cn-hangzhou"]["trail_status"]["org-audit-trail"]["IsLogging"] is True
+    assert "trail_status" in snapshot["regions"]["cn-shanghai"]
+    assert "trail_status" not in snapshot["regions"]["cn-beijing"]  # nothing asked: the key is absent
+    parse_inventory(snapshot)
+
+
+def test_powerpipe_does_not_ask_trail_status(cloud):
+    snapshot = collect(profile="powerpipe")
+    assert cloud.count(api="GetTrailStatus") == 0
+    assert all("trail_status" not in region for region in snapshot["regions"].values())
+
+
+def test_a_failed_trail_status_is_recorded_in_the_trails_home_region(cloud):
+    cloud.faults.add("error", api="GetTrailStatus", code="Forbidden.RAM", message="denied", status=403)
+    snapshot = collect()
+    errors = [(e["api"], e["code"]) for e in snapshot["regions"]["cn-hangzhou"]["errors"]]
+    assert ("GetTrailStatus", "Forbidden.RAM") in errors
+    assert "org-audit-trail" not in snapshot["regions"]["cn-hangzhou"].get("trail_status", {})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from typing import Any
 
 import pytest
 from alibabacloud_actiontrail20200706 import models
@@ -91,3 +93,39 @@ def test_members_see_the_management_accounts_organization_trails(cloud: Emulated
     assert client.describe_trails(models.DescribeTrailsRequest()).body.trail_list == []
     request = models.DescribeTrailsRequest(include_organization_trail=True)
     assert [t.name for t in client.describe_trails(request).body.trail_list] == ["org"]
+
+
+def test_get_trail_status_answers_the_real_fields_with_their_types(cloud: EmulatedCloud) -> None:
+    # The fields of Alibaba's GetTrailStatus reference (2020-07-06): booleans for IsLogging,
+    # SlsLogStoreStatus and OssBucketStatus, text for the errors and times.
+    body = actiontrail().get_trail_status(models.GetTrailStatusRequest(name="main")).body.to_map()
+    assert {"IsLogging", "LatestDeliveryError", "LatestDeliveryLogServiceError", "RequestId"} <= set(body)
+    assert {
+        "LatestDeliveryLogServiceTime",
+        "LatestDeliveryTime",
+        "SlsLogStoreStatus",
+        "OssBucketStatus",
+    } <= set(body)
+    assert body["SlsLogStoreStatus"] is True and body["IsLogging"] is True
+
+
+def test_get_trail_status_faults_apply(cloud: EmulatedCloud) -> None:
+    cloud.faults.add("error", api="GetTrailStatus", code="Forbidden.RAM", message="denied", status=403)
+    with pytest.raises(ClientException) as caught:
+        actiontrail().get_trail_status(models.GetTrailStatusRequest(name="main"))
+    assert (caught.value.code, caught.value.status_code) == ("Forbidden.RAM", 403)
+
+
+def test_a_snapshot_seeds_the_trail_status(emulated_cloud: EmulatedCloud, snapshot: dict[str, Any]) -> None:
+    snapshot = copy.deepcopy(snapshot)
+    home = next(
+        region
+        for region, body in snapshot["regions"].items()
+        if any(t["Name"] == "main" for t in body["trails"])
+    )
+    snapshot["regions"][home]["trail_status"] = {
+        "main": {"IsLogging": False, "LatestDeliveryLogServiceError": "gone"}
+    }
+    emulated_cloud.seed_snapshot(snapshot)
+    body = actiontrail().get_trail_status(models.GetTrailStatusRequest(name="main")).body
+    assert (body.is_logging, body.latest_delivery_log_service_error) == (False, "gone")

@@ -51,12 +51,14 @@ def test_the_apis_come_from_the_fault_free_calls() -> None:
         assert {a.key.api for a in baseline(account).attempts} == {
             "DescribeRegions",
             "DescribeTrails",
+            "GetTrailStatus",
             "ListProject",
             "ListAlerts",
             "GetIndex",
             "PutLogs",
         }
-    assert Counter(c.api for c in CASES).keys() == {"DescribeRegions", "DescribeTrails", "ListProject"} | {
+    assert Counter(c.api for c in CASES).keys() == {"DescribeRegions", "DescribeTrails", "GetTrailStatus"} | {
+        "ListProject",
         "ListAlerts",
         "GetIndex",
         "PutLogs",

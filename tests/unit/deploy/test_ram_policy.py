@@ -119,6 +119,7 @@ def test_the_scan_is_what_we_think_it_is():
     assert set(API_ACTIONS) == {
         "DescribeRegions",
         "DescribeTrails",
+        "GetTrailStatus",
         "GetCallerIdentity",
         "ListProject",
         "ListAlerts",

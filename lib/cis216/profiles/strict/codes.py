@@ -18,6 +18,7 @@ from ...findings import Status
 NO_TRAIL = "NO_TRAIL"
 TRAIL_NOT_ENABLED = "TRAIL_NOT_ENABLED"
 TRAIL_NOT_DELIVERING_TO_SLS = "TRAIL_NOT_DELIVERING_TO_SLS"
+TRAIL_DELIVERY_FAILING = "TRAIL_DELIVERY_FAILING"
 TRAIL_NOT_ALL_REGIONS = "TRAIL_NOT_ALL_REGIONS"
 TRAIL_NOT_ALL_EVENTS = "TRAIL_NOT_ALL_EVENTS"
 ALERT_MISSING = "ALERT_MISSING"
@@ -58,6 +59,10 @@ MEANINGS: dict[str, str] = {
     TRAIL_NOT_ENABLED: "The trail exists but is not logging (Status is not Enable).",
     TRAIL_NOT_DELIVERING_TO_SLS: (
         "The trail does not deliver to SLS (no SlsProjectArn), so no SLS alert can see its events."
+    ),
+    TRAIL_DELIVERY_FAILING: (
+        "The trail is enabled but its events do not reach SLS (GetTrailStatus: not logging, or its "
+        "latest SLS delivery failed; the error is quoted), so no alert can see them."
     ),
     TRAIL_NOT_ALL_REGIONS: (
         "The trail covers one region only (TrailRegion is not All): calls elsewhere are not seen."
@@ -132,6 +137,7 @@ FAILING = frozenset(
         NO_TRAIL,
         TRAIL_NOT_ENABLED,
         TRAIL_NOT_DELIVERING_TO_SLS,
+        TRAIL_DELIVERY_FAILING,
         TRAIL_NOT_ALL_REGIONS,
         TRAIL_NOT_ALL_EVENTS,
         ALERT_MISSING,

@@ -26,7 +26,7 @@ from ..scan_errors import FailedCall
 from . import codes
 from .feedresult import FeedResult
 from .feeds import Feed, TrailView
-from .reads import Read, alert_reads, failed_reads, hidden_feed_reads, unique
+from .reads import Read, alert_reads, failed_reads, hidden_feed_reads, status_reads, unique
 
 AccountCase = Literal[
     "alerted",  # a complete feed has an effective alert: `covering`
@@ -103,8 +103,8 @@ def decide(
     *,
     accept_log_audit: bool,
 ) -> Decisions:
-    covering = covering_feed(results)
     scope = ReadScope(tuple(results), tuple(failed), accept_log_audit)
+    covering = covering_feed(r for r in results if not scope.failed_among(status_reads(r.feed)))
     account = decide_account(trails, results, unaccepted, covering, scope)
     by_feed = {id(r.feed): r for r in results}
     decisions = tuple(
@@ -115,7 +115,8 @@ def decide(
 
 
 def covering_feed(results: Iterable[FeedResult]) -> FeedResult | None:
-    """The best feed that alone makes the account ok, if any."""
+    """The best feed that alone makes the account ok, if any (decide() leaves out the feeds of
+    trails whose GetTrailStatus failed: they are not proven to deliver)."""
     candidates = [r for r in results if r.feed.can_cover_account and r.covered]
     return min(candidates, key=FeedResult.sort_key) if candidates else None
 
@@ -135,7 +136,8 @@ class ReadScope:
         """What "no feed covers the account" rests on: a feed, an alert, or an index the scan missed."""
         alerts = alert_reads() if self.results else ()
         undecided = (read for r in self.results for read in r.undecided_reads)
-        return unique((*hidden_feed_reads(self.accept_log_audit), *alerts, *undecided))
+        delivering = _delivery_reads(self.results)
+        return unique((*hidden_feed_reads(self.accept_log_audit), *delivering, *alerts, *undecided))
 
     def coverage_reads(self, own: FeedResult | None) -> tuple[Read, ...]:
         """What "no other feed covers the account" rests on (a trail claiming to be the failure)."""
@@ -145,15 +147,16 @@ class ReadScope:
             undecided = tuple(read for r in self._undecided if r is not own for read in r.undecided_reads)
         else:  # the common case, shared by every trail: computed once, not once per trail
             undecided = self._all_undecided_reads
-        return unique((*hidden_feed_reads(self.accept_log_audit), *alerts, *undecided))
+        if own is not None and any(r is own for r in self._covered):
+            delivering = _delivery_reads(r for r in self._covered if r is not own)
+        else:
+            delivering = self._all_delivery_reads
+        return unique((*hidden_feed_reads(self.accept_log_audit), *delivering, *alerts, *undecided))
 
     @staticmethod
     def own_reads(own: FeedResult | None) -> tuple[Read, ...]:
         """What the trail's own feed's verdict rests on: its alerts, and their index when undecided."""
         return unique((*alert_reads(), *own.undecided_reads)) if own is not None else ()
-
-    def other_candidates(self, own: FeedResult | None) -> tuple[FeedResult, ...]:
-        return tuple(r for r in self._candidates if r is not own)
 
     def unproven(self, own: FeedResult | None) -> tuple[Feed, ...]:
         """Other complete feeds whose alert could not be proven either way (no read failed)."""
@@ -181,6 +184,21 @@ class ReadScope:
     def _unproven(self) -> tuple[FeedResult, ...]:
         return tuple(r for r in self._candidates if r.status == "info")
 
+    @cached_property
+    def _covered(self) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self._candidates if r.covered)
+
+    @cached_property
+    def _all_delivery_reads(self) -> tuple[Read, ...]:
+        return _delivery_reads(self._covered)
+
+
+def _delivery_reads(results: Iterable[FeedResult]) -> tuple[Read, ...]:
+    """The GetTrailStatus of each feed that would cover the account if its trail delivers."""
+    return tuple(
+        read for r in results if r.feed.can_cover_account and r.covered for read in status_reads(r.feed)
+    )
+
 
 def decide_account(
     trails: Sequence[TrailView],
@@ -196,13 +214,14 @@ def decide_account(
         decision = facts.decision(
             "alerted", covering=covering, advisories=[*advisories, *covering.best.advisories]
         )
-        return replace(decision, depends_on=covering.proof_reads)
+        return replace(decision, depends_on=unique((*status_reads(covering.feed), *covering.proof_reads)))
     if not trails and not results:
         decision = facts.decision("no_trail", found=[codes.NO_TRAIL], advisories=advisories)
     elif not results:
         found = [codes.TRAIL_NOT_DELIVERING_TO_SLS]
-        if any(codes.TRAIL_NOT_ENABLED in t.problems for t in trails):
-            found.append(codes.TRAIL_NOT_ENABLED)
+        for problem in (codes.TRAIL_NOT_ENABLED, codes.TRAIL_DELIVERY_FAILING):
+            if any(problem in t.problems for t in trails):
+                found.append(problem)
         decision = facts.decision("not_recording", found=found, advisories=advisories)
     else:
         decision = _closest_feed(facts, advisories)
@@ -286,8 +305,12 @@ def decide_trail(
     if own.status in ("ok", "skip"):
         # Proven: by its own effective alert, or the covering feed's, or both (a partial feed
         # with an effective alert is ok because another feed covers the account).
-        proofs = (covered_by,) if own.status == "skip" else (result, covered_by)
-        reads = unique(read for proof in proofs if proof is not None for read in proof.proof_reads)
+        proofs = [p for p in ((covered_by,) if own.status == "skip" else (result, covered_by)) if p]
+        reads = unique(read for p in proofs for read in (*status_reads(p.feed), *p.proof_reads))
+        hiding = scope.failed_among(reads)
+        if hiding:  # its own feed's alert works, but whether the trail delivers is unknown
+            found = [codes.SCAN_ERROR, *own.codes]
+            return replace(own, status="error", codes=_ordered(found), hiding_errors=hiding, depends_on=reads)
         return replace(own, depends_on=reads)
     return _held_to_reads(own, scope)
 

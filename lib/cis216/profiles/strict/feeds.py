@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ...aliyun import LOG_AUDIT_LOGSTORE, LOG_AUDIT_PROJECT
-from ...inventory import Inventory, SlsProject, Trail
+from ...inventory import Inventory, SlsProject, Trail, TrailStatus
 from ...settings import Settings
 from . import codes
+from .delivery import delivery_failure
 from .unexpected import Unexpected
 
 ARN_ACCOUNT = re.compile(r"acs:log:[^:]*:([^:]+):")
@@ -31,6 +32,8 @@ class Feed:
     gaps: tuple[str, ...] = ()  # TRAIL_NOT_ALL_REGIONS / TRAIL_NOT_ALL_EVENTS
     accepted: bool = True  # False: a Log Audit feed while settings.accept_log_audit is off
     other_account: str | None = None  # the ARN names another account's project
+    # A trail's feed: the home region whose GetTrailStatus says it delivers (reads.status_read).
+    status_region: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -52,8 +55,10 @@ class TrailView:
 
     trail: Trail
     listed_in: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # TRAIL_NOT_ENABLED / TRAIL_NOT_DELIVERING_TO_SLS
+    # TRAIL_NOT_ENABLED / TRAIL_NOT_DELIVERING_TO_SLS / TRAIL_DELIVERY_FAILING
+    problems: list[str] = field(default_factory=list)
     feed: Feed | None = None
+    delivery_failure: str | None = None  # why its events do not reach SLS (TRAIL_DELIVERY_FAILING)
 
     @property
     def home_region(self) -> str:
@@ -87,7 +92,7 @@ def find_trails(inventory: Inventory, unexpected: Unexpected) -> list[TrailView]
     classified = []
     for view in views.values():
         try:
-            _classify(view, inventory.account_id)
+            _classify(view, inventory.account_id, _status(inventory, view))
         except Exception as error:  # one trail's damage stays with that trail
             unexpected.record(view.listed_in[0], "DescribeTrails", f"trail {view.trail.name!r}", error)
             continue
@@ -95,12 +100,23 @@ def find_trails(inventory: Inventory, unexpected: Unexpected) -> list[TrailView]
     return sorted(classified, key=lambda v: (v.home_region, v.trail.name))
 
 
-def _classify(view: TrailView, account_id: str) -> None:
+def _status(inventory: Inventory, view: TrailView) -> TrailStatus | None:
+    """The trail's GetTrailStatus, read in its home region; None when the snapshot has none (not
+    checked: an older snapshot, or a failed read, which reads.py makes the verdict's SCAN_ERROR)."""
+    home = inventory.regions.get(view.home_region)
+    return home.trail_status.get(view.trail.name) if home is not None else None
+
+
+def _classify(view: TrailView, account_id: str, status: TrailStatus | None) -> None:
     trail = view.trail
     if (trail.status or "").strip().lower() != "enable":
         view.problems.append(codes.TRAIL_NOT_ENABLED)
     if not trail.sls_project or not trail.sls_region:
         view.problems.append(codes.TRAIL_NOT_DELIVERING_TO_SLS)
+    if not view.problems and status is not None:
+        view.delivery_failure = delivery_failure(status)
+        if view.delivery_failure is not None:
+            view.problems.append(codes.TRAIL_DELIVERY_FAILING)
     if view.problems:
         return
     gaps = []
@@ -118,6 +134,7 @@ def _classify(view: TrailView, account_id: str) -> None:
         logstore=trail.logstore,
         gaps=tuple(gaps),
         other_account=other,
+        status_region=view.home_region,
     )
 
 

@@ -21,8 +21,15 @@ failure elsewhere does not spoil it:
 - a trail that is not itself the answer claims to be the failure only when no other feed could
   cover the account: that claim depends on every read above, about the other feeds.
 
-GetTrailStatus is not used by any verdict. A failed call of an API this rule does not know is
-taken to hide what any listing could.
+- a trail's feed proves nothing while its GetTrailStatus (in the trail's home region) failed: the
+  trail may have stopped logging or delivering. An `ok` resting on that feed depends on that read,
+  and so does "no feed covers the account" when that feed has an effective alert (it would cover
+  the account if it delivers). A status can only take a feed away, never add one, so it cannot
+  change an `alarm` otherwise. A status absent from the snapshot without a failed read (an older
+  snapshot, or one written by hand) was not checked: the verdict is the one the trail's
+  configuration gives.
+
+A failed call of an API this rule does not know is taken to hide what any listing could.
 """
 
 from __future__ import annotations
@@ -39,9 +46,11 @@ DESCRIBE_TRAILS = "DescribeTrails"
 LIST_PROJECT = "ListProject"
 LIST_ALERTS = "ListAlerts"
 GET_INDEX = "GetIndex"
-MODELLED_APIS = frozenset({DESCRIBE_REGIONS, DESCRIBE_TRAILS, LIST_PROJECT, LIST_ALERTS, GET_INDEX})
-# Read by the collector for the powerpipe profile and older snapshots; no strict verdict uses it.
-UNUSED_APIS = frozenset({"GetTrailStatus"})
+GET_TRAIL_STATUS = "GetTrailStatus"
+MODELLED_APIS = frozenset(
+    {DESCRIBE_REGIONS, DESCRIBE_TRAILS, GET_TRAIL_STATUS, LIST_PROJECT, LIST_ALERTS, GET_INDEX}
+)
+UNUSED_APIS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ class Read:
 
     @property
     def is_listing(self) -> bool:
-        return self.api != GET_INDEX
+        return self.api not in (GET_INDEX, GET_TRAIL_STATUS)
 
 
 def nothing_read(inventory: Inventory) -> tuple[FailedCall, ...]:
@@ -92,8 +101,13 @@ def index_read(feed: Feed) -> Read:
     return Read(GET_INDEX, feed.region, feed.project, feed.logstore)
 
 
+def status_reads(feed: Feed) -> tuple[Read, ...]:
+    """The trail's GetTrailStatus, which says its feed delivers (none for Log Audit's feed)."""
+    return (Read(GET_TRAIL_STATUS, feed.status_region),) if feed.status_region else ()
+
+
 # The order a scan makes its reads in (the collector's call plan): how depends_on is listed.
-_API_ORDER = (DESCRIBE_REGIONS, DESCRIBE_TRAILS, LIST_PROJECT, LIST_ALERTS, GET_INDEX)
+_API_ORDER = (DESCRIBE_REGIONS, DESCRIBE_TRAILS, GET_TRAIL_STATUS, LIST_PROJECT, LIST_ALERTS, GET_INDEX)
 
 
 def unique(reads: Iterable[Read]) -> tuple[Read, ...]:

@@ -16,6 +16,7 @@ from . import codes
 from .binding import Target
 from .decide import AccountDecision, TrailDecision
 from .feedresult import FeedResult
+from .feeds import TrailView
 from .issues import (
     AlwaysFires,
     ConditionGaps,
@@ -326,7 +327,7 @@ def _calls_text(calls: tuple[FailedCall, ...]) -> str:
 def _account_clause(decision: AccountDecision, account: str) -> _Clause:
     closest = decision.closest
     if decision.case == "not_recording":
-        states = "; ".join(f"{t.trail.name} {_state_text(t.problems)}" for t in decision.trails)
+        states = "; ".join(f"{t.trail.name} {_state_text(t)}" for t in decision.trails)
         return _Clause(
             "no",
             f" trail of account {account} is enabled and delivering to SLS ({states}), so no alert can "
@@ -367,10 +368,12 @@ def _account_clause(decision: AccountDecision, account: str) -> _Clause:
 _TRAIL_STATE = {
     codes.TRAIL_NOT_ENABLED: "is not enabled",
     codes.TRAIL_NOT_DELIVERING_TO_SLS: "does not deliver to SLS",
+    codes.TRAIL_DELIVERY_FAILING: "is enabled but its events do not reach SLS",
 }
 _TRAIL_FIX = {
     codes.TRAIL_NOT_ENABLED: "start logging on it",
     codes.TRAIL_NOT_DELIVERING_TO_SLS: "set an SLS project for delivery",
+    codes.TRAIL_DELIVERY_FAILING: "make its delivery to SLS work again (the project, and the write role)",
     codes.TRAIL_NOT_ALL_REGIONS: "set its TrailRegion to All",
     codes.TRAIL_NOT_ALL_EVENTS: "set its EventRW to All",
 }
@@ -378,6 +381,13 @@ _TRAIL_FIX = {
 
 def trail_reason(decision: TrailDecision) -> str:
     if not decision.coverage_undecided:
+        unread = tuple(c for c in decision.hiding_errors if c.error.api == "GetTrailStatus")
+        if decision.case == "alerted" and unread:
+            # Its alert works, but whether the trail still delivers to SLS was not read.
+            return (
+                f"The scan could not read whether the trail still delivers to SLS "
+                f"({_calls_text(unread)}), so its alert proves nothing yet. " + _own_trail_reason(decision)
+            )
         return _own_trail_reason(decision)
     if decision.hiding_errors:
         why = (
@@ -399,7 +409,7 @@ def trail_reason(decision: TrailDecision) -> str:
 def _own_trail_reason(decision: TrailDecision) -> str:
     name, result, other = decision.view.trail.name, decision.result, decision.covered_by
     if decision.case == "not_recording" or result is None:
-        state = _state_text(decision.view.problems)
+        state = _state_text(decision.view)
         if other is not None:
             return f"Trail {name} {state}; it needs no alert of its own because {_covering_text(other)}."
         return f"Trail {name} {state}, so no alert can see the calls it would record; {_fixes(decision.view.problems)}."
@@ -432,8 +442,11 @@ def _own_trail_reason(decision: TrailDecision) -> str:
     return f"{unseen}Trail {name}: {feed}.{also}"
 
 
-def _state_text(problems: list[str] | tuple[str, ...]) -> str:
-    return " and ".join(_TRAIL_STATE[code] for code in problems)
+def _state_text(view: TrailView) -> str:
+    states = [_TRAIL_STATE[code] for code in view.problems]
+    if view.delivery_failure is not None:  # TRAIL_DELIVERY_FAILING: say why, the error quoted
+        states = [*states[:-1], f"{states[-1]}: {view.delivery_failure}"]
+    return " and ".join(states)
 
 
 def _fixes(problems: list[str] | tuple[str, ...]) -> str:

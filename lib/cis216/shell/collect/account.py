@@ -5,6 +5,8 @@ known (no phase barriers where none is needed):
 
     DescribeRegions (only for SCAN_REGIONS=all)
       -> DescribeTrails per region
+           -> GetTrailStatus of each enabled trail delivering to SLS, once per trail, in its home
+              region (strict only: a trail that stopped logging or delivering feeds no alert)
            -> ListProject (all pages) in each trail's SLS region, as soon as one trail names it
                 -> ListAlerts (all pages) of every project listed there
                 -> GetIndex of `actiontrail_<trail>` in the trail's project (strict only)
@@ -32,7 +34,7 @@ from ...aliyun import (
     log_audit_project,
     trail_logstore,
 )
-from ...inventory import Logstore, ScanError, Trail
+from ...inventory import Logstore, ScanError, Trail, TrailStatus
 from ..logs import redact
 from .answers import AlertAnswer, AnswerReader
 from .collected import Collected, RegionAnswers, assemble
@@ -48,6 +50,9 @@ class ActionTrail(Protocol):
 
     def describe_regions(self, region: str, timeout: float) -> list[str]: ...
     def describe_trails(self, region: str, timeout: float) -> list[Any]: ...
+    def get_trail_status(
+        self, region: str, name: str, timeout: float, *, organization: bool = False
+    ) -> dict[str, Any]: ...
 
 
 class Sls(Protocol):
@@ -92,6 +97,7 @@ def collect_account(
         account_id=account_id,
         home_region=home_region,
         want_index=profile == "strict",
+        want_trail_status=profile == "strict",
         want_log_audit=profile == "strict" and accept_log_audit,
     )
     graph.run(lambda: plan.start(regions))
@@ -112,6 +118,7 @@ class AccountPlan:
         home_region: str,
         want_index: bool,
         want_log_audit: bool,
+        want_trail_status: bool = False,
     ) -> None:
         self.graph = graph
         self.actiontrail = actiontrail
@@ -121,6 +128,7 @@ class AccountPlan:
         self.home_region = home_region
         self.want_index = want_index
         self.want_log_audit = want_log_audit
+        self.want_trail_status = want_trail_status
         self.regions: dict[str, RegionAnswers] = {}  # in the order they were first touched
         self.scan_order: list[str] = []
         self._trails_pending: set[str] = set()
@@ -196,6 +204,7 @@ class AccountPlan:
             target = delivery_target(trail)
             if target is not None:
                 self._list_projects(target[0])
+                self._get_trail_status(region, trail)
         self._get_indexes()
         self._trails_settled(region)
 
@@ -209,6 +218,26 @@ class AccountPlan:
         regions no trail delivers to (where a trail does, the full listing shows it)."""
         for region in self.scan_order:
             self._list_projects(region, log_audit_only=True)
+
+    def _get_trail_status(self, listed_region: str, trail: Trail) -> None:
+        """GetTrailStatus of an enabled trail, once per identity (name, home region, organization),
+        however many regions list it, asked in its home region."""
+        if not self.want_trail_status or (trail.status or "").strip().lower() != "enable":
+            return
+        home = trail.home_region or trail.region or listed_region
+        organization = bool(trail.is_organization_trail)
+        key = ("GetTrailStatus", home, trail.name, organization)
+        self.graph.once(key, self._submit_trail_status, home, trail.name, organization)
+
+    def _submit_trail_status(self, home: str, name: str, organization: bool) -> None:
+        def status(timeout: float) -> TrailStatus | ScanError:
+            answer = self.actiontrail.get_trail_status(home, name, timeout, organization=organization)
+            return self.reader.trail_status(home, name, answer)
+
+        def answered(read: TrailStatus | ScanError) -> None:
+            self.region(home).trail_status[name] = read
+
+        self.graph.submit("GetTrailStatus", Where(home), status, then=answered)
 
     # ------------------------------------------------------------------ SLS projects and alerts
 

@@ -23,6 +23,7 @@ from ...inventory import (
     RegionInventory,
     ScanError,
     Trail,
+    TrailStatus,
     parse_inventory,
 )
 from ..logs import redact
@@ -62,6 +63,13 @@ class AnswerReader:
             return self._read(region, body).sls_projects[project].logstores[logstore]
         except InventoryError as error:
             return _unreadable("GetIndex", f"the index of {logstore}", error, project, logstore)
+
+    def trail_status(self, region: str, name: str, answer: Any) -> TrailStatus | ScanError:
+        """A GetTrailStatus answer as the trail's entry in its home region's `trail_status`."""
+        try:
+            return self._read(region, {"trail_status": {name: answer}}).trail_status[name]
+        except InventoryError as error:
+            return _unreadable("GetTrailStatus", f"the status of trail {name!r}", error)
 
     def _trail(self, region: str, item: Any) -> Trail | ScanError:
         try:

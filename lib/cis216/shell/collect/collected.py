@@ -16,6 +16,7 @@ from ...inventory import (
     ScanError,
     SlsProject,
     Trail,
+    TrailStatus,
 )
 from .answers import AlertAnswer, name_key
 from .paging import Listing
@@ -33,6 +34,7 @@ class RegionAnswers:
     log_audit_only: bool = False  # listed with the Log Audit name filter only
     alerts: dict[str, Listing[AlertAnswer]] = field(default_factory=dict)
     indexes: dict[tuple[str, str], Logstore | ScanError] = field(default_factory=dict)
+    trail_status: dict[str, TrailStatus | ScanError] = field(default_factory=dict)  # by trail name
 
     def readable_trails(self) -> list[Trail]:
         return [trail for trail in self.trails if isinstance(trail, Trail)]
@@ -101,9 +103,13 @@ def _region_inventory(answers: RegionAnswers, failures: list[ScanError]) -> Regi
         unreadable += unreadable_alerts + unreadable_indexes
         projects[project] = SlsProject(alerts=alerts, logstores=logstores)
     unreadable += [_unusable_project(name) for name in answers.unusable_project_names()]
+    statuses = {name: read for name, read in answers.trail_status.items() if isinstance(read, TrailStatus)}
+    unreadable += [read for read in answers.trail_status.values() if isinstance(read, ScanError)]
     # Failed calls in a stable order, then unreadable items in the document's order (as the
     # snapshot's errors have always been ordered: finding ids number repeats of one resource).
-    return RegionInventory(trails=trails, sls_projects=projects, errors=failures + unreadable)
+    return RegionInventory(
+        trails=trails, sls_projects=projects, errors=failures + unreadable, trail_status=statuses
+    )
 
 
 def _unusable_project(name: str) -> ScanError:
@@ -138,7 +144,7 @@ def _split_stores(stores: dict[str, Logstore | ScanError]) -> tuple[dict[str, Lo
 
 def _region_document(region: RegionInventory) -> dict[str, Any]:
     """The region as the snapshot records it: the answers verbatim (each model's `raw`)."""
-    return {
+    document: dict[str, Any] = {
         "trails": [trail.raw for trail in region.trails],
         "sls_projects": {
             name: {
@@ -149,6 +155,9 @@ def _region_document(region: RegionInventory) -> dict[str, Any]:
         },
         "errors": [_error_document(error) for error in region.errors],
     }
+    if region.trail_status:  # absent: not read (the key older snapshots never had)
+        document["trail_status"] = {name: status.raw for name, status in region.trail_status.items()}
+    return document
 
 
 def _error_document(error: ScanError) -> dict[str, Any]:

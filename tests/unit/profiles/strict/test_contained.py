@@ -100,10 +100,10 @@ def test_an_exception_is_named_with_the_package_module_it_came_from_on_one_short
 def test_a_trail_that_cannot_be_classified_is_set_aside_as_an_unreadable_answer(monkeypatch):
     real = feeds._classify
 
-    def classify(view, account_id):
+    def classify(view, account_id, status):
         if view.trail.name == "odd":
             raise RecursionError("maximum recursion depth exceeded")
-        real(view, account_id)
+        real(view, account_id, status)
 
     monkeypatch.setattr(feeds, "_classify", classify)
     covered = run(snapshot(trails=[trail(), trail(name="odd")]))

@@ -297,8 +297,9 @@ def test_the_reads_each_verdict_depends_on_are_in_its_evidence():
 
     ok = run(OK_ACCOUNT)
     index = ("GetIndex", REGION, "audit", "actiontrail_main")
-    assert depends_on(account(ok)) == [index]  # an ok rests on its proof only
-    assert [depends_on(f) for f in ok if f.scope == "trail"] == [[index], [index]]
+    delivers = ("GetTrailStatus", REGION, None, None)  # the covering trail still delivers
+    assert depends_on(account(ok)) == [delivers, index]  # an ok rests on its proof only
+    assert [depends_on(f) for f in ok if f.scope == "trail"] == [[delivers, index], [delivers, index]]
     alarm = run(ALARM_ACCOUNT)
     everything = [
         ("DescribeRegions", None, None, None),
@@ -316,6 +317,7 @@ def test_a_partial_trail_that_is_ok_because_another_feed_covers_rests_on_both_pr
     (found,) = [f for f in run(doc) if f.resource.endswith("/partial")]
     assert (found.status, found.advisories) == ("ok", ["TRAIL_NOT_ALL_REGIONS"])
     assert [(r.api, r.logstore) for r in found.evidence.depends_on] == [
+        ("GetTrailStatus", None),  # both trails are homed in REGION: one read says both deliver
         ("GetIndex", "actiontrail_main"),
         ("GetIndex", "actiontrail_partial"),
     ]
@@ -326,7 +328,8 @@ def test_the_sample_account_keeps_its_verdicts_and_rests_on_its_covering_index()
     found = account(findings)
     assert (found.status, found.evidence.scan_errors) == ("ok", None)  # its failed ListAlerts does not matter
     assert [(r.api, r.region, r.project, r.logstore) for r in found.evidence.depends_on] == [
-        ("GetIndex", REGION, "actiontrail-central", "actiontrail_org-audit-trail")
+        ("GetTrailStatus", REGION, None, None),
+        ("GetIndex", REGION, "actiontrail-central", "actiontrail_org-audit-trail"),
     ]
     assert {f.status for f in findings if f.scope == "trail"} == {"ok", "skip"}
 
