@@ -21,8 +21,16 @@ from cis216.adapters.sls import SlsAdapter
 from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.shell import logs, scan
 from cis216.shell.collect import collect_account
-from cis216.shell.config import VARIABLES
-from tests.functional.handler.support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE, TIMER, fc_context
+from tests.functional.handler.support import (
+    ACCOUNT,
+    LOGSTORE,
+    PROJECT,
+    REGION,
+    SAMPLE,
+    TIMER,
+    fc_context,
+    function_environment,
+)
 
 ALERTS_PROJECT = "actiontrail-central"  # where the sample's effective alert lives (cn-hangzhou)
 ALERT = {"name": "cis_at_unauth_apicall", "status": "ENABLED", "configuration": {}}
@@ -47,25 +55,7 @@ WRONG_LIST_ALERTS = [
 
 @pytest.fixture
 def env(monkeypatch):
-    names = [v.name for v in VARIABLES] + [
-        "ALIBABA_CLOUD_ACCESS_KEY_ID",
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "ALIBABA_CLOUD_SECURITY_TOKEN",
-        "FC_ACCOUNT_ID",
-        "FC_FUNCTION_NAME",
-    ]
-    for key in names:  # a developer's own settings must not leak into the tests
-        monkeypatch.delenv(key, raising=False)
-    values = {
-        "FINDINGS_PROJECT": PROJECT,
-        "FINDINGS_LOGSTORE": LOGSTORE,
-        "FINDINGS_REGION": REGION,
-        "FC_REGION": REGION,
-        "RETRY_BASE_SECONDS": "0",
-        "RETRY_MAX_ATTEMPTS": "4",
-    }
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
+    function_environment(monkeypatch)
     yield monkeypatch
     logs.LOGGER.clear_state()
 

@@ -8,8 +8,15 @@ import copy
 import pytest
 
 from cis216.shell import logs
-from cis216.shell.config import VARIABLES
-from tests.functional.handler.support import ACCOUNT, LOGSTORE, PROJECT, REGION, SAMPLE, load_handler_index
+from tests.functional.handler.support import (
+    ACCOUNT,
+    LOGSTORE,
+    PROJECT,
+    REGION,
+    SAMPLE,
+    function_environment,
+    load_handler_index,
+)
 
 
 @pytest.fixture(scope="session")
@@ -19,26 +26,7 @@ def handler_module():
 
 @pytest.fixture
 def env(monkeypatch):
-    names = [v.name for v in VARIABLES] + [
-        "ALIBABA_CLOUD_ACCESS_KEY_ID",
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "ALIBABA_CLOUD_SECURITY_TOKEN",
-        "FC_ACCOUNT_ID",
-        "FC_FUNCTION_NAME",
-    ]
-    for key in names:  # a developer's own settings must not leak into the tests
-        monkeypatch.delenv(key, raising=False)
-    values = {
-        "FINDINGS_PROJECT": PROJECT,
-        "FINDINGS_LOGSTORE": LOGSTORE,
-        "FINDINGS_REGION": REGION,
-        "FC_REGION": REGION,
-        "RETRY_BASE_SECONDS": "0",
-        "RETRY_MAX_ATTEMPTS": "4",
-        "LOG_LEVEL": "INFO",
-    }
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
+    function_environment(monkeypatch)
     yield monkeypatch
     logs.LOGGER.clear_state()
 

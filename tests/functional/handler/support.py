@@ -7,6 +7,7 @@ import json
 from types import ModuleType, SimpleNamespace
 
 from cis216.emulator import DEFAULT_CREDENTIALS
+from cis216.shell.config import VARIABLES
 from tests.paths import REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -56,3 +57,28 @@ def timer_event(payload: dict | None = None, time="2026-11-29T02:00:00Z") -> byt
             "payload": json.dumps(payload) if payload is not None else "",
         }
     ).encode()
+
+
+def function_environment(monkeypatch) -> None:
+    """The environment a deployed function has (findings target, no retry waits), and none of the
+    developer's own settings: they must not leak into the tests."""
+    names = [v.name for v in VARIABLES] + [
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+        "FC_ACCOUNT_ID",
+        "FC_FUNCTION_NAME",
+    ]
+    for key in names:
+        monkeypatch.delenv(key, raising=False)
+    values = {
+        "FINDINGS_PROJECT": PROJECT,
+        "FINDINGS_LOGSTORE": LOGSTORE,
+        "FINDINGS_REGION": REGION,
+        "FC_REGION": REGION,
+        "RETRY_BASE_SECONDS": "0",
+        "RETRY_MAX_ATTEMPTS": "4",
+        "LOG_LEVEL": "INFO",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
