@@ -160,3 +160,18 @@ class StoreAdapter:
         except Exception as error:
             raise classify(api, host(self.region, project), error) from None
         return answer
+
+
+# What SLS answers PutLogs with when the findings store is not there.
+MISSING_STORE_CODES = ("ProjectNotExist", "LogStoreNotExist")
+
+
+def missing_store_hint(code: str, project: str, logstore: str, region: str) -> str:
+    """What to do when writing finds no findings store: the function never creates one."""
+    if code not in MISSING_STORE_CODES:
+        return ""
+    return (
+        f"; the findings store {project}/{logstore} does not exist in {region}: create it with "
+        f"`cis216 setup --cloud real --apply --project {project} --logstore {logstore} --region {region}` "
+        "(the function never creates resources)"
+    )

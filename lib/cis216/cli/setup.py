@@ -126,14 +126,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def setup(
-    args: argparse.Namespace, out: TextIO, emulated: EmulatedCloud | None, patience: Patience | None = None
+    args: argparse.Namespace,
+    out: TextIO,
+    emulated: EmulatedCloud | None,
+    patience: Patience | None = None,
+    retry: RetryPolicy | None = None,
 ) -> int:
-    """The command against `emulated` (None: the real cloud)."""
+    """The command against `emulated` (None: the real cloud), activated here; `patience` and
+    `retry` carry the clock and sleep tests inject."""
     region = args.region or _default_region()
     try:
         with _active(emulated):
             credentials = _credentials(emulated)
-            caller = Caller(RetryPolicy(), call_timeout=10.0)
+            caller = Caller(retry or RetryPolicy(), call_timeout=10.0)
             project = args.project or PROJECT_PREFIX + _account(credentials, region, caller)
             spec = StoreSpec(region, project, args.logstore, args.retention_days, args.shards, DASHBOARD_NAME)
             store = StoreAdapter(credentials, region, caller)

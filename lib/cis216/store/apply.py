@@ -97,7 +97,10 @@ def read_current(store: Store, spec: StoreSpec, patience: Patience | None = None
     if found is None:
         return Current(project=True)
     logstore = LogstoreState(found.ttl, found.shard_count)
-    read_index = lambda: store.get_index(spec.project, spec.logstore)  # noqa: E731
+
+    def read_index() -> dict[str, Any] | None:
+        return store.get_index(spec.project, spec.logstore)
+
     index = patience.until_visible(read_index) if patience is not None else read_index()
     return Current(True, logstore, index, store.get_dashboard(spec.project, spec.dashboard))
 

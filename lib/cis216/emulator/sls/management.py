@@ -48,7 +48,7 @@ def _body(ctx: Context) -> dict[str, Any]:
 def create_project(ctx: Context) -> Answer:
     body = _body(ctx)
     name = body.get("projectName")
-    if name != ctx.project:
+    if not isinstance(name, str) or name != ctx.project:
         raise ServiceError(400, "ParameterInvalid", "projectName differs from the project of the Host")
     if not is_project_name(name):
         raise ServiceError(400, "ParameterInvalid", f"project name {name!r} is invalid")
@@ -75,7 +75,7 @@ def create_logstore(ctx: Context) -> Answer:
     project = _project(ctx)
     body = _body(ctx)
     name = body.get("logstoreName")
-    if not is_logstore_name(name):
+    if not isinstance(name, str) or not is_logstore_name(name):
         raise ServiceError(400, "ParameterInvalid", f"logstore name {name!r} is invalid")
     if name in project.logstores:
         raise ServiceError(400, "LogStoreAlreadyExist", f"logstore {name} already exists")
