@@ -25,6 +25,8 @@ _LATEST = (
     " __time__, max(__time__) over (partition by account_id) as latest from log)"
 )
 _NOT_MUTED = "coalesce(muted, 'false') <> 'true'"
+# reason_codes is a JSON list ('["ALERT_DISABLED"]'); logs written before that were comma-joined.
+_CODES = "coalesce(try(cast(json_parse(reason_codes) as array(varchar))), split(reason_codes, ','))"
 
 
 @dataclass(frozen=True)
@@ -105,18 +107,18 @@ CHARTS = (
         "failing-now",
         "What fails now, with its reason codes, since when, and the fix",
         "tablepro",
-        "record: finding | select account_id, region, resource, status, reason_codes, remediation,"
+        "record: finding | select account_id, region, resource, reason_codes, remediation,"
         " from_unixtime(since) as failing_since, from_unixtime(last_seen) as last_evaluated from ("
         "select account_id, region, resource, max_by(status, __time__) as status,"
         " max_by(reason_codes, __time__) as reason_codes, max_by(remediation, __time__) as remediation,"
-        " max_by(muted, __time__) as muted, max(__time__) as last_seen,"
-        " min(case when status in ('alarm', 'error') and __time__ > passed then __time__ end) as since from ("
+        " max_by(muted, __time__) as muted, max(__time__) as last_seen, max(latest) as latest,"
+        " min(case when status = 'alarm' and __time__ > passed then __time__ end) as since from ("
         "select account_id, region, resource, status, reason_codes, remediation, muted, __time__,"
-        " coalesce(max(case when status not in ('alarm', 'error') then __time__ end)"
+        " coalesce(max(case when status in ('ok', 'info', 'skip') then __time__ end)"
         " over (partition by resource), 0) as passed,"
         " max(__time__) over (partition by account_id) as latest from log)"
-        " group by account_id, region, resource having max(__time__) = max(latest))"
-        f" where status in ('alarm', 'error') and {_NOT_MUTED}"
+        " group by account_id, region, resource)"
+        f" where last_seen = latest and status = 'alarm' and {_NOT_MUTED}"
         " order by failing_since, account_id, resource limit 1000",
         days=30,
     ),
@@ -127,8 +129,8 @@ CHARTS = (
         "record: finding | select code, count(distinct resource) as resources from "
         + _LATEST
         + " as latest_logs,"
-        " unnest(try(cast(json_parse(reason_codes) as array(varchar)))) as t(code)"
-        f" where __time__ = latest and status = 'alarm' and {_NOT_MUTED}"
+        " unnest(" + _CODES + ") as t(code)"
+        f" where __time__ = latest and status = 'alarm' and {_NOT_MUTED} and code <> ''"
         " group by code order by resources desc, code limit 20",
         days=2,
         x=("code",),

@@ -34,15 +34,15 @@ TIME = "__time__"
 META_COLUMNS = (TIME, "__topic__", "__source__")
 
 
-def run_analytics(sql: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+def run_analytics(sql: str, rows: list[dict[str, str]], columns: Iterable[str] = ()) -> list[dict[str, str]]:
     """Run `sql` (an SLS SQL statement, the part after `|`) over `rows` (a log's fields, with
-    `__time__` as text or int); the result rows with every value as text. A statement SLS would
-    refuse raises ServiceError 400 `ParameterInvalid`, as GetLogs answers it."""
+    `__time__` as text or int); the result rows with every value as text. `columns`: columns the
+    table has even where no row has a value (the index's analysed keys: NULL, as in SLS). A
+    statement SLS would refuse raises ServiceError 400 `ParameterInvalid`, as GetLogs answers it."""
     statement = _transpiled(sql)
     connection = _connect()
     try:
-        columns = _columns(rows)
-        _load(connection, columns, rows)
+        _load(connection, _columns(rows, columns), rows)
         try:
             cursor = connection.execute(statement)
         except Exception as error:  # duckdb's errors share no public base worth naming here
@@ -86,8 +86,9 @@ def _connect() -> Any:
     return connection
 
 
-def _columns(rows: Iterable[Mapping[str, object]]) -> list[str]:
+def _columns(rows: Iterable[Mapping[str, object]], declared: Iterable[str]) -> list[str]:
     seen: dict[str, None] = dict.fromkeys(META_COLUMNS)
+    seen.update(dict.fromkeys(declared))
     for row in rows:
         seen.update(dict.fromkeys(row))
     return list(seen)

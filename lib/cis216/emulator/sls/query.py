@@ -46,7 +46,18 @@ def run_query(
     if sql is None or not sql.strip():
         return rows
     leaves = _analysed_leaves(index)
-    return run_analytics(sql, [_with_leaves(row, leaves) for row in rows])
+    columns = [*_analysed_keys(index), *(f"{key}.{leaf}" for key, leaf in leaves)]
+    return run_analytics(sql, [_with_leaves(row, leaves) for row in rows], columns)
+
+
+def _analysed_keys(index: dict[str, Any] | None) -> list[str]:
+    """The keys SQL can read (text/long/double with analytics on), NULL in a log without them."""
+    keys = (index or {}).get("keys") or {}
+    return [
+        name
+        for name, spec in keys.items()
+        if isinstance(spec, dict) and spec.get("type") != "json" and spec.get("doc_value", False)
+    ]
 
 
 def _analysed_leaves(index: dict[str, Any] | None) -> list[tuple[str, str]]:
