@@ -80,6 +80,12 @@ def add_parser(commands: Any) -> None:
         "--format", choices=("table", "json"), default="table", help="how the plan is printed"
     )
     parser.add_argument(
+        "--preview",
+        metavar="FILE",
+        help="write a local HTML preview of the dashboard's charts, computed on the bundled samples "
+        "(emulated; no cloud is read or changed), and exit",
+    )
+    parser.add_argument(
         "--cloud",
         choices=("emulated", "real"),
         default="emulated",
@@ -121,6 +127,8 @@ def _bounded(option: str, low: int, high: int) -> Any:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.preview:
+        return _preview(args.preview, out)
     emulated = _emulated_cloud() if args.cloud == "emulated" else None
     return setup(args, out, emulated)
 
@@ -194,6 +202,17 @@ def _print_plan(changes: Plan, fmt: str, out: TextIO, applying: bool) -> None:
     elif not applying:
         count = len(changes.changes)
         out.write(f"{count} change{'s' if count > 1 else ''} planned; run again with --apply to make them\n")
+
+
+def _preview(path: str, out: TextIO) -> int:
+    from .setup_preview import write_preview  # runs scans in the emulator: only when asked
+
+    try:
+        charts = write_preview(path)
+    except OSError as error:
+        raise CliError(f"--preview {path}: cannot write: {error.strerror or error}") from None
+    out.write(f"wrote a preview of the dashboard's {charts} charts to {path}\n")
+    return EXIT_OK
 
 
 def _default_region() -> str:

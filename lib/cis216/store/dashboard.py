@@ -170,7 +170,7 @@ CHARTS = (
 )
 
 # Where each chart sits on the dashboard's 24-column grid: (x, y), (width, height).
-_LAYOUT = {
+LAYOUT = {
     "in-alarm-now": ((0, 0), (8, 6)),
     "status-per-day": ((8, 0), (16, 6)),
     "failing-now": ((0, 6), (24, 10)),
@@ -188,7 +188,7 @@ def dashboard_body(project: str, logstore: str, name: str = DASHBOARD_NAME) -> d
         "displayName": "cis216: unauthorized API call alerts (CIS 2.16)",
         "description": f"Findings of cis216 in {project}/{logstore}; made by cis216 setup",
         "attribute": {"type": "grid"},
-        "charts": [chart.body(project, logstore, *_LAYOUT[chart.name]) for chart in CHARTS],
+        "charts": [chart.body(project, logstore, *LAYOUT[chart.name]) for chart in CHARTS],
     }
 
 
