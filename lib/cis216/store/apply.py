@@ -64,8 +64,13 @@ class Patience:
             try:
                 return what()
             except CallError as error:
-                if error.code.lower() != "logstorenotexist" or self.clock() + self.step > give_up:
+                if error.code.lower() != "logstorenotexist":
                     raise
+                if self.clock() + self.step > give_up:
+                    raise SetupError(
+                        f"{error}; still so {self.seconds:g} s after the logstore was created (SLS shows a new "
+                        "logstore within seconds: run setup again, or check it in the console)"
+                    ) from None
             self.sleep(self.step)
 
 
