@@ -193,6 +193,24 @@ def dashboard_body(project: str, logstore: str, name: str = DASHBOARD_NAME) -> d
 
 
 def differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    """Whether the dashboard SLS holds is not the one cis216 makes (what setup owns: its
-    display name, description and charts; anything SLS adds beside them is ignored)."""
-    return any(current.get(key) != wanted.get(key) for key in ("displayName", "description", "charts"))
+    """Whether the dashboard SLS holds is not the one cis216 makes: what setup owns (its display
+    name, description and charts, each with every field setup sets) must be there as set;
+    whatever SLS adds beside it (fields it fills in on its own) is ignored, so that a dashboard
+    SLS normalised is not rewritten on every run."""
+    return any(
+        not holds(current.get(key), wanted.get(key)) for key in ("displayName", "description", "charts")
+    )
+
+
+def holds(current: object, wanted: object) -> bool:
+    """Whether `current` has everything `wanted` has: objects key by key (extra keys allowed),
+    lists item by item (same length, same order), anything else equal."""
+    if isinstance(wanted, dict):
+        return isinstance(current, dict) and all(holds(current.get(k), v) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        return (
+            isinstance(current, list)
+            and len(current) == len(wanted)
+            and all(holds(c, w) for c, w in zip(current, wanted, strict=True))
+        )
+    return current == wanted

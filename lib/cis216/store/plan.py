@@ -112,6 +112,11 @@ def _logstore(spec: StoreSpec, current: Current, notes: list[str]) -> list[Chang
 def _index(spec: StoreSpec, current: Current, notes: list[str]) -> list[Change]:
     wanted = spec.index()
     target = f"index of logstore {spec.logstore}"
+    if current.logstore is not None and current.index is None:
+        notes.append(
+            f"logstore {spec.logstore} has no index yet: logs written before it is created stay "
+            "unsearchable by field (reindex them in the SLS console if they matter)"
+        )
     if current.logstore is None or current.index is None:
         keys = len(wanted["keys"])
         return [Change("CreateIndex", target, f"{keys} field keys with analytics, full-text on", wanted)]

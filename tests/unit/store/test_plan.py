@@ -50,3 +50,18 @@ def test_an_index_missing_keys_is_updated_with_them() -> None:
 def test_a_changed_dashboard_is_updated() -> None:
     current = Current(True, LogstoreState(365, 1), findings_index(), {"dashboardName": "x", "charts": []})
     assert [c.api for c in plan(SPEC, current).changes] == ["UpdateDashboard"]
+
+
+def test_a_dashboard_sls_filled_in_is_not_rewritten() -> None:
+    normalised = dashboard_body(SPEC.project, SPEC.logstore)
+    normalised["createTime"] = "1700000000"
+    for chart in normalised["charts"]:
+        chart["display"]["fontSize"] = 12  # what the console adds on its own
+    current = Current(True, LogstoreState(365, 1), findings_index(), normalised)
+    assert plan(SPEC, current).no_change
+
+
+def test_an_index_made_after_logs_says_they_stay_unsearchable() -> None:
+    result = plan(SPEC, Current(True, LogstoreState(365, 1), None, EVERYTHING.dashboard))
+    assert [c.api for c in result.changes] == ["CreateIndex"]
+    assert "logs written before it is created stay unsearchable" in result.notes[0]
