@@ -8,7 +8,9 @@ findings (accepted risk) are left out of the failing charts and shown in a chart
 
 The console's current ("pro") chart shape is used (reference, section 5); chart titles are ids
 (`^[0-9a-z][0-9a-z_-]{0,98}[0-9a-z]$`), what people read is `displayName`. tests run each query
-through the emulator's SLS query support over stored findings and check its rows.
+through the emulator's SLS query support over stored findings and check its rows. That is
+Trino semantics run by DuckDB, not a live SLS: window functions in sub-queries, `unnest` of a
+`json_parse`d array and `"evidence.api"` leaf columns are documented SLS SQL but unverified here.
 """
 
 from __future__ import annotations
