@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..findings import CONTROL, Finding
 from .calls import Caller, CallError
+from .store import missing_store_hint
 
 if TYPE_CHECKING:  # the writer reads the summary's attributes; the shell depends on adapters, not back
     from ..shell.report import ScanSummary
@@ -258,7 +259,8 @@ class FindingsWriter:
         return WriteError(
             f"writing findings to {self.project}/{self.logstore} failed at batch {number} of "
             f"{of} after {error.attempts} attempt(s): {error}{why}; "
-            f"{written} of {total} logs were written before the failure",
+            f"{written} of {total} logs were written before the failure"
+            + missing_store_hint(error.code, self.project, self.logstore, self.region),
             written,
             total,
             error,

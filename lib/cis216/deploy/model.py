@@ -33,6 +33,7 @@ from ..shell.config import VARIABLES, Config, ConfigError, load_config
 from ..shell.events import EventError, parse_event
 from ..shell.plan import WRITE_RESERVE_SECONDS
 from .layout import CODE_ROOT, ZIP, CodeLayout, is_package_command, layout_of
+from .setup_action import is_setup_command, setup_problem
 
 RUNTIMES = ("python3.10", "python3.12")
 # Seconds on top of SCAN_BUDGET_SECONDS the function needs besides collecting: cold start and
@@ -372,6 +373,11 @@ class Resource(_Strict):
         layout = self.props.layout
         if not any(builds(a, layout) for a in pre):
             raise ValueError(f"actions.pre-deploy needs the build step of {layout.name}: {layout.build_step}")
+        for action in pre:
+            if action.run is not None and is_setup_command(action.run):
+                problem = setup_problem(action.run, self.props.environmentVariables)
+                if problem:
+                    raise ValueError(problem)
         return self
 
 

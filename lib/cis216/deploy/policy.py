@@ -139,3 +139,39 @@ def render(template: str, values: Mapping[str, str]) -> str:
 def required_actions() -> set[str]:
     """The RAM actions the declared API calls need."""
     return {action for actions in API_ACTIONS.values() for action in actions}
+
+
+# `cis216 setup` (the deployer's identity, deploy/ram-policy-setup.json): API -> RAM actions, and
+# the resource each API acts on. The setup tests hold the committed policy to exactly these, and a
+# run of setup against the emulated cloud to exactly these APIs.
+SETUP_API_ACTIONS: dict[str, tuple[str, ...]] = {
+    "GetCallerIdentity": (),  # the default project name holds the account id
+    "GetProject": ("log:GetProject",),
+    "CreateProject": ("log:CreateProject",),
+    "GetLogStore": ("log:GetLogStore",),
+    "CreateLogStore": ("log:CreateLogStore",),
+    "GetIndex": ("log:GetIndex",),
+    "CreateIndex": ("log:CreateIndex",),
+    "UpdateIndex": ("log:UpdateIndex",),
+    "GetDashboard": ("log:GetDashboard",),
+    "CreateDashboard": ("log:CreateDashboard",),
+    "UpdateDashboard": ("log:UpdateDashboard",),
+}
+SETUP_PROJECT = "acs:log:${FINDINGS_REGION}:${ACCOUNT_ID}:project/${FINDINGS_PROJECT}"
+SETUP_RESOURCES: dict[str, str] = {
+    "log:GetProject": SETUP_PROJECT,
+    "log:CreateProject": SETUP_PROJECT,
+    "log:GetLogStore": f"{SETUP_PROJECT}/logstore/${{FINDINGS_LOGSTORE}}",
+    "log:CreateLogStore": f"{SETUP_PROJECT}/logstore/${{FINDINGS_LOGSTORE}}",
+    "log:GetIndex": f"{SETUP_PROJECT}/logstore/${{FINDINGS_LOGSTORE}}",
+    "log:CreateIndex": f"{SETUP_PROJECT}/logstore/${{FINDINGS_LOGSTORE}}",
+    "log:UpdateIndex": f"{SETUP_PROJECT}/logstore/${{FINDINGS_LOGSTORE}}",
+    "log:GetDashboard": f"{SETUP_PROJECT}/dashboard/cis216-findings",
+    "log:CreateDashboard": f"{SETUP_PROJECT}/dashboard/cis216-findings",
+    "log:UpdateDashboard": f"{SETUP_PROJECT}/dashboard/cis216-findings",
+}
+
+
+def setup_actions() -> set[str]:
+    """The RAM actions `cis216 setup` needs."""
+    return {action for actions in SETUP_API_ACTIONS.values() for action in actions}

@@ -172,7 +172,9 @@ def test_the_fc3_build_alternative_is_documented():
 def test_build_step_makes_the_package(resolved):
     (resource,) = resolved["resources"].values()
     actions = resource["actions"]["pre-deploy"]
-    assert actions == [{"run": "make package", "path": "./"}]
+    # The build, then the findings store (tests/unit/deploy/test_setup_action.py): nothing else.
+    assert actions[0] == {"run": "make package", "path": "./"}
+    assert len(actions) == 2 and "cis216 setup" in actions[1]["run"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"(?m)^package:.*\n(?:\t.*\n)*\t.*-m cis216\.deploy\.package", makefile), (
         "no package target"

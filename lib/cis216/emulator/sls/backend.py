@@ -17,6 +17,13 @@ class Logstore:
     name: str
     index: dict[str, Any] | None = None
     logs: list[StoredLog] = field(default_factory=list)
+    ttl: int = 180
+    shard_count: int = 2
+    auto_split: bool = True
+    max_split_shard: int = 64
+    # Eventual consistency: how many more calls addressing this logstore answer LogStoreNotExist
+    # (SlsBackend.logstore_lag_calls, set when CreateLogStore made it).
+    unseen_calls: int = 0
 
 
 @dataclass
@@ -27,6 +34,7 @@ class Project:
     created: int = field(default_factory=lambda: int(time.time()))
     alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
     logstores: dict[str, Logstore] = field(default_factory=dict)
+    dashboards: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def listing(self) -> dict[str, Any]:
         # Fields ListProject answers with; the SDK keeps them verbatim.
@@ -47,6 +55,17 @@ class SlsBackend:
     def __init__(self, putlogs_limits: PutLogsLimits | None = None) -> None:
         self._projects: dict[tuple[str, str], dict[str, Project]] = {}
         self.putlogs_limits = putlogs_limits or PutLogsLimits()
+        # Calls after CreateLogStore that still answer LogStoreNotExist for it (0: none), as SLS
+        # does for a moment after creating one (emulator/sls/management.py).
+        self.logstore_lag_calls = 0
+
+    def owner(self, region: str, name: str) -> str | None:
+        """The account owning project `name` in `region`: names are unique per region across
+        every account of the cloud, so CreateProject refuses a name another account holds."""
+        for (account, where), projects in self._projects.items():
+            if where == region and name in projects:
+                return account
+        return None
 
     def projects(self, account: str, region: str) -> list[Project]:
         return list(self._projects.get((account, region), {}).values())

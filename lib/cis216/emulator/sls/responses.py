@@ -38,6 +38,9 @@ def _logstore(ctx: Context) -> Logstore:
     project = _project(ctx)
     name = ctx.params["logstore"]
     store = project.logstores.get(name)
+    if store is not None and store.unseen_calls > 0:  # just created: not visible everywhere yet
+        store.unseen_calls -= 1
+        store = None
     if store is None:
         raise ServiceError(404, "LogStoreNotExist", f"logstore {name} does not exist")
     return store
@@ -65,10 +68,10 @@ def get_logstore(ctx: Context) -> dict[str, Any]:
     store = _logstore(ctx)
     return {
         "logstoreName": store.name,
-        "ttl": 180,
-        "shardCount": 2,
-        "autoSplit": True,
-        "maxSplitShard": 64,
+        "ttl": store.ttl,
+        "shardCount": store.shard_count,
+        "autoSplit": store.auto_split,
+        "maxSplitShard": store.max_split_shard,
         "enable_tracking": False,
         "appendMeta": True,
         "mode": "standard",

@@ -6,6 +6,7 @@ import re
 
 from ..protocols import SlsProtocol
 from ..router import ServiceSpec, path
+from . import management as m
 from . import responses as r
 
 _NAME = r"[^/]+"
@@ -33,5 +34,23 @@ SERVICE = ServiceSpec(
             writes=True,
         ),
         path("GET", r"^/jobs/?$", "ListAlerts", r.list_jobs),
+        # Setting up the findings store (cis216 setup): emulator/sls/management.py.
+        path("POST", r"^/?$", "CreateProject", m.create_project, writes=True, project_host=True),
+        path("POST", r"^/logstores/?$", "CreateLogStore", m.create_logstore, writes=True),
+        path(
+            "POST", rf"^/logstores/(?P<logstore>{_NAME})/index/?$", "CreateIndex", m.create_index, writes=True
+        ),
+        path(
+            "PUT", rf"^/logstores/(?P<logstore>{_NAME})/index/?$", "UpdateIndex", m.update_index, writes=True
+        ),
+        path("POST", r"^/dashboards/?$", "CreateDashboard", m.create_dashboard, writes=True),
+        path("GET", rf"^/dashboards/(?P<dashboard>{_NAME})/?$", "GetDashboard", m.get_dashboard),
+        path(
+            "PUT",
+            rf"^/dashboards/(?P<dashboard>{_NAME})/?$",
+            "UpdateDashboard",
+            m.update_dashboard,
+            writes=True,
+        ),
     ),
 )
