@@ -15,6 +15,7 @@ from .. import __version__
 from ..core import DEFAULT_PROFILE, PROFILES
 from ..findings import STATUS_ORDER
 from ..inventory import MAX_INPUT_BYTES, InventoryError
+from . import report
 from .evaluate import evaluate
 from .invoke import invoke
 from .output import (
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if args.command == "evaluate":
             return evaluate(args, out)
+        if args.command == "report":
+            return report.run(args, out)
         return invoke(args, out)
     except (CliError, InventoryError) as error:
         print(f"cis216: error: {error}", file=sys.stderr)
@@ -110,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--save-snapshot", metavar="PATH", help="also write the collected inventory to PATH"
     )
     _add_output_options(invoke_command, with_profile=False)
+    report.add_parser(commands)
     return parser
 
 

@@ -9,6 +9,7 @@ from ..context import CallContext
 from ..errors import ServiceError
 from ..http import Answer, sls_request_id
 from .backend import Logstore, Project, SlsBackend
+from .getlogs import get_logs as query_logs
 from .putlogs import decode_body
 
 Context = CallContext[SlsBackend]
@@ -103,3 +104,8 @@ def put_logs(ctx: Context) -> Answer:
     logs = decode_body(ctx.request.body, ctx.request.headers, ctx.backend.putlogs_limits)
     store.logs.extend(logs)
     return _empty_ok()
+
+
+def get_logs(ctx: Context) -> Answer:
+    store = _logstore(ctx)
+    return query_logs(store.logs, store.index, ctx.query)
