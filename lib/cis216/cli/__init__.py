@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     invoke_command.add_argument(
         "--save-snapshot", metavar="PATH", help="also write the collected inventory to PATH"
     )
+    invoke_command.add_argument(
+        "--report", metavar="PATH", help="also write the HTML report of the findings to PATH (cis216 report)"
+    )
     _add_output_options(invoke_command, with_profile=False)
     report.add_parser(commands)
     return parser

@@ -13,18 +13,36 @@ import argparse
 import os
 import re
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..adapters.calls import Caller, CallError
+from ..adapters.calls import Caller, CallError, RetryPolicy
 from ..adapters.credentials import CredentialsError, resolve
 from ..adapters.findings_reader import FindingsReader
 from ..aliyun import is_logstore_name, is_project_name, is_region_id
 from ..inventory import MAX_INPUT_BYTES, InventoryError, read_file
-from ..report import Report, ReportInputError, finding_from_log, read_jsonl, render_report, report_of, scans_of
+from ..report import (
+    Report,
+    ReportInputError,
+    finding_from_log,
+    read_jsonl,
+    render_report,
+    report_of,
+    scans_of,
+)
+from ..report.model import normalized
 from .evaluate import read_stdin
 from .output import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, CliError
+
+READ_BUDGET_SECONDS = 300.0
+
+
+def retry_policy() -> RetryPolicy:
+    """How GetLogs pages are retried (tests replace it with one that does not sleep)."""
+    return RetryPolicy()
+
 
 _SINCE = re.compile(r"^(?P<n>[1-9][0-9]{0,4})(?P<unit>[dhm])$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
@@ -46,14 +64,20 @@ def add_parser(commands: Any) -> None:
         help="findings as `cis216 evaluate|invoke --format jsonl` print them ('-' for stdin)",
     )
     parser.add_argument("-o", "--output", metavar="PATH", default="-", help="the HTML file (default: stdout)")
-    parser.add_argument("--dry-run", action="store_true", help="read, say what would be written, write nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="read, say what would be written, write nothing"
+    )
     sls = parser.add_argument_group("reading from SLS")
     sls.add_argument("--from-sls", action="store_true", help="read the findings logs from SLS (GetLogs)")
     sls.add_argument("--project", help="findings project (default: $FINDINGS_PROJECT)")
     sls.add_argument("--logstore", help="findings logstore (default: $FINDINGS_LOGSTORE)")
     sls.add_argument("--region", help="region of the project (default: $FINDINGS_REGION)")
     sls.add_argument(
-        "--since", default="30d", type=_since, metavar="AGE", help="how far back: 30d, 12h, 90m (default: 30d)"
+        "--since",
+        default="30d",
+        type=_since,
+        metavar="AGE",
+        help="how far back: 30d, 12h, 90m (default: 30d)",
     )
     sls.add_argument(
         "--until",
@@ -76,8 +100,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     page = render_report(report)
     where = "standard output" if target is None else str(target)
     if args.dry_run:
-        print(f"dry run: would write {len(page.encode('utf-8'))} bytes to {where} "
-              f"({len(report.scan.findings)} findings of scan {report.scan.scan_id or '(unnamed)'})", file=out)
+        print(
+            f"dry run: would write {len(page.encode('utf-8'))} bytes to {where} "
+            f"({len(report.scan.findings)} findings of scan {report.scan.scan_id or '(unnamed)'})",
+            file=out,
+        )
         return EXIT_OK
     if target is None:
         out.write(page)
@@ -91,8 +118,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def write_report(report: Report, path: str) -> None:
-    """The page for `report` written to `path` (cis216 invoke --report); OSError when it cannot be."""
+def write_scan_report(
+    findings: list[dict[str, Any]], summary: dict[str, Any], source: str, path: str
+) -> None:
+    """The page on one scan's findings (`--format json` dicts) and its summary, written to `path`
+    (`cis216 invoke --report`); OSError when it cannot be written."""
+    scan_id = str(summary.get("scan_id") or "")
+    rows = [normalized({**finding, "scan_id": scan_id}) for finding in findings]
+    record = normalized({"scan_id": scan_id, "account_id": summary.get("account_id"), "evidence": summary})
+    report = report_of(scans_of(rows, [record]), source, with_history=False)
     Path(path).write_text(render_report(report), encoding="utf-8")
 
 
@@ -128,15 +162,20 @@ def _from_sls(args: argparse.Namespace) -> Report:
     end = args.until if args.until is not None else int(datetime.now(timezone.utc).timestamp())
     start = end - args.since
     credentials = resolve(None, os.environ)
-    reader = FindingsReader(credentials, Caller(), region, project, logstore)
+    caller = Caller(retry_policy(), deadline=time.monotonic() + READ_BUDGET_SECONDS)
+    reader = FindingsReader(credentials, caller, region, project, logstore)
     findings, summaries = [], []
     for log in reader.read(start, end + 1):
         record, item = finding_from_log(log.contents, log.time)
         (summaries if record == "summary" else findings).append(item)
-    source = f"SLS {project}/{logstore} ({region}), {len(findings)} finding logs of the last {_age(args.since)}"
+    source = (
+        f"SLS {project}/{logstore} ({region}), {len(findings)} finding logs of the last {_age(args.since)}"
+    )
     scans = scans_of(findings, summaries)
     if not scans:
-        raise ReportInputError(f"{project}/{logstore} ({region}) holds no findings in the last {_age(args.since)}")
+        raise ReportInputError(
+            f"{project}/{logstore} ({region}) holds no findings in the last {_age(args.since)}"
+        )
     return report_of(scans, source, with_history=True)
 
 

@@ -19,13 +19,19 @@ from .style import STATUS_WORDS, icon
 
 
 def e(value: object) -> str:
-    """Text for HTML (element content and quoted attribute values)."""
+    """Text for element content (quotes need no escaping there, and `&quot;` for each `"` would
+    make raw evidence JSON twice as large)."""
+    return escape("" if value is None else str(value), quote=False)
+
+
+def attr(value: object) -> str:
+    """Text for a double-quoted attribute value."""
     return escape("" if value is None else str(value), quote=True)
 
 
 def verdict(status: str) -> str:
     word = STATUS_WORDS.get(status, status or "unknown")
-    return f'<span class="verdict st-{e(status)}">{icon(status)}{e(word)}</span>'
+    return f'<span class="verdict st-{attr(status)}">{icon(status)}{e(word)}</span>'
 
 
 def chips(items: Iterable[str], kind: str) -> str:
@@ -109,7 +115,9 @@ def _window_rows(alert: Mapping[str, Any]) -> list[tuple[str, object]]:
         ("interval seconds", interval),
     ]
     if isinstance(seconds, int) and isinstance(interval, int) and interval > seconds:
-        rows.append(("gap", f"runs every {interval} s but looks back {seconds} s: calls in between are missed"))
+        rows.append(
+            ("gap", f"runs every {interval} s but looks back {seconds} s: calls in between are missed")
+        )
     if trigger:
         rows += [
             ("fires from", _calls(trigger.get("min_count_to_fire"), "never fires")),
@@ -138,12 +146,16 @@ def alert_block(alert: Mapping[str, Any]) -> str:
     name = alert.get("display_name") or alert.get("alert")
     entry = alert.get("query_entry")
     where = f"project {alert.get('project', '')} ({alert.get('region', '')})"
-    head = f"<p><b>{e(name)}</b> <span class=\"mono\">{e(alert.get('alert'))}</span> &middot; {e(where)}"
+    head = f'<p><b>{e(name)}</b> <span class="mono">{e(alert.get("alert"))}</span> &middot; {e(where)}'
     head += f" &middot; queryList[{e(entry)}]" if entry is not None else " &middot; by template"
     head += f" &middot; reads {e(alert.get('logstore'))}</p>"
     query = alert.get("query")
     missed = [str(code) for code in _list(alert.get("missed_codes"))]
-    body = f"<pre>{mark_query(str(query), missed)}</pre>" if query else '<p class="empty">query from the template</p>'
+    body = (
+        f"<pre>{mark_query(str(query), missed)}</pre>"
+        if query
+        else '<p class="empty">query from the template</p>'
+    )
     rows: list[tuple[str, object]] = [
         ("query verdict", alert.get("query_verdict")),
         ("detail", alert.get("query_detail")),
@@ -183,7 +195,11 @@ def fix_block(finding: Finding) -> str:
     if not remediation and not suggested:
         return ""
     text = f"<p>{e(remediation)}</p>" if remediation else ""
-    query = f"<p>Corrected query:</p><pre>{e(suggested)}</pre>" if suggested and str(suggested) not in remediation else ""
+    query = (
+        f"<p>Corrected query:</p><pre>{e(suggested)}</pre>"
+        if suggested and str(suggested) not in remediation
+        else ""
+    )
     return f'<div class="fix"><h4>How to fix</h4>{text}{query}</div>'
 
 
@@ -205,7 +221,9 @@ def mute_block(finding: Finding) -> str:
 
 def raw_evidence(finding: Finding) -> str:
     evidence = finding.get("evidence") or {}
-    text = json.dumps(evidence, indent=1, ensure_ascii=False)
+    text = json.dumps(
+        evidence, ensure_ascii=False
+    )  # one line, wrapped by the page: 1,000 findings stay small
     return f"<details><summary>Raw evidence (JSON)</summary><pre>{e(text)}</pre></details>"
 
 
@@ -235,10 +253,12 @@ def card(finding: Finding, anchor: str, item: ResourceHistory | None = None) -> 
         meta.append(f"severity {finding.get('severity')}")
     covered = _dict(evidence.get("covered_by"))
     covered_text = (
-        f"<p>Covered by alert <b>{e(covered.get('alert'))}</b> on feed {e(covered.get('feed'))}.</p>" if covered else ""
+        f"<p>Covered by alert <b>{e(covered.get('alert'))}</b> on feed {e(covered.get('feed'))}.</p>"
+        if covered
+        else ""
     )
     parts = [
-        f'<article class="card st-{e(status)}" id="{e(anchor)}">',
+        f'<article class="card st-{attr(status)}" id="{attr(anchor)}">',
         f"<h3>{verdict(status)}<span>{e(finding.get('resource') or '(no resource)')}</span></h3>",
         f'<p class="meta">{e(" · ".join(meta))}</p>',
         history_line(item),

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from .. import __version__
 from ..findings import CONTROL, STATUS_ORDER
-from .cards import card, e, verdict
+from .cards import attr, card, e, verdict
 from .history import History, ResourceHistory, history
 from .model import Finding, Report, Scan, resource_key
 from .style import CSS, CSP, icon
@@ -28,7 +28,7 @@ def render_report(report: Report) -> str:
     muted = [f for f in scan.findings if f.get("muted") and f.get("scope") != "scan"]
     title = next((str(f["title"]) for f in scan.findings if f.get("title")), DEFAULT_TITLE)
     body = [
-        f"<header><h1>cis216 report: {e(CONTROL)}</h1><p class=\"sub\">{e(title)}</p></header>",
+        f'<header><h1>cis216 report: {e(CONTROL)}</h1><p class="sub">{e(title)}</p></header>',
         _facts(scan, report.source),
         _strip(scan.findings),
         _coverage(scan),
@@ -41,7 +41,7 @@ def render_report(report: Report) -> str:
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{attr(CSP)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>cis216 report {e(scan.scan_id or CONTROL)}</title>\n<style>{CSS}</style>\n</head>\n"
         "<body><main>\n" + "\n".join(part for part in body if part) + "\n</main></body>\n</html>\n"
@@ -104,7 +104,9 @@ def _coverage(scan: Scan) -> str:
 
 def _failed_call(finding: Finding) -> str:
     evidence = finding.get("evidence") or {}
-    where = " / ".join(str(x) for x in (finding.get("region"), evidence.get("project"), evidence.get("logstore")) if x)
+    where = " / ".join(
+        str(x) for x in (finding.get("region"), evidence.get("project"), evidence.get("logstore")) if x
+    )
     return (
         f"<b>{e(evidence.get('api') or 'a read')}</b> in {e(where or finding.get('resource'))}: "
         f"<code>{e(evidence.get('code'))}</code> {e(evidence.get('message') or finding.get('reason'))}"
@@ -122,7 +124,11 @@ def _history(past: History) -> str:
             f"<td>{item.days_in_alarm if item.failing_since else '-'}</td><td>{e(item.change or '-')}</td></tr>"
         )
     head = "<tr><th>now</th><th>resource</th><th>account</th><th>failing since</th><th>days in alarm</th><th>change</th></tr>"
-    table = f"<table>{head}{''.join(rows)}</table>" if rows else '<p class="empty">Nothing failing, nothing changed.</p>'
+    table = (
+        f"<table>{head}{''.join(rows)}</table>"
+        if rows
+        else '<p class="empty">Nothing failing, nothing changed.</p>'
+    )
     counts = (
         f"{past.scans} scan(s) from {past.first_scan} to {past.latest_scan}; since the previous scan "
         f"({past.previous_scan or 'none'}): {len(past.changed('new'))} new, {len(past.changed('resolved'))} "
@@ -131,7 +137,9 @@ def _history(past: History) -> str:
     return f"<section><h2>History</h2><p>{e(counts)}</p>{table}</section>"
 
 
-def _cards(heading: str, findings: Sequence[Finding], prefix: str, items: dict[tuple[str, str], ResourceHistory]) -> str:
+def _cards(
+    heading: str, findings: Sequence[Finding], prefix: str, items: dict[tuple[str, str], ResourceHistory]
+) -> str:
     if not findings:
         return ""
     cards = [card(f, f"{prefix}{n}", items.get(resource_key(f))) for n, f in enumerate(findings, 1)]

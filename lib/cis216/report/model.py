@@ -153,7 +153,7 @@ def scans_of(findings: Iterable[Finding], summaries: Iterable[Finding] = ()) -> 
     summaries_of: dict[str, list[Finding]] = {}
     for finding in _latest_copies(findings):
         grouped.setdefault(finding.get("scan_id") or "", []).append(finding)
-    for summary in summaries:
+    for summary in _latest_copies(summaries):
         summaries_of.setdefault(summary.get("scan_id") or "", []).append(summary)
     scans = []
     for scan_id in sorted(set(grouped) | set(summaries_of)):

@@ -32,7 +32,9 @@ def _number(query: Mapping[str, str], name: str, default: int | None = None) -> 
     try:
         return int(text)
     except ValueError:
-        raise ServiceError(400, "ParameterInvalid", f"parameter {name} must be an integer: {text!r}") from None
+        raise ServiceError(
+            400, "ParameterInvalid", f"parameter {name} must be an integer: {text!r}"
+        ) from None
 
 
 def _row(log: StoredLog) -> dict[str, str]:
@@ -77,5 +79,7 @@ def get_logs(logs: list[StoredLog], index: dict[str, object] | None, query: Mapp
         result = run_analytics(statement.pipe.strip(), [_row(log) for log in chosen])
         return _answer(list(result), len(chosen), has_sql=True)
     chosen.sort(key=lambda log: log.time, reverse=query.get("reverse", "false").lower() == "true")
-    page: list[dict[str, object]] = [{**_row(log), "__time__": log.time} for log in chosen[offset : offset + line]]
+    page: list[dict[str, object]] = [
+        {**_row(log), "__time__": log.time} for log in chosen[offset : offset + line]
+    ]
     return _answer(page, len(chosen), has_sql=False)

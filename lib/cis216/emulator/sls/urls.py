@@ -25,7 +25,9 @@ SERVICE = ServiceSpec(
         path("GET", r"^/logstores/?$", "ListLogStores", r.list_logstores),
         path("GET", rf"^/logstores/(?P<logstore>{_NAME})/index/?$", "GetIndex", r.get_index),
         # GetLogs before GetLogStore: the same path, told apart by ?type=log.
-        path("GET", rf"^/logstores/(?P<logstore>{_NAME})/?$", "GetLogs", r.get_logs, query=(("type", "log"),)),
+        path(
+            "GET", rf"^/logstores/(?P<logstore>{_NAME})/?$", "GetLogs", r.get_logs, query=(("type", "log"),)
+        ),
         path("GET", rf"^/logstores/(?P<logstore>{_NAME})/?$", "GetLogStore", r.get_logstore),
         path(
             "POST",
