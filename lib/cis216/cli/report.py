@@ -164,7 +164,8 @@ def _from_sls(args: argparse.Namespace) -> Report:
     credentials = resolve(None, os.environ)
     caller = Caller(retry_policy(), deadline=time.monotonic() + READ_BUDGET_SECONDS)
     reader = FindingsReader(credentials, caller, region, project, logstore)
-    findings, summaries = [], []
+    findings: list[dict[str, Any]] = []
+    summaries: list[dict[str, Any]] = []
     for log in reader.read(start, end + 1):
         record, item = finding_from_log(log.contents, log.time)
         (summaries if record == "summary" else findings).append(item)

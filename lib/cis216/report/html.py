@@ -14,7 +14,7 @@ from ..findings import CONTROL, STATUS_ORDER
 from .cards import attr, card, e, verdict
 from .history import History, ResourceHistory, history
 from .model import Finding, Report, Scan, resource_key
-from .style import CSS, CSP, icon
+from .style import CSP, CSS, icon
 
 DEFAULT_TITLE = "CIS Alibaba Cloud Foundations Benchmark v2.0.0, 2.16: unauthorized API calls are monitored and alerted on"
 

@@ -77,7 +77,7 @@ def get_logs(logs: list[StoredLog], index: dict[str, object] | None, query: Mapp
     ]
     if statement.pipe is not None:
         result = run_analytics(statement.pipe.strip(), [_row(log) for log in chosen])
-        return _answer(list(result), len(chosen), has_sql=True)
+        return _answer([dict(row) for row in result], len(chosen), has_sql=True)
     chosen.sort(key=lambda log: log.time, reverse=query.get("reverse", "false").lower() == "true")
     page: list[dict[str, object]] = [
         {**_row(log), "__time__": log.time} for log in chosen[offset : offset + line]
