@@ -100,7 +100,7 @@ def _facts(rows: Iterable[tuple[str, object]]) -> str:
     cells = "".join(
         f"<tr><th>{e(name)}</th><td>{e(value)}</td></tr>" for name, value in rows if value not in (None, "")
     )
-    return f"<table>{cells}</table>" if cells else ""
+    return f'<table class="kv">{cells}</table>' if cells else ""
 
 
 def _window_rows(alert: Mapping[str, Any]) -> list[tuple[str, object]]:

@@ -57,7 +57,7 @@ stroke-linejoin:round}
 .box{background:#fff;border:1px solid var(--line);border-left:6px solid var(--ok);border-radius:8px;
 padding:12px 16px;margin:12px 0}
 .box.partial{border-left-color:var(--error)}
-.box ul{margin:6px 0 0;padding-left:20px}
+.box ul{margin:6px 0 0;padding-left:20px}.box h2{margin-top:0}
 .card{background:#fff;border:1px solid var(--line);border-left:6px solid currentColor;border-radius:8px;
 padding:14px 16px;margin:14px 0;break-inside:avoid}
 .card>*{color:var(--ink)}
@@ -78,7 +78,7 @@ border-radius:4px;border:1px solid var(--line);background:#f2f4f7}
 table{border-collapse:collapse;width:100%;margin:6px 0;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;
 overflow-wrap:anywhere}
-th{color:var(--soft);font-weight:600}
+th{color:var(--soft);font-weight:600}table.kv th{width:30%}
 mark{background:#fee4e2;color:#7a271a;outline:2px solid var(--alarm);border-radius:2px;padding:0 1px}
 mark::before{content:"\\2192 ";font-weight:700}
 .fix{border:1px solid #abefc6;background:#ecfdf3;border-radius:6px;padding:8px 12px;margin:8px 0}
