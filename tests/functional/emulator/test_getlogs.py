@@ -137,3 +137,13 @@ def test_a_missing_logstore(stored: EmulatedCloud) -> None:
 def test_getlogstore_is_still_getlogstore(stored: EmulatedCloud) -> None:
     assert sls().get_logstore(PROJECT, STORE).get_ttl() == 180
     assert stored.calls[-1].api == "GetLogStore"
+
+
+def test_getlogs_v2_as_the_sdk_sends_it_by_default(stored: EmulatedCloud) -> None:
+    response = sls().get_log(PROJECT, STORE, T0, T0 + 100, topic="cis_v200_2_16", query="status: alarm")
+    assert resources(response) == ["trail/1", "trail/3"]
+    assert response.is_completed() and response.get_count() == 2
+    assert int(response.get_logs()[0].get_time()) == T0 + 1
+    assert stored.calls[-1].api == "GetLogsV2"
+    paged = sls().get_log(PROJECT, STORE, T0, T0 + 100, topic="cis_v200_2_16", offset=3, size=5, reverse=True)
+    assert resources(paged) == ["trail/1", "trail/0"]

@@ -1,8 +1,9 @@
 """GetLogs over the logs PutLogs stored: the search part through cis216's own SLS query matcher
 (lib/cis216/slsquery), with the logstore's index; the SQL part after `|` through analytics.py.
 
-As the classic API (`GET /logstores/<logstore>?type=log`, what `LogClient.get_log` sends with
-`_get_logs_v2_enabled` off) answers: a JSON array of logs, each `__time__` (a number), `__source__`,
+GetLogsV2 (`POST /logstores/<logstore>/logs`, what `LogClient.get_log` sends by default) takes
+the same parameters as a JSON body and answers `{"meta", "data"}`. The classic GetLogs
+(`GET /logstores/<logstore>?type=log`, the SDK with `_get_logs_v2_enabled` off; cis216's reader) answers: a JSON array of logs, each `__time__` (a number), `__source__`,
 `__topic__`, its tags (`__tag__:<key>`) and fields; headers `x-log-progress` (always Complete
 here), `x-log-count`, `x-log-processed-rows`, `x-log-has-sql`. `from` <= `__time__` < `to`;
 `line` (at most 100) and `offset` page a search, oldest first unless `reverse=true`; an SQL
@@ -57,7 +58,10 @@ def _answer(rows: list[dict[str, object]], processed: int, has_sql: bool) -> Ans
     return 200, headers, json.dumps(rows, ensure_ascii=False).encode("utf-8")
 
 
-def get_logs(logs: list[StoredLog], index: dict[str, object] | None, query: Mapping[str, str]) -> Answer:
+def _select(
+    logs: list[StoredLog], index: dict[str, object] | None, query: Mapping[str, str]
+) -> tuple[list[dict[str, object]], int, bool]:
+    """(the rows answered, how many logs the search matched, whether an SQL part computed them)."""
     start, end = _number(query, "from"), _number(query, "to")
     line, offset = _number(query, "line", MAX_LINE), _number(query, "offset", 0)
     if not 0 <= line <= MAX_LINE or offset < 0:
@@ -77,9 +81,46 @@ def get_logs(logs: list[StoredLog], index: dict[str, object] | None, query: Mapp
     ]
     if statement.pipe is not None:
         result = run_analytics(statement.pipe.strip(), [_row(log) for log in chosen])
-        return _answer([dict(row) for row in result], len(chosen), has_sql=True)
+        return [dict(row) for row in result], len(chosen), True
     chosen.sort(key=lambda log: log.time, reverse=query.get("reverse", "false").lower() == "true")
-    page: list[dict[str, object]] = [
-        {**_row(log), "__time__": log.time} for log in chosen[offset : offset + line]
-    ]
-    return _answer(page, len(chosen), has_sql=False)
+    return [{**_row(log), "__time__": log.time} for log in chosen[offset : offset + line]], len(chosen), False
+
+
+def get_logs(logs: list[StoredLog], index: dict[str, object] | None, query: Mapping[str, str]) -> Answer:
+    """The classic GetLogs: GET /logstores/<logstore>?type=log&..."""
+    rows, processed, has_sql = _select(logs, index, query)
+    return _answer(rows, processed, has_sql)
+
+
+def get_logs_v2(logs: list[StoredLog], index: dict[str, object] | None, body: bytes) -> Answer:
+    """GetLogsV2: POST /logstores/<logstore>/logs with the parameters as a JSON body, what
+    `LogClient.get_log` sends by default; answered `{"meta": {...}, "data": [...]}`, uncompressed
+    (no x-log-compresstype: the SDK then reads the body as it is)."""
+    try:
+        asked = json.loads(body or b"{}")
+    except ValueError:
+        raise ServiceError(400, "PostBodyInvalid", "the body is not JSON") from None
+    if not isinstance(asked, dict):
+        raise ServiceError(400, "PostBodyInvalid", "the body is not a JSON object")
+    query = {key: _text(value) for key, value in asked.items() if value is not None}
+    rows, processed, has_sql = _select(logs, index, query)
+    meta = {
+        "count": len(rows),
+        "progress": "Complete",
+        "processedRows": processed,
+        "elapsedMillisecond": 0,
+        "hasSQL": has_sql,
+        "whereQuery": "",
+        "aggQuery": "",
+        "cpuSec": 0.0,
+        "cpuCores": 0,
+    }
+    data = [{key: str(value) for key, value in row.items()} for row in rows]
+    headers = {"Content-Type": "application/json", "x-log-requestid": sls_request_id()}
+    return 200, headers, json.dumps({"meta": meta, "data": data}, ensure_ascii=False).encode("utf-8")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

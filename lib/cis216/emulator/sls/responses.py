@@ -10,6 +10,7 @@ from ..errors import ServiceError
 from ..http import Answer, sls_request_id
 from .backend import Logstore, Project, SlsBackend
 from .getlogs import get_logs as query_logs
+from .getlogs import get_logs_v2 as query_logs_v2
 from .putlogs import decode_body
 
 Context = CallContext[SlsBackend]
@@ -109,3 +110,8 @@ def put_logs(ctx: Context) -> Answer:
 def get_logs(ctx: Context) -> Answer:
     store = _logstore(ctx)
     return query_logs(store.logs, store.index, ctx.query)
+
+
+def get_logs_v2(ctx: Context) -> Answer:
+    store = _logstore(ctx)
+    return query_logs_v2(store.logs, store.index, ctx.request.body)

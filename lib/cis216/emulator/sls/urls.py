@@ -36,6 +36,7 @@ SERVICE = ServiceSpec(
             r.put_logs,
             writes=True,
         ),
+        path("POST", rf"^/logstores/(?P<logstore>{_NAME})/logs/?$", "GetLogsV2", r.get_logs_v2),
         path("GET", r"^/jobs/?$", "ListAlerts", r.list_jobs),
     ),
 )
