@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .model import FAILING, Scan, resource_key
+from .model import FAILING, Scan, per_account, resource_key
 
 JUDGED_SCOPES = frozenset({"account", "trail"})
 UNKNOWN = frozenset({"", "error"})
@@ -139,3 +139,23 @@ def history(scans: list[Scan]) -> History:
         latest_scan=_label(scans[-1]),
         resources=tuple(items),
     )
+
+
+def history_per_account(scans: list[Scan]) -> History:
+    """`history` of each account over its own scans, together: "the previous scan" of a resource
+    is its own account's previous scan."""
+    if not scans:
+        raise ValueError("history needs at least one scan")
+    parts = [history(own) for _, own in sorted(per_account(scans).items())]
+    previous = sorted({part.previous_scan for part in parts if part.previous_scan})
+    return History(
+        scans=len(scans),
+        first_scan=_label(scans[0]),
+        previous_scan=previous[-1] if len(previous) == 1 else ", ".join(previous),
+        latest_scan=_label(scans[-1]),
+        resources=tuple(sorted((item for part in parts for item in part.resources), key=_order)),
+    )
+
+
+def _order(item: ResourceHistory) -> tuple[str, str]:
+    return (item.account_id, item.resource)

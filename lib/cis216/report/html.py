@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from .. import __version__
 from ..findings import CONTROL, STATUS_ORDER
 from .cards import attr, card, e, verdict
-from .history import History, ResourceHistory, history
+from .history import History, ResourceHistory, history_per_account
 from .model import Finding, Report, Scan, resource_key
 from .style import CSP, CSS, icon
 
@@ -22,7 +22,7 @@ DEFAULT_TITLE = "CIS Alibaba Cloud Foundations Benchmark v2.0.0, 2.16: unauthori
 def render_report(report: Report) -> str:
     """The whole page, as text (write it as UTF-8)."""
     scan = report.scan
-    past = history(list(report.scans)) if report.has_history else None
+    past = history_per_account(list(report.scans)) if report.has_history else None
     items = {(i.account_id, i.resource): i for i in past.resources} if past else {}
     visible = [f for f in scan.findings if not f.get("muted") and f.get("scope") != "scan"]
     muted = [f for f in scan.findings if f.get("muted") and f.get("scope") != "scan"]

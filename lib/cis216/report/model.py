@@ -206,10 +206,45 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def report_of(scans: list[Scan], source: str, with_history: bool) -> Report:
-    """The report on the latest scan (the last of `scans`, oldest first)."""
+    """The report on the latest scan of each account (`scans` oldest first)."""
     if not scans:
         raise ReportInputError(f"{source}: no findings to report on")
-    return Report(scan=scans[-1], source=source, scans=tuple(scans) if with_history else ())
+    return Report(scan=latest_per_account(scans), source=source, scans=tuple(scans) if with_history else ())
+
+
+def per_account(scans: list[Scan]) -> dict[str, list[Scan]]:
+    """Each account's own scans (oldest first), holding only its findings: accounts scanned by
+    separate deployments into one logstore have scans of their own, at their own times."""
+    accounts: dict[str, list[Scan]] = {}
+    for scan in scans:
+        members = sorted({str(f.get("account_id") or "") for f in [*scan.findings, *scan.summaries]})
+        for account in members:
+            accounts.setdefault(account, []).append(
+                Scan(
+                    scan.scan_id,
+                    scan.evaluated_at,
+                    scan.time,
+                    tuple(f for f in scan.findings if str(f.get("account_id") or "") == account),
+                    tuple(s for s in scan.summaries if str(s.get("account_id") or "") == account),
+                )
+            )
+    return accounts
+
+
+def latest_per_account(scans: list[Scan]) -> Scan:
+    """One view of what is true now: every account's latest scan, together (one scan when a
+    single scan covered every account, as an organisation scan does)."""
+    if len(scans) == 1:
+        return scans[0]
+    latest = [own[-1] for _, own in sorted(per_account(scans).items())]
+    ids = sorted({scan.scan_id for scan in latest})
+    return Scan(
+        scan_id=", ".join(ids),
+        evaluated_at=max(scan.evaluated_at for scan in latest),
+        time=max(scan.time for scan in latest),
+        findings=tuple(ordered(f for scan in latest for f in scan.findings)),
+        summaries=tuple(s for scan in latest for s in scan.summaries),
+    )
 
 
 def resource_key(finding: Finding) -> tuple[str, str]:

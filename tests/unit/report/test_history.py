@@ -84,3 +84,24 @@ def test_unparsable_times_fall_back_to_log_time() -> None:
 def test_history_needs_a_scan() -> None:
     with pytest.raises(ValueError):
         history([])
+
+
+def test_accounts_scanned_separately_each_have_their_own_previous_scan() -> None:
+    from cis216.report.history import history_per_account
+
+    def scan(scan_id: str, when: str, account: str, status: str) -> Scan:
+        finding = normalized({"resource": "trail", "status": status, "scope": "trail", "account_id": account})
+        return Scan(scan_id, when, 0, (finding,))
+
+    scans = [
+        scan("a1", DAYS[0], "A", "alarm"),
+        scan("b1", DAYS[1], "B", "ok"),
+        scan("a2", DAYS[2], "A", "ok"),
+        scan("b2", DAYS[3], "B", "alarm"),
+    ]
+    result = history_per_account(scans)
+    by_account = {item.account_id: item for item in result.resources}
+    assert by_account["A"].change == "resolved" and by_account["B"].change == "new"
+    assert by_account["B"].failing_since == DAYS[3]
+    assert result.previous_scan == f"{DAYS[0]}, {DAYS[1]}"
+    assert (result.scans, result.first_scan, result.latest_scan) == (4, DAYS[0], DAYS[3])

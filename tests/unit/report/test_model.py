@@ -115,3 +115,14 @@ def test_no_findings_is_an_input_error() -> None:
 def test_order_does_not_depend_on_input_order() -> None:
     findings = [_log("a", "t", f"r{n}", status) for n, status in enumerate(["ok", "alarm", "skip", "error"])]
     assert scans_of(findings) == scans_of(list(reversed(findings)))
+
+
+def test_the_report_shows_every_accounts_latest_scan() -> None:
+    findings = [
+        {**_log("a1", "2026-12-01T00:00:00Z", "r", "alarm"), "account_id": "A"},
+        {**_log("b1", "2026-12-02T00:00:00Z", "r", "ok"), "account_id": "B"},
+        {**_log("a2", "2026-12-03T00:00:00Z", "r", "ok"), "account_id": "A"},
+    ]
+    latest = report_of(scans_of(findings), "src", with_history=True).scan
+    assert latest.scan_id == "a2, b1" and latest.evaluated_at == "2026-12-03T00:00:00Z"
+    assert sorted((f["account_id"], f["status"]) for f in latest.findings) == [("A", "ok"), ("B", "ok")]
