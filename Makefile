@@ -1,12 +1,14 @@
 # One command for each job; each creates .venv and installs what it needs on a fresh machine.
 #   make run    the main job: the FC handler invoked locally on events/timer.json, against the
-#               built-in emulated cloud seeded with the sample account (no credentials needed)
+#               built-in emulated cloud seeded with the sample account (no credentials needed);
+#               it ends by writing the HTML report out/report.html
 #   make test   format check, lint, the Python 3.10 floor check, the type checker (mypy --strict over
 #               lib/cis216), the FC code package and the whole test suite (what CI runs)
 #   make package  dist/cis216-fc.zip, the code package s.yaml deploys, for FC's python3.10 on x86_64
 #               Linux, with pip (no Docker; needs PyPI). Skipped when requirements.txt and lib/ did
 #               not change; FORCE=1 builds anyway (pip resolves requirements.txt's ranges again).
 #   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
+#   make screenshots  docs/img/report.png: the report of the bundled sample, shot by headless Chromium
 #   make faults the whole fault matrix of issue 12 (tests/functional/faults; `make test` runs a
 #               fixed-seed sample of it)
 
@@ -15,7 +17,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv run test lint typecheck package bench faults clean
+.PHONY: venv run test lint typecheck package bench faults screenshots clean
 
 venv: $(STAMP)
 
@@ -27,7 +29,16 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: venv
-	$(BIN)/cis216 invoke events/timer.json
+	@mkdir -p out
+	$(BIN)/cis216 invoke events/timer.json --report out/report.html || test $$? -eq 1  # 1: a finding matched --fail-on
+	@echo "open out/report.html in a browser: the findings of this run as one self-contained page"
+
+# docs/img/report.png, the README's picture of the report: the bundled sample's findings rendered by
+# headless Chromium (Debian package `chromium`).
+screenshots: venv
+	@mkdir -p out
+	$(BIN)/cis216 invoke events/timer.json --format jsonl --report out/sample-report.html >/dev/null 2>&1 || test $$? -eq 1
+	$(BIN)/python -m tests.browser out/sample-report.html docs/img/report.png
 
 lint: venv
 	$(BIN)/ruff format --check lib handler tests bench

@@ -16,6 +16,7 @@ from ..core import DEFAULT_PROFILE, PROFILES
 from ..findings import STATUS_ORDER
 from ..inventory import MAX_INPUT_BYTES, InventoryError
 from . import setup
+from . import report
 from .evaluate import evaluate
 from .invoke import invoke
 from .output import (
@@ -51,6 +52,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return evaluate(args, out)
         if args.command == "setup":
             return setup.run(args, out)
+        if args.command == "report":
+            return report.run(args, out)
         return invoke(args, out)
     except (CliError, InventoryError) as error:
         print(f"cis216: error: {error}", file=sys.stderr)
@@ -112,8 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     invoke_command.add_argument(
         "--save-snapshot", metavar="PATH", help="also write the collected inventory to PATH"
     )
+    invoke_command.add_argument(
+        "--report", metavar="PATH", help="also write the HTML report of the findings to PATH (cis216 report)"
+    )
     _add_output_options(invoke_command, with_profile=False)
     setup.add_parser(commands)
+    report.add_parser(commands)
     return parser
 
 

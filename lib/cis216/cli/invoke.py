@@ -36,6 +36,7 @@ from ..shell.events import EventError
 from ..shell.plan import ScanPlan
 from ..shell.report import ScanReport, ScanSummary
 from .output import EXIT_BAD_INPUT, EXIT_RUN_FAILED, CliError, fail_on_exit, render, render_summary
+from .report import write_scan_report
 
 if TYPE_CHECKING:
     from ..emulator import EmulatedCloud
@@ -113,6 +114,8 @@ def invoke(args: argparse.Namespace, out: TextIO) -> int:
     event = _read_event(args.event)
     if args.save_snapshot:
         _check_writable(args.save_snapshot)  # before the scan writes anything: a bad path is exit 2
+    if args.report:
+        _check_writable(args.report, "--report")
     local = _emulated(args.seed) if args.cloud == "emulated" else _real(args.seed)
     try:
         with logs.LOGGER.writing_to(sys.stderr):
@@ -140,7 +143,23 @@ def invoke(args: argparse.Namespace, out: TextIO) -> int:
         side.write(report.summary.to_json(indent=2) + "\n")
     render(report.findings, args.format, out)
     side.write(_written_line(report.summary, local) + "\n")
+    if args.report and not _write_report(args.report, report, local, side):
+        return EXIT_BAD_INPUT
     return fail_on_exit(report.findings, args.fail_on)
+
+
+def _write_report(path: str, report: ScanReport, local: LocalRun, side: TextIO) -> bool:
+    """The HTML report of the findings just printed (`--report PATH`); False when it cannot be written."""
+    cloud = "emulated cloud" if local.emulated is not None else "real cloud"
+    try:
+        findings = [f.model_dump(mode="json") for f in report.findings]
+        summary = report.summary.model_dump(mode="json")
+        write_scan_report(findings, summary, f"cis216 invoke ({cloud})", path)
+    except OSError as error:
+        print(f"cis216: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return False
+    side.write(f"report: {path}\n")
+    return True
 
 
 def _emulated(seed: str | None) -> LocalRun:
@@ -210,15 +229,15 @@ def _read_event(path: str) -> bytes:
         raise CliError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
-def _check_writable(path: str) -> None:
+def _check_writable(path: str, option: str = "--save-snapshot") -> None:
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise CliError(f"--save-snapshot {path}: is a directory")
+        raise CliError(f"{option} {path}: is a directory")
     if not parent.is_dir():
-        raise CliError(f"--save-snapshot {path}: no such directory {str(parent)!r}")
+        raise CliError(f"{option} {path}: no such directory {str(parent)!r}")
     if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise CliError(f"--save-snapshot {path}: not writable")
+        raise CliError(f"{option} {path}: not writable")
 
 
 def _seed_document(path: str | None) -> dict[str, Any]:

@@ -32,6 +32,8 @@ class PathRoute:
     # SLS tells GET / apart by the host: with a project it is GetProject, without ListProject.
     # None: either; True: the host must name a project; False: it must not.
     project_host: bool | None = None
+    # Query parameters the request must carry, e.g. SLS GetLogs is GET /logstores/<ls>?type=log.
+    query: tuple[tuple[str, str], ...] = ()
 
 
 def path(
@@ -41,8 +43,9 @@ def path(
     handler: Handler,
     writes: bool = False,
     project_host: bool | None = None,
+    query: tuple[tuple[str, str], ...] = (),
 ) -> PathRoute:
-    return PathRoute(method, re.compile(regex), api, handler, writes, project_host)
+    return PathRoute(method, re.compile(regex), api, handler, writes, project_host, query)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class ServiceSpec:
             if candidate.method != req.method:
                 continue
             if candidate.project_host is not None and candidate.project_host != bool(project):
+                continue
+            if any(req.query.get(key) != value for key, value in candidate.query):
                 continue
             found = candidate.pattern.match(req.path)
             if found:

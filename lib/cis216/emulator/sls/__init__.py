@@ -1,1 +1,1 @@
-"""Emulated Log Service (SLS) classic REST API: projects, logstores, indexes, alert listing, PutLogs."""
+"""Emulated Log Service (SLS) classic REST API: projects, logstores, indexes, alert listing, PutLogs, GetLogs."""

@@ -9,6 +9,8 @@ from ..context import CallContext
 from ..errors import ServiceError
 from ..http import Answer, sls_request_id
 from .backend import Logstore, Project, SlsBackend
+from .getlogs import get_logs as query_logs
+from .getlogs import get_logs_v2 as query_logs_v2
 from .putlogs import decode_body
 
 Context = CallContext[SlsBackend]
@@ -106,3 +108,13 @@ def put_logs(ctx: Context) -> Answer:
     logs = decode_body(ctx.request.body, ctx.request.headers, ctx.backend.putlogs_limits)
     store.logs.extend(logs)
     return _empty_ok()
+
+
+def get_logs(ctx: Context) -> Answer:
+    store = _logstore(ctx)
+    return query_logs(store.logs, store.index, ctx.query)
+
+
+def get_logs_v2(ctx: Context) -> Answer:
+    store = _logstore(ctx)
+    return query_logs_v2(store.logs, store.index, ctx.request.body)

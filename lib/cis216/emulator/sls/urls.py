@@ -25,6 +25,10 @@ SERVICE = ServiceSpec(
         path("GET", r"^/?$", "GetProject", r.get_project, project_host=True),
         path("GET", r"^/logstores/?$", "ListLogStores", r.list_logstores),
         path("GET", rf"^/logstores/(?P<logstore>{_NAME})/index/?$", "GetIndex", r.get_index),
+        # GetLogs before GetLogStore: the same path, told apart by ?type=log.
+        path(
+            "GET", rf"^/logstores/(?P<logstore>{_NAME})/?$", "GetLogs", r.get_logs, query=(("type", "log"),)
+        ),
         path("GET", rf"^/logstores/(?P<logstore>{_NAME})/?$", "GetLogStore", r.get_logstore),
         path(
             "POST",
@@ -33,6 +37,7 @@ SERVICE = ServiceSpec(
             r.put_logs,
             writes=True,
         ),
+        path("POST", rf"^/logstores/(?P<logstore>{_NAME})/logs/?$", "GetLogsV2", r.get_logs_v2),
         path("GET", r"^/jobs/?$", "ListAlerts", r.list_jobs),
         # Setting up the findings store (cis216 setup): emulator/sls/management.py.
         path("POST", r"^/?$", "CreateProject", m.create_project, writes=True, project_host=True),
