@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from ..export.flat import flat_value
 from ..findings import CONTROL, SEVERITY, TITLE, Finding
 from .calls import Caller, CallError
 
@@ -79,6 +80,7 @@ class WriteResult:
 
 
 def _json(value: Any) -> str:
+    # export.flat.flat_value's encoding of lists and objects (a string here is JSON-quoted too).
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
@@ -102,7 +104,7 @@ def finding_contents(finding: Finding, finding_id: str, scan_id: str, evaluated_
         ("resource", finding.resource or ""),
         ("status", finding.status),
         ("reason", finding.reason or ""),
-        ("reason_codes", _json(list(finding.reason_codes))),
+        ("reason_codes", flat_value(list(finding.reason_codes))),
         ("account_id", finding.account_id or ""),
         ("region", finding.region or ""),
         ("evaluated_at", evaluated_at),
@@ -111,8 +113,8 @@ def finding_contents(finding: Finding, finding_id: str, scan_id: str, evaluated_
         ("title", finding.title),
         ("severity", finding.severity),
         ("remediation", _bounded(finding.remediation, "remediation")),
-        ("muted", "true" if finding.muted else "false"),
-        ("mute", _json(finding.mute.model_dump(mode="json")) if finding.mute else ""),
+        ("muted", flat_value(finding.muted)),
+        ("mute", flat_value(finding.mute.model_dump(mode="json") if finding.mute else None)),
     ]
     return fields
 

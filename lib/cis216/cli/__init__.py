@@ -1,4 +1,5 @@
-"""Command line: `cis216 evaluate SNAPSHOT` (offline) and `cis216 invoke EVENT` (the FC scan, locally).
+"""Command line: `cis216 evaluate SNAPSHOT` (offline), `cis216 invoke EVENT` (the FC scan, locally)
+and `cis216 export FINDINGS.jsonl` (OCSF, CSV).
 
 The parser and `main` live here; each command in its module (evaluate.py, invoke.py); what is
 printed and the exit codes in output.py (documented there, re-exported here).
@@ -13,8 +14,10 @@ from typing import TextIO
 
 from .. import __version__
 from ..core import DEFAULT_PROFILE, PROFILES
+from ..export import FindingsInputError
 from ..inventory import MAX_INPUT_BYTES, InventoryError
 from ..mute import MutelistError
+from . import export
 from .evaluate import evaluate
 from .invoke import invoke
 from .output import (
@@ -48,8 +51,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if args.command == "evaluate":
             return evaluate(args, out)
+        if args.command == "export":
+            return export.run(args, out)
         return invoke(args, out)
-    except (CliError, InventoryError, MutelistError) as error:
+    except (CliError, InventoryError, MutelistError, FindingsInputError) as error:
         print(f"cis216: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
@@ -110,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--save-snapshot", metavar="PATH", help="also write the collected inventory to PATH"
     )
     _add_output_options(invoke_command, with_profile=False)
+    export.add_parser(commands)
     return parser
 
 

@@ -16,7 +16,7 @@ from cis216.adapters.actiontrail import ActionTrailAdapter
 from cis216.adapters.calls import Caller, RetryPolicy
 from cis216.adapters.credentials import Credentials
 from cis216.adapters.sls import SlsAdapter
-from cis216.cli import EXIT_BAD_INPUT, EXIT_FAIL_ON, EXIT_OK, main
+from cis216.cli import EXIT_BAD_INPUT, EXIT_FAIL_ON, main
 from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.shell.collect import collect_account
 from tests.paths import EVENTS, SAMPLES
