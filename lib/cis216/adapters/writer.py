@@ -1,8 +1,11 @@
 """Findings -> SLS logs: one log per finding plus one account summary log, batched and retried.
 
-Each log is a flat set of string fields (SLS stores text): record ("finding" or "summary"),
-finding_id, scan_id, control, profile, resource, status, reason, reason_codes (comma-separated),
-account_id, region, scope, evaluated_at, evidence (JSON), advisories (JSON list).
+Each log is a flat set of string fields (SLS stores text), the finding's JSON fields by the same
+names: record ("finding" or "summary"), finding_id, scan_id, control, title, severity, profile,
+scope, resource, status, reason, reason_codes, advisories, remediation, muted, mute, account_id,
+region, evaluated_at, evidence. One encoding per kind of value: every list (reason_codes,
+advisories) is a JSON list (`["ALERT_DISABLED"]`, `[]`), every object (evidence, mute) JSON (mute
+"" when not muted), a boolean "true"/"false", a missing value "". The summary log adds `counts`.
 Topic `cis_v200_2_16`; source `<function>/<account>`.
 
 Batches stay within the documented per-call limits (4096 logs, 5 MB raw); a batch is retried on
@@ -27,7 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..findings import CONTROL, Finding
+from ..export.flat import flat_value
+from ..findings import CONTROL, SEVERITY, TITLE, Finding
 from .calls import Caller, CallError
 from .store import missing_store_hint
 
@@ -77,6 +81,7 @@ class WriteResult:
 
 
 def _json(value: Any) -> str:
+    # export.flat.flat_value's encoding of lists and objects (a string here is JSON-quoted too).
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
@@ -100,12 +105,17 @@ def finding_contents(finding: Finding, finding_id: str, scan_id: str, evaluated_
         ("resource", finding.resource or ""),
         ("status", finding.status),
         ("reason", finding.reason or ""),
-        ("reason_codes", ",".join(finding.reason_codes)),
+        ("reason_codes", flat_value(list(finding.reason_codes))),
         ("account_id", finding.account_id or ""),
         ("region", finding.region or ""),
         ("evaluated_at", evaluated_at),
         ("evidence", _bounded(_json(finding.evidence.model_dump(mode="json")), "evidence")),
         ("advisories", _bounded(_json(list(finding.advisories)), "advisories")),
+        ("title", finding.title),
+        ("severity", finding.severity),
+        ("remediation", _bounded(finding.remediation, "remediation")),
+        ("muted", flat_value(finding.muted)),
+        ("mute", flat_value(finding.mute.model_dump(mode="json") if finding.mute else None)),
     ]
     return fields
 
@@ -124,13 +134,18 @@ def summary_contents(summary: ScanSummary, finding_id: str, evaluated_at: str) -
         ("resource", f"acs:::{summary.account_id}"),
         ("status", summary.account_verdict or ""),
         ("reason", summary.verdict_reason),
-        ("reason_codes", ""),
+        ("reason_codes", "[]"),
         ("account_id", summary.account_id),
         ("region", ""),
         ("evaluated_at", evaluated_at),
         ("evidence", _bounded(_json(evidence), "evidence")),
         ("counts", _json(summary.counts)),
         ("advisories", "[]"),
+        ("title", TITLE),
+        ("severity", SEVERITY),
+        ("remediation", ""),
+        ("muted", "false"),
+        ("mute", ""),
     ]
 
 

@@ -1,4 +1,5 @@
-"""Command line: `cis216 evaluate SNAPSHOT` (offline) and `cis216 invoke EVENT` (the FC scan, locally).
+"""Command line: `cis216 evaluate SNAPSHOT` (offline), `cis216 invoke EVENT` (the FC scan, locally)
+and `cis216 export FINDINGS.jsonl` (OCSF, CSV).
 
 The parser and `main` live here; each command in its module (evaluate.py, invoke.py); what is
 printed and the exit codes in output.py (documented there, re-exported here).
@@ -13,10 +14,10 @@ from typing import TextIO
 
 from .. import __version__
 from ..core import DEFAULT_PROFILE, PROFILES
-from ..findings import STATUS_ORDER
+from ..export import FindingsInputError
 from ..inventory import MAX_INPUT_BYTES, InventoryError
-from . import setup
-from . import report
+from ..mute import MutelistError
+from . import export, report, setup
 from .evaluate import evaluate
 from .invoke import invoke
 from .output import (
@@ -24,8 +25,8 @@ from .output import (
     EXIT_FAIL_ON,
     EXIT_OK,
     EXIT_RUN_FAILED,
-    FORMATS,
     CliError,
+    add_output_options,
     fail_on_exit,
     render,
     silence_stdout,
@@ -54,8 +55,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return setup.run(args, out)
         if args.command == "report":
             return report.run(args, out)
+        if args.command == "export":
+            return export.run(args, out)
         return invoke(args, out)
-    except (CliError, InventoryError) as error:
+    except (CliError, InventoryError, MutelistError, FindingsInputError) as error:
         print(f"cis216: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
@@ -71,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cis216",
         description="CIS Alibaba Cloud Foundations Benchmark v2.0.0, control 2.16: are unauthorized API "
         "calls monitored and alerted on?",
-        epilog="Exit codes: 0 ran, 1 a finding matched --fail-on, 2 bad input or usage, "
-        "3 scan or write failed.",
+        epilog="Exit codes: 0 ran, 1 the verdict failed (--fail-on; by default an alarm or error "
+        "verdict), 2 bad input or usage, 3 scan or write failed.",
     )
     parser.add_argument("--version", action="version", version=f"cis216 {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -81,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate",
         help="evaluate a recorded inventory snapshot offline",
         description="Evaluate control 2.16 over an inventory snapshot (see README, 'Inventory snapshot').",
-        epilog="Exit codes: 0 ran and no finding matched --fail-on, 1 a finding matched --fail-on, "
-        "2 bad input or usage (the error is on stderr).",
+        epilog="Exit codes: 0 ran and the verdict did not fail it, 1 it did (--fail-on: by default "
+        "the control's verdict is alarm or error), 2 bad input or usage (the error is on stderr).",
     )
     evaluate_command.add_argument(
         "snapshot",
@@ -121,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(invoke_command, with_profile=False)
     setup.add_parser(commands)
     report.add_parser(commands)
+    export.add_parser(commands)
     return parser
 
 
@@ -139,21 +143,4 @@ def _add_output_options(parser: argparse.ArgumentParser, with_profile: bool = Tr
             help=f"JSON file of strict-profile settings (README), at most {_MIB} MiB; "
             "an error with any other profile",
         )
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    parser.add_argument(
-        "--fail-on",
-        type=_statuses,
-        metavar="STATUSES",
-        default=[],
-        help="exit 1 when any finding has one of these statuses, e.g. 'alarm' or 'alarm,error'",
-    )
-
-
-def _statuses(text: str) -> list[str]:
-    statuses = [part.strip() for part in text.split(",") if part.strip()]
-    unknown = [s for s in statuses if s not in STATUS_ORDER]
-    if unknown or not statuses:
-        raise argparse.ArgumentTypeError(
-            f"expected a comma-separated list of {', '.join(STATUS_ORDER)}; got {text!r}"
-        )
-    return statuses
+    add_output_options(parser)

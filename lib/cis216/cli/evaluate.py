@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import timezone
 from typing import TextIO
 
 from pydantic import ValidationError
 
 from ..core import evaluate as evaluate_inventory
 from ..inventory import Inventory, decode_json, parse_inventory, read_file, read_text, require_scanned
+from ..mute import Mutelist, apply_mutelist, mutelist_from_text
 from ..settings import Settings
 from ..validation import describe
-from .output import CliError, fail_on_exit, render, silence_stdout
+from .output import CliError, check_writable, fail_on_exit, output_to, render, silence_stdout
 
 # The only profile with settings: another would ignore a settings file without a word.
 SETTINGS_PROFILE = "strict"
@@ -21,13 +23,24 @@ SETTINGS_PROFILE = "strict"
 def evaluate(args: argparse.Namespace, out: TextIO) -> int:
     if args.settings and args.profile != SETTINGS_PROFILE:
         raise CliError(f"--settings applies to the {SETTINGS_PROFILE} profile only")
+    if args.output:
+        check_writable(args.output, "-o")
     settings = load_settings(args.settings)
-    findings = evaluate_inventory(read_snapshot(args.snapshot), args.profile, settings)
+    mutelist = load_mutelist(args.mutelist)
+    inventory = read_snapshot(args.snapshot)
+    findings = evaluate_inventory(inventory, args.profile, settings)
+    if mutelist is not None:  # expiry judged on the snapshot's date: the same input, the same output
+        findings = apply_mutelist(findings, mutelist, inventory.collected_at.astimezone(timezone.utc).date())
     try:
-        render(findings, args.format, out)
+        with output_to(args.output, out) as target:
+            render(findings, args.format, target)
     except BrokenPipeError:
         silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
     return fail_on_exit(findings, args.fail_on)
+
+
+def load_mutelist(path: str | None) -> Mutelist | None:
+    return mutelist_from_text(read_file(path), path) if path else None
 
 
 def read_snapshot(path: str) -> Inventory:

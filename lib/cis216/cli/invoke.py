@@ -10,8 +10,10 @@ network. `--cloud real`: your credentials (ALIBABA_CLOUD_* variables or the defa
 the real endpoints; FINDINGS_PROJECT etc. come from your environment.
 
 Output (table format): the summary, the findings, and "wrote N findings to <project>/<logstore>".
-With --format json/jsonl, stdout carries only the findings; summary and that line go to stderr.
-JSON log lines go to stderr.
+With the other formats, stdout (or `-o FILE`) carries only the findings; the summary and that line
+go to stderr. JSON log lines go to stderr. `--mutelist FILE` is handed to the scan as the MUTELIST
+variable (after being checked here, so that its errors name the file): the scan marks muted
+findings as the function would. Exit codes and --fail-on: output.py.
 """
 
 from __future__ import annotations
@@ -29,13 +31,23 @@ from ..adapters.calls import CallError
 from ..adapters.credentials import Credentials, CredentialsError
 from ..adapters.writer import WriteError
 from ..inventory import load_inventory, read_bytes, read_file
+from ..mute import mutelist_from_text
 from ..shell import logs, scan
 from ..shell.bootstrap import Clock, Cloud, MakeCloud, bootstrap
 from ..shell.config import ConfigError
 from ..shell.events import EventError
 from ..shell.plan import ScanPlan
 from ..shell.report import ScanReport, ScanSummary
-from .output import EXIT_BAD_INPUT, EXIT_RUN_FAILED, CliError, fail_on_exit, render, render_summary
+from .output import (
+    EXIT_BAD_INPUT,
+    EXIT_RUN_FAILED,
+    CliError,
+    check_writable,
+    fail_on_exit,
+    output_to,
+    render,
+    render_summary,
+)
 from .report import write_scan_report
 
 if TYPE_CHECKING:
@@ -112,11 +124,19 @@ class LocalRun:
 
 def invoke(args: argparse.Namespace, out: TextIO) -> int:
     event = _read_event(args.event)
+    # Before the scan writes anything: a bad path is exit 2.
     if args.save_snapshot:
-        _check_writable(args.save_snapshot)  # before the scan writes anything: a bad path is exit 2
+        check_writable(args.save_snapshot, "--save-snapshot")
+    if args.output:
+        check_writable(args.output, "-o")
+    mutelist = read_file(args.mutelist) if args.mutelist else None
+    if mutelist is not None:
+        mutelist_from_text(mutelist, args.mutelist)  # a bad list is refused naming the file, not MUTELIST
     if args.report:
-        _check_writable(args.report, "--report")
+        check_writable(args.report, "--report")
     local = _emulated(args.seed) if args.cloud == "emulated" else _real(args.seed)
+    if mutelist is not None:
+        local.environ["MUTELIST"] = mutelist  # the scan applies it, as the function does
     try:
         with logs.LOGGER.writing_to(sys.stderr):
             report = local.run(event)
@@ -136,16 +156,23 @@ def invoke(args: argparse.Namespace, out: TextIO) -> int:
         except OSError as error:
             print(f"cis216: cannot write {args.save_snapshot}: {error.strerror or error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    side = out if args.format == "table" else sys.stderr
-    if args.format == "table":
-        render_summary(report.summary, out)
-    else:
-        side.write(report.summary.to_json(indent=2) + "\n")
-    render(report.findings, args.format, out)
-    side.write(_written_line(report.summary, local) + "\n")
+    with output_to(args.output, out) as target:
+        _print(report, local, args.format, target)
+    side = out if args.format == "table" and not args.output else sys.stderr
     if args.report and not _write_report(args.report, report, local, side):
         return EXIT_BAD_INPUT
     return fail_on_exit(report.findings, args.fail_on)
+
+
+def _print(report: ScanReport, local: LocalRun, fmt: str, out: TextIO) -> None:
+    """Table: summary, findings, written line; otherwise only the findings (the rest on stderr)."""
+    side = out if fmt == "table" else sys.stderr
+    if fmt == "table":
+        render_summary(report.summary, out)
+    else:
+        side.write(report.summary.to_json(indent=2) + "\n")
+    render(report.findings, fmt, out, scan_id=report.summary.scan_id)
+    side.write(_written_line(report.summary, local) + "\n")
 
 
 def _write_report(path: str, report: ScanReport, local: LocalRun, side: TextIO) -> bool:
@@ -227,17 +254,6 @@ def _read_event(path: str) -> bytes:
             return read_bytes(stream, path)
     except OSError as error:
         raise CliError(f"{path}: cannot read: {error.strerror or error}") from None
-
-
-def _check_writable(path: str, option: str = "--save-snapshot") -> None:
-    target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise CliError(f"{option} {path}: is a directory")
-    if not parent.is_dir():
-        raise CliError(f"{option} {path}: no such directory {str(parent)!r}")
-    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise CliError(f"{option} {path}: not writable")
 
 
 def _seed_document(path: str | None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Json,
@@ -29,6 +30,7 @@ from pydantic import (
 
 from ..aliyun import LogstoreName, ProjectName, RegionId, is_region_id
 from ..core import check_profile
+from ..mute import Mutelist
 from ..settings import Settings
 from ..validation import describe, variable_path
 
@@ -52,6 +54,17 @@ def _defaults_for_null(value: Settings | None) -> Settings:
 
 # PROFILE_SETTINGS: a JSON object parsed into the strict profile's Settings; `null` means the defaults.
 ProfileSettings = Annotated[Json[Settings | None], AfterValidator(_defaults_for_null)]
+
+
+def _object_or_null(value: Any) -> Any:
+    # Worded here: MESSAGES' "model_type" wording is PROFILE_SETTINGS'.
+    if value is not None and not isinstance(value, dict):
+        raise ValueError("expected a JSON object {\"entries\": [...]} (README, 'Accepted risk')")
+    return value
+
+
+# MUTELIST: the accepted-risk list as JSON text; `null` (or unset) mutes nothing.
+MutelistVariable = Json[Annotated[Mutelist | None, BeforeValidator(_object_or_null)]]
 
 
 class Config(BaseModel):
@@ -85,6 +98,12 @@ class Config(BaseModel):
         default_factory=Settings,
         alias="PROFILE_SETTINGS",
         description="JSON object of strict-profile settings (README, 'Settings'); default: the documented defaults",
+    )
+    mutelist: MutelistVariable = Field(
+        None,
+        alias="MUTELIST",
+        description="JSON accepted-risk list {\"entries\": [...]} (README, 'Accepted risk'): matching "
+        "findings are marked muted; default: none",
     )
     max_concurrency: int = Field(
         16, ge=1, le=64, alias="MAX_CONCURRENCY", description="API calls in flight at once (1-64)"

@@ -21,6 +21,7 @@ from ..adapters.credentials import resolve as resolve_credentials
 from ..adapters.writer import finding_contents, summary_contents
 from ..core import evaluate
 from ..inventory import Inventory
+from ..mute import apply_mutelist
 from . import ids, logs
 from .bootstrap import SYSTEM_CLOCK, Clock, Cloud, MakeCloud, bootstrap
 from .collect import collect_account
@@ -71,6 +72,10 @@ def _scan(
     snapshot, inventory = gather(plan, cloud)  # 1. gather the account
     collect_ms = _elapsed_ms(clock, started)
     findings = evaluate(inventory, plan.profile, plan.settings)  # 2. the pure core decides
+    if config.mutelist is not None:  # accepted risk marks findings, on the scan's date
+        findings = apply_mutelist(
+            findings, config.mutelist, cloud.clock.now().astimezone(timezone.utc).date()
+        )
     report = ScanReport.of(
         plan, cloud.account_id, snapshot, inventory, findings, ApiCalls.of(cloud.stats), collect_ms
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -14,7 +15,7 @@ from cis216.adapters.writer import (
     finding_contents,
     summary_contents,
 )
-from cis216.findings import Finding, ScanErrorEvidence
+from cis216.findings import Finding, Mute, ScanErrorEvidence
 from cis216.shell.plan import Trigger
 from cis216.shell.report import ApiCalls, ScanSummary, Written
 from tests.functional.adapters.support import ACCOUNT
@@ -46,7 +47,8 @@ def finding(n: int = 0, evidence=None) -> Finding:
 def test_contents_are_flat_strings():
     contents = dict(finding_contents(finding(1), "fid", "sid", "2026-11-29T02:00:00Z"))
     assert all(isinstance(v, str) for v in contents.values())
-    assert contents["reason_codes"] == "NO_ALERT,X"
+    # One encoding for every list field: a JSON list (issue 14.5; it was comma-joined).
+    assert contents["reason_codes"] == '["NO_ALERT","X"]'
     assert json.loads(contents["evidence"]) == {
         "api": "ListAlerts",
         "code": "Unauthorized",
@@ -56,6 +58,9 @@ def test_contents_are_flat_strings():
     }
     assert json.loads(contents["advisories"]) == ["A1"]
     assert contents["control"] == "cis_v200_2_16" and contents["record"] == "finding"
+    assert contents["title"] == "Ensure a log monitoring and alerts are set up for unauthorized API calls"
+    assert (contents["severity"], contents["muted"], contents["mute"]) == ("high", "false", "")
+    assert contents["remediation"] == ""  # the finding was built without one
     for key in (
         "finding_id",
         "scan_id",
@@ -184,3 +189,26 @@ def test_batches_fit_the_service_limits_for_real(emulated_cloud, creds):
     assert writer.write(big).batches == 3  # 30 logs of 400 KB: at most 5 MB a batch
     assert writer.write(many).batches == 2
     assert len(emulated_cloud.sls_logs(ACCOUNT, REGION, PROJECT, LOGSTORE)) == 5030
+
+
+def test_a_muted_finding_is_flat_too():
+    mute = Mute(justification="sandbox", expires=date(2027, 1, 31), entry="entries[0]")
+    muted = finding(1).model_copy(update={"muted": True, "mute": mute, "remediation": "Enable alert 'a'."})
+    contents = dict(finding_contents(muted, "fid", "sid", "2026-11-29T02:00:00Z"))
+    assert contents["muted"] == "true" and contents["remediation"] == "Enable alert 'a'."
+    assert json.loads(contents["mute"]) == {
+        "justification": "sandbox",
+        "expires": "2027-01-31",
+        "entry": "entries[0]",
+    }
+
+
+def test_the_summary_log_has_the_finding_fields_with_the_same_encoding():
+    contents = dict(summary_contents(summary(), "fid", "2026-11-29T02:00:00Z"))
+    assert (contents["reason_codes"], contents["advisories"]) == ("[]", "[]")
+    assert (contents["severity"], contents["muted"], contents["mute"], contents["remediation"]) == (
+        "high",
+        "false",
+        "",
+        "",
+    )

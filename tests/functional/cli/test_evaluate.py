@@ -49,7 +49,7 @@ def run(argv, stdin=None, monkeypatch=None):
 
 def test_json_is_one_array_of_finding_objects(write):
     code, out = run(["evaluate", write(ALARM_DOC), "--profile", "powerpipe", "--format", "json"])
-    assert code == EXIT_OK
+    assert code == EXIT_FAIL_ON  # the worst finding is an alarm: the default --fail-on
     findings = json.loads(out)
     assert isinstance(findings, list) and len(findings) == 2
     assert [(f["status"], f["reason"]) for f in findings] == [
@@ -68,7 +68,7 @@ def test_json_is_one_array_of_finding_objects(write):
 
 def test_jsonl_is_one_finding_per_line(write):
     code, out = run(["evaluate", write(ALARM_DOC), "--profile", "powerpipe", "--format", "jsonl"])
-    assert code == EXIT_OK
+    assert code == EXIT_FAIL_ON
     lines = out.splitlines()
     assert len(lines) == 2
     assert [json.loads(line)["status"] for line in lines] == ["ok", "alarm"]
@@ -76,7 +76,7 @@ def test_jsonl_is_one_finding_per_line(write):
 
 def test_table_is_the_default_format(write):
     code, out = run(["evaluate", write(ALARM_DOC), "--profile", "powerpipe"])
-    assert code == EXIT_OK
+    assert code == EXIT_FAIL_ON
     assert out.splitlines()[0].split() == ["STATUS", "REGION", "RESOURCE"]
     assert f"acs:actiontrail:{HZ}:{ACCOUNT}:actiontrail/off" in out
     assert "off is not enabled" in out
@@ -86,7 +86,7 @@ def test_table_is_the_default_format(write):
 def test_table_shows_null_resource_and_reason(write):
     doc = _snapshot([trail(name="t", home=UNSET, sls_arn="garbage", minimal=True)])
     code, out = run(["evaluate", write(doc), "--profile", "powerpipe"])
-    assert code == EXIT_OK
+    assert code == EXIT_FAIL_ON
     assert out.count("(null)") == 2
 
 
@@ -102,7 +102,9 @@ def test_fail_on_alarm(write):
     assert run(["evaluate", path, "--profile", "powerpipe", "--fail-on", "alarm"])[0] == EXIT_FAIL_ON
     assert run(["evaluate", path, "--profile", "powerpipe", "--fail-on", "error,alarm"])[0] == EXIT_FAIL_ON
     assert run(["evaluate", path, "--profile", "powerpipe", "--fail-on", "error"])[0] == EXIT_OK
-    assert run(["evaluate", path, "--profile", "powerpipe"])[0] == EXIT_OK
+    # By default the verdict decides (issue 14.5): here the worst row, an alarm; `none` opts out.
+    assert run(["evaluate", path, "--profile", "powerpipe"])[0] == EXIT_FAIL_ON
+    assert run(["evaluate", path, "--profile", "powerpipe", "--fail-on", "none"])[0] == EXIT_OK
     ok_path = write(OK_DOC, "ok.json")
     assert run(["evaluate", ok_path, "--profile", "powerpipe", "--fail-on", "alarm"])[0] == EXIT_OK
 

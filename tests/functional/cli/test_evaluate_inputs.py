@@ -16,7 +16,7 @@ from cis216.adapters.actiontrail import ActionTrailAdapter
 from cis216.adapters.calls import Caller, RetryPolicy
 from cis216.adapters.credentials import Credentials
 from cis216.adapters.sls import SlsAdapter
-from cis216.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from cis216.cli import EXIT_BAD_INPUT, EXIT_FAIL_ON, main
 from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.shell.collect import collect_account
 from tests.paths import EVENTS, SAMPLES
@@ -100,7 +100,7 @@ def test_a_collection_whose_region_listing_failed_is_still_an_error_finding(emul
     ]
     code, out = run("evaluate", write(document), "--format", "json")
     findings = json.loads(out)
-    assert code == EXIT_OK and {f["status"] for f in findings} == {"error"}
+    assert code == EXIT_FAIL_ON and {f["status"] for f in findings} == {"error"}  # an error verdict
     account = [f for f in findings if f["scope"] == "account"]
     assert len(account) == 1 and "SCAN_ERROR" in account[0]["reason_codes"]
 
@@ -110,7 +110,8 @@ def test_settings_with_the_powerpipe_profile_is_an_error(write, capsys):
     settings = write({"max_threshold": 3}, "settings.json")
     assert run("evaluate", snapshot, "--profile", "powerpipe", "--settings", settings) == (EXIT_BAD_INPUT, "")
     assert capsys.readouterr().err == "cis216: error: --settings applies to the strict profile only\n"
-    assert run("evaluate", snapshot, "--profile", "strict", "--settings", settings)[0] == EXIT_OK
+    # Accepted and evaluated: no trail at all, an alarm verdict (the default --fail-on).
+    assert run("evaluate", snapshot, "--profile", "strict", "--settings", settings)[0] == EXIT_FAIL_ON
 
 
 @pytest.mark.parametrize(

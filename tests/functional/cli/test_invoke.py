@@ -64,22 +64,25 @@ WROTE_SEVEN = (
 
 
 @pytest.mark.parametrize(
-    ("event", "profile", "findings", "regions"),
+    ("event", "profile", "findings", "regions", "exit_code"),
     [
+        # powerpipe has no account finding: its worst row (an error) is the verdict, and fails the run
         pytest.param(
             "timer-with-payload.json",
             "powerpipe",
             "7 (2 alarm, 1 error, 4 ok)",
             3,
+            1,
             id="timer-with-payload.json",
         ),
-        pytest.param("direct.json", "strict", "7 (1 error, 2 ok, 4 skip)", 22, id="direct.json"),
+        # strict: the account is ok; the scan error of a region it did not need fails nothing
+        pytest.param("direct.json", "strict", "7 (1 error, 2 ok, 4 skip)", 22, 0, id="direct.json"),
     ],
 )
-def test_other_bundled_events(event, profile, findings, regions):
+def test_other_bundled_events(event, profile, findings, regions, exit_code):
     code, out = invoke(EVENTS / event)
     lines = out.strip().splitlines()
-    assert code == 0
+    assert code == exit_code
     assert lines[0].endswith(f"  account 1234567890123456  profile {profile}")
     assert lines[2] == f"findings: {findings}; collection errors: 1"
     assert lines[3].startswith(f"regions: {regions}; ")
@@ -241,3 +244,31 @@ def test_invoke_passes_its_environment_instead_of_patching_the_process(monkeypat
     [(process, passed, context_attributes)] = seen
     assert process is None and passed == "1234567890123456"
     assert context_attributes == ["account_id", "credentials", "function", "region", "request_id", "service"]
+
+
+def test_default_exit_follows_the_account_verdict_and_mutelist_and_output_file(tmp_path, capsys):
+    # The bundled sample's verdict is ok; its one error finding (a project it does not need) does
+    # not fail the run by default, and --fail-on error (any finding) does, unless it is muted.
+    assert invoke(EVENTS / "timer.json")[0] == 0
+    mutelist = tmp_path / "mutelist.json"
+    entry = {"account": "*", "resource": "acs:log:*", "justification": "j", "expires": "2099-01-01"}
+    mutelist.write_text(
+        json.dumps({"entries": [{**entry, "resource": "acs:log:*:*:project/sg-data-platform"}]})
+    )
+    target = tmp_path / "out.csv"
+    code, out = invoke(
+        EVENTS / "timer.json", "--mutelist", mutelist, "--fail-on", "error", "--format", "csv", "-o", target
+    )
+    assert (code, out) == (0, "")
+    rows = target.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("scan_id,evaluated_at,resource,status,")
+    muted = [row for row in rows if ",error," in row]
+    assert len(muted) == 1 and ",true," in muted[0] and muted[0].startswith("20261129T020000Z-")
+    capsys.readouterr()
+    mutelist.write_text(json.dumps({"entries": [{**entry, "expires": "tomorrow"}]}))
+    assert invoke(EVENTS / "timer.json", "--mutelist", mutelist) == (2, "")
+    assert (
+        capsys.readouterr().err
+        == f"cis216: error: {mutelist}: entries[0].expires: 'tomorrow' is not an ISO date (YYYY-MM-DD)\n"
+    )
+    assert invoke(EVENTS / "timer.json", "-o", tmp_path / "no" / "out.txt")[0] == 2

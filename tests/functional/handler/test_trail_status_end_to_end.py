@@ -4,6 +4,7 @@ logging feeds no alert, and a failed GetTrailStatus never reads as "delivering".
 from __future__ import annotations
 
 import copy
+import json
 import os
 
 import pytest
@@ -50,7 +51,7 @@ def test_a_trail_that_is_not_logging_feeds_no_alert(seeded):
     report = scan.run(TIMER, fc_context(), os.environ)
     assert report.summary.account_verdict == "alarm"
     found = covering_finding(cloud)
-    assert found["status"] == "alarm" and found["reason_codes"].split(",") == ["TRAIL_DELIVERY_FAILING"]
+    assert found["status"] == "alarm" and json.loads(found["reason_codes"]) == ["TRAIL_DELIVERY_FAILING"]
     assert "not logging (IsLogging false since 2026-11-28T02:36:56Z)" in found["reason"]
 
 
@@ -70,7 +71,7 @@ def test_a_failed_trail_status_read_is_an_error_not_an_ok(seeded):
     report = scan.run(TIMER, fc_context(), os.environ)
     assert report.summary.account_verdict == "error"
     found = covering_finding(cloud)
-    assert found["status"] == "error" and found["reason_codes"].split(",") == ["SCAN_ERROR"]
+    assert found["status"] == "error" and json.loads(found["reason_codes"]) == ["SCAN_ERROR"]
     assert "GetTrailStatus" in found["reason"], found["reason"]
     assert "GetTrailStatus" in report.summary.verdict_reason, report.summary.verdict_reason
 

@@ -179,7 +179,10 @@ def test_a_failing_trail_card_shows_the_path_the_marked_query_facts_and_fix() ->
     )
     for fact in ("query window", "window seconds", "interval seconds", "fires from", "notifies"):
         assert f"<th>{fact}</th>" in html, fact
-    assert "<h4>How to fix</h4>" in html and "Corrected query:" in html
+    # The finding's remediation carries the corrected query itself; the card shows it once.
+    fixes = [part.split("</div>", 1)[0] for part in html.split("<h4>How to fix</h4>")[1:]]
+    assert any("with: event.eventType: ApiCall" in fix and "Forbidden.*" in fix for fix in fixes), fixes
+    assert not any("Corrected query:" in fix for fix in fixes)
     assert "<details><summary>Raw evidence (JSON)</summary>" in html
 
 

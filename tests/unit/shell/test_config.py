@@ -27,6 +27,7 @@ def test_every_variable_is_read():
         "SCAN_REGIONS": " cn-hangzhou , ap-southeast-1,cn-hangzhou",
         "PROFILE": "powerpipe",
         "PROFILE_SETTINGS": '{"max_threshold": 3}',
+        "MUTELIST": '{"entries": [{"account": "*", "resource": "*", "justification": "j", "expires": "2027-01-31"}]}',
         "MAX_CONCURRENCY": "4",
         "CALL_TIMEOUT_SECONDS": "3",
         "SCAN_BUDGET_SECONDS": "60",
@@ -44,6 +45,7 @@ def test_every_variable_is_read():
         True,
         "DEBUG",
     )
+    assert config.mutelist is not None and config.mutelist.entries[0].justification == "j"
     assert {v.name for v in VARIABLES} == {k for k in env if k != "FC_REGION"}
 
 
@@ -59,6 +61,18 @@ def test_every_variable_is_read():
         ("PROFILE", "lenient", "unknown profile 'lenient'; choose one of: strict, powerpipe"),
         ("PROFILE_SETTINGS", "{nope", "not JSON"),
         ("PROFILE_SETTINGS", '{"unknown_knob": 1}', "unknown_knob"),
+        ("MUTELIST", "{nope", "not JSON"),
+        ("MUTELIST", "[]", 'expected a JSON object {"entries": [...]}'),
+        (
+            "MUTELIST",
+            '{"entries": [{"account": "*", "resource": "*"}]}',
+            "entries.0.justification: Field required",
+        ),
+        (
+            "MUTELIST",
+            '{"entries": [{"account": "*", "resource": "*", "justification": "j", "expires": "soon"}]}',
+            "entries.0.expires: 'soon' is not an ISO date",
+        ),
         ("MAX_CONCURRENCY", "0", "greater than or equal to 1"),
         ("MAX_CONCURRENCY", "lots", "integer"),
         ("CALL_TIMEOUT_SECONDS", "500", "less than or equal to 120"),

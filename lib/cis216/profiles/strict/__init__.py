@@ -6,7 +6,7 @@ feed on its best alert (feedresult.py); then decisions for the account and every
 (decide.py) and held to the read rule (reads.py: ok or alarm only if every read that could change
 it succeeded), worded (wording.py) and recorded as evidence (evidence.py) in one account finding
 and one finding per trail, plus one `error` finding per failed API call of the scan (and per item
-set aside because judging it raised: unexpected.py).
+set aside because judging it raised: unexpected.py), each with its fix (remediation.py).
 Pure: no clock (settings.now or the snapshot's collected_at).
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 from ...findings import Finding
 from ...inventory import Inventory
 from ...settings import Settings
+from ...slsquery import suggested_query
 from ..scan_errors import failed_call_findings
 from .decide import AccountDecision, Decisions, TrailDecision, decide
 from .evaluation import Evaluation
@@ -22,6 +23,7 @@ from .evidence import account_evidence, trail_evidence
 from .feedresult import judge_feeds
 from .feeds import find_log_audit_feeds, find_trails
 from .reads import nothing_read
+from .remediation import with_remediation
 from .wording import account_reason, trail_reason
 
 PROFILE = "strict"
@@ -44,7 +46,8 @@ def evaluate(inventory: Inventory, settings: Settings) -> list[Finding]:
     decided = decisions(inventory, settings)
     findings = [account_finding(inventory, decided.account)]
     findings += [trail_finding(inventory, trail) for trail in decided.trails]
-    return findings + failed_call_findings(inventory.account_id, decided.failed, PROFILE)
+    findings += failed_call_findings(inventory.account_id, decided.failed, PROFILE)
+    return with_remediation(findings, suggested_query(settings.required_codes))
 
 
 def account_finding(inventory: Inventory, decision: AccountDecision) -> Finding:
