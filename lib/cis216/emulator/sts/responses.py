@@ -45,9 +45,14 @@ def assume_role(ctx: Context) -> dict[str, Any]:
         raise ServiceError(400, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
     if not session:
         raise ServiceError(400, "MissingRoleSessionName", "RoleSessionName is mandatory for this action.")
-    allowed = ctx.backend.assumable_roles
-    if allowed is not None and role_arn.lower() not in allowed:
+    refusal = ctx.backend.refusal(role_arn)
+    if refusal == "missing":
         raise ServiceError(404, "EntityNotExist.Role", "The role not exists: " + role_arn)
+    if refusal == "untrusted":
+        # The role's trust policy does not name the caller: STS answers as for any denied call.
+        raise ServiceError(
+            403, "NoPermission", "You are not authorized to do this action. You should be authorized by RAM."
+        )
     duration = int(ctx.query.get("DurationSeconds") or 3600)
     assumed = ctx.backend.assume(role_arn, session)
     assert assumed is not None  # the ARN was validated above
