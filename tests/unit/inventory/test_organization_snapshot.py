@@ -26,6 +26,7 @@ from tests.org_builders import (
     organization,
     sample_organization,
 )
+from tests.paths import README
 
 MEMBER = "1500000000000003"
 
@@ -188,3 +189,11 @@ def test_a_file_that_cannot_be_read_or_parsed(tmp_path: Path):
     wrong.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InventoryError, match=r"wrong.json: members\[0\].account_id: "):
         load_organization(wrong)
+
+
+def test_the_readme_example_error_is_what_a_trail_without_name_gives():
+    doc = organization([member(LOG_ARCHIVE), member(MEMBER), member("1500000000000004")])
+    doc["members"][2]["inventory"]["regions"]["cn-hangzhou"]["trails"] = [{"Status": "Enable"}]
+    expected = "org.json: members[2].inventory.regions.cn-hangzhou.trails[0].Name: Field required"
+    assert _error(doc) == expected
+    assert f"`{expected}`" in README.read_text(encoding="utf-8")
