@@ -174,6 +174,12 @@ class ListAccountsAnswer(_Answer):
         return self
 
 
+class GetAccountAnswer(_Answer):
+    """`{"RequestId", "Account": {"AccountId", "DisplayName", "Status", "Type", "FolderId", ...}}`"""
+
+    account: AccountItem = Field(alias="Account")
+
+
 class ResourceDirectoryItem(_Answer):
     resource_directory_id: str = Field(alias="ResourceDirectoryId", min_length=1)
     master_account_id: Annotated[AccountId, BeforeValidator(_number_as_text)] = Field(alias="MasterAccountId")

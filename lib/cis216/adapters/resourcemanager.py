@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._openapi import call_rpc, make_config
-from .answers import RPC_ERROR, GetResourceDirectoryAnswer, ListAccountsAnswer, read_answer
+from .answers import (
+    RPC_ERROR,
+    AccountItem,
+    GetAccountAnswer,
+    GetResourceDirectoryAnswer,
+    ListAccountsAnswer,
+    read_answer,
+)
+from .calls import CallError
 from .credentials import Credentials
 
 VERSION = "2020-03-31"
@@ -22,6 +30,8 @@ ENDPOINT = "resourcemanager.aliyuncs.com"
 MAX_PAGE_SIZE = 100
 # A region the central endpoint is signed for; it answers the same from every region.
 SIGNING_REGION = "cn-hangzhou"
+# GetAccount's answer for an account the directory does not hold.
+NOT_A_MEMBER = "EntityNotExists.Account"
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,19 @@ class ResourceDirectoryAdapter:
             "ListAccountsForParent", {"ParentFolderId": folder_id}, page_number, page_size, timeout
         )
 
+    def get_account(self, account_id: str, timeout: float) -> Member | None:
+        """The member `account_id`, or None when the directory does not hold it (any more): how a
+        worker that cannot assume a member's role tells "the member left" from "its role is missing"."""
+        try:
+            body = call_rpc(
+                self._client(), ENDPOINT, "GetAccount", VERSION, {"AccountId": account_id}, timeout
+            )
+        except CallError as error:
+            if error.code == NOT_A_MEMBER:
+                return None
+            raise
+        return _member(read_answer(GetAccountAnswer, "GetAccount", body, error_keys=RPC_ERROR).account)
+
     def get_resource_directory(self, timeout: float) -> ResourceDirectory:
         body = call_rpc(self._client(), ENDPOINT, "GetResourceDirectory", VERSION, None, timeout)
         found = read_answer(
@@ -103,8 +126,9 @@ class ResourceDirectoryAdapter:
             timeout,
         )
         answer = read_answer(ListAccountsAnswer, api, body, error_keys=RPC_ERROR, context=asked)
-        members = [
-            Member(item.account_id, item.display_name, item.status, item.type, item.folder_id or None)
-            for item in answer.accounts.account
-        ]
+        members = [_member(item) for item in answer.accounts.account]
         return AccountsPage(members, answer.total_count, answer.page_number, answer.page_size)
+
+
+def _member(item: AccountItem) -> Member:
+    return Member(item.account_id, item.display_name, item.status, item.type, item.folder_id or None)

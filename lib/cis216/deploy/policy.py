@@ -45,13 +45,21 @@ API_ACTIONS: dict[str, tuple[str, ...]] = {
     "ListAccounts": ("resourcemanager:ListAccounts",),
     "ListAccountsForParent": ("resourcemanager:ListAccountsForParent",),
     "GetResourceDirectory": ("resourcemanager:GetResourceDirectory",),
+    "GetAccount": ("resourcemanager:GetAccount",),
     "AssumeRole": ("sts:AssumeRole",),
     "InvokeFunction": ("fc:InvokeFunction",),
 }
 # The APIs only an organisation scan calls (coordinator and worker): the single-account function's
 # policy (deploy/ram-policy.json) grants none of them; the organisation functions' policies do.
 ORGANIZATION_APIS = frozenset(
-    {"ListAccounts", "ListAccountsForParent", "GetResourceDirectory", "AssumeRole", "InvokeFunction"}
+    {
+        "ListAccounts",
+        "ListAccountsForParent",
+        "GetResourceDirectory",
+        "GetAccount",
+        "AssumeRole",
+        "InvokeFunction",
+    }
 )
 # Write actions and where they may be granted (the findings logstore only).
 WRITE_ACTIONS = frozenset({"log:PostLogStoreLogs"})

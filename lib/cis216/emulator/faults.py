@@ -83,6 +83,7 @@ ANSWER_SHAPES = {
     "listaccount": AnswerShape("Accounts", required=True, paged=True, total_key="TotalCount"),
     "listaccountsforparent": AnswerShape("Accounts", required=True, paged=True, total_key="TotalCount"),
     "getresourcedirectory": AnswerShape("ResourceDirectory", required=True, paged=False),
+    "getaccount": AnswerShape("Account", required=True, paged=False),
     "assumerole": AnswerShape("Credentials", required=True, paged=False),
 }
 

@@ -137,9 +137,10 @@ def seed_directory(
 ) -> None:
     """The organisation's structure (each account's resources are seeded with `seed`): the resource
     directory and its members, the organisation trails members see, and what AssumeRole answers for
-    each member's role. A member that left stays listed (the coordinator listed it before it left),
-    is no longer linked to the organisation trail, and STS treats its account as closed: every role
-    in it answers EntityNotExist.Role, as for a deleted account (docs/emulator.md)."""
+    each member's role. A member that left stays listed (the coordinator listed it before it left)
+    but GetAccount no longer knows it, it is no longer linked to the organisation trail, and STS
+    treats its account as closed: every role in it answers EntityNotExist.Role, as for a deleted
+    account (docs/emulator.md)."""
     management = org.organization.management_account_id
     resourcemanager.create_directory(management, org.organization.id)
     for member in org.members:
@@ -150,6 +151,7 @@ def seed_directory(
             status=member.status,
             type=member.type,
             folder_id=member.folder_id,
+            left=member.left,
         )
         sts.role_access[member.account_id] = member.role
         if member.left:

@@ -110,6 +110,29 @@ def test_get_resource_directory(sample, creds):
     )
 
 
+def test_get_account_tells_a_member_that_left_from_one_without_the_role(sample, creds):
+    adapter = ResourceDirectoryAdapter(creds)
+    found = adapter.get_account(SAMPLE_MEMBERS["no_role"], TIMEOUT)
+    assert found is not None and (found.display_name, found.folder_id) == ("sandbox-no-role", "fd-sandbx0001")
+    assert adapter.get_account(SAMPLE_MEMBERS["left"], TIMEOUT) is None
+    assert adapter.get_account("1999999999999999", TIMEOUT) is None
+    assert [(c.api, c.status) for c in sample.calls] == [
+        ("GetAccount", 200),
+        ("GetAccount", 404),
+        ("GetAccount", 404),
+    ]
+
+
+def test_get_account_other_failures_raise(emulated_cloud, creds):
+    with pytest.raises(CallError) as caught:
+        ResourceDirectoryAdapter(creds).get_account("1999999999999999", TIMEOUT)
+    assert (caught.value.code, caught.value.status) == ("EntityNotExists.ResourceDirectory", 404)
+    emulated_cloud.seed_organization(sample_organization())
+    emulated_cloud.faults.add("shape_renamed", api="GetAccount")
+    with pytest.raises(CallError, match="MalformedResponse"):
+        ResourceDirectoryAdapter(creds).get_account(SAMPLE_MEMBERS["covered"], TIMEOUT)
+
+
 def test_a_member_may_not_list_the_directory(sample, creds):
     member_creds = sts.assume_role(creds, REGION, role(SAMPLE_MEMBERS["own_feed"]), "cis216-t", 900, TIMEOUT)
     with pytest.raises(CallError) as caught:

@@ -1,5 +1,5 @@
 """The fault matrix of the organisation scan's calls (org_scenario.py): each API its fault-free run
-called (ListAccounts, InvokeFunction, AssumeRole, and the member's DescribeTrails) x each fault kind of
+called (ListAccounts, InvokeFunction, AssumeRole, GetAccount, and the member's DescribeTrails) x each fault kind of
 `faults.KINDS` that can happen to it x persistent / transient x scope (every call, one page of the
 member listing). As in matrix.py nothing is listed by hand: APIs and pages come from the fault-free
 run's requests, and the same stratified fixed-seed sample runs in CI.

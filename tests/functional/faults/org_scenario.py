@@ -5,7 +5,8 @@ bundled sample organisation, against the emulated cloud, with at most one inject
 A coordinator lists the members (page by page) and queues one worker per member under a deterministic
 task id; it runs twice, as FC reruns a timer invocation, so the second run meets FC's 409 ("already
 queued"). Then the queue is drained: each worker assumes its member's role and reads the member's
-trails with those credentials. A call that fails for good becomes that member's (or the directory's)
+trails with those credentials; a role that does not exist sends it to GetAccount, to tell a member
+that left the directory from one without the role. A call that fails for good becomes that member's (or the directory's)
 error result naming the API, as the organisation scan turns it into an error finding; nothing is
 raised. The outcome is each member's result, which org_matrix.py holds to the matrix's invariants.
 """
@@ -108,9 +109,19 @@ class _Scenario:
                 "DescribeTrails", lambda t: ActionTrailAdapter(assumed).describe_trails(REGION, t)
             )
         except CallError as error:
-            self.results[member] = _error(error)
+            self.results[member] = self._refused(member, error)
             return
         self.results[member] = "scanned: " + ",".join(sorted(str(t.get("Name")) for t in trails))
+
+    def _refused(self, member: str, error: CallError) -> str:
+        if error.code != "EntityNotExist.Role":
+            return _error(error)
+        directory = ResourceDirectoryAdapter(self.credentials)
+        try:
+            still = self.caller.call("GetAccount", lambda t: directory.get_account(member, t))
+        except CallError as failed:
+            return _error(failed)
+        return _error(error) + ("" if still else " (left the resource directory)")
 
 
 def run_org(spec: FaultSpec | None = None, document: dict[str, Any] | None = None) -> OrgOutcome:

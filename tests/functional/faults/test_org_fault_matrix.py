@@ -31,6 +31,7 @@ def test_the_new_apis_come_from_the_fault_free_calls() -> None:
         "InvokeFunction",
         "AssumeRole",
         "DescribeTrails",
+        "GetAccount",
     }
     assert {c.where for c in CASES if c.scope == "page"} == {"page:1", "page:2", "page:3"}
 
@@ -45,13 +46,14 @@ def test_the_sample_covers_every_api_kind_scope_and_persistence() -> None:
 
 
 def test_the_fault_free_run() -> None:
-    # Four members scanned, three whose role cannot be assumed (missing, left, untrusted); each
+    # Four members scanned, three whose role cannot be assumed (missing, untrusted, left: GetAccount
+    # tells the member that left from the one without the role); each
     # task queued once although the coordinator ran twice (the rerun met 409s).
     base = org_baseline()
     assert DIRECTORY not in base.results
     assert sorted(base.results.values()) == [
         "error: AssumeRole: EntityNotExist.Role",
-        "error: AssumeRole: EntityNotExist.Role",
+        "error: AssumeRole: EntityNotExist.Role (left the resource directory)",
         "error: AssumeRole: NoPermission",
         "scanned: org-trail",
         "scanned: org-trail",

@@ -132,6 +132,7 @@ def test_the_scan_is_what_we_think_it_is():
         "ListAccounts",
         "ListAccountsForParent",
         "GetResourceDirectory",
+        "GetAccount",
         "AssumeRole",
         "InvokeFunction",
     } == ORGANIZATION_APIS
@@ -143,6 +144,7 @@ def test_the_organisation_scan_actions_are_named_after_their_apis():
         "resourcemanager:ListAccounts",
         "resourcemanager:ListAccountsForParent",
         "resourcemanager:GetResourceDirectory",
+        "resourcemanager:GetAccount",
         "sts:AssumeRole",
         "fc:InvokeFunction",
     }

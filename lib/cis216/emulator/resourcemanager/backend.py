@@ -1,8 +1,9 @@
 """Resource Directory state: one directory per management account, its folders and member accounts.
 
-A member that "left" (the organisation snapshot's `left: true`) stays listed: the coordinator's
-listing is taken before it leaves, which is the race the issue describes. What changes is what its
-worker meets afterwards (STS, see sts/backend.py `closed_accounts`).
+A member that "left" (the organisation snapshot's `left: true`) acts out the race the issue
+describes: it is still listed (the coordinator's listing was taken before it left), but asked after
+that, GetAccount no longer knows it, and STS no longer has its roles (sts/backend.py
+`closed_accounts`): what its worker meets.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class DirectoryAccount:
     type: str
     folder_id: str
     join_method: str  # "created" (a resource account) or "invited" (a cloud account)
+    left: bool = False  # gone after the coordinator listed it: GetAccount answers 404
 
     def item(self, directory_id: str, path: str) -> dict[str, object]:
         """The account as ListAccounts answers it (an `Accounts.Account` item)."""
@@ -76,6 +78,7 @@ class ResourceManagerBackend:
         status: str = "CreateSuccess",
         type: str = "ResourceAccount",
         folder_id: str | None = None,
+        left: bool = False,
     ) -> DirectoryAccount:
         directory = self.directories[management]
         folder = folder_id or directory.root_folder_id
@@ -88,6 +91,7 @@ class ResourceManagerBackend:
             type,
             folder,
             "created" if type == "ResourceAccount" else "invited",
+            left,
         )
         directory.accounts = [a for a in directory.accounts if a.account_id != account_id] + [account]
         self.member_of[account_id] = management

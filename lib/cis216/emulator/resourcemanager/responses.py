@@ -1,4 +1,4 @@
-"""Resource Directory request handlers. Listing is for the management account only (the API also
+"""Resource Directory request handlers (GetAccount: a member that left is no longer known). Listing is for the management account only (the API also
 lets a delegated administrator list; the emulator has none): a member is refused as the service
 refuses it, an account outside any directory is told it has none."""
 
@@ -72,6 +72,24 @@ def list_accounts_for_parent(ctx: Context) -> dict[str, Any]:
     if folder != directory.root_folder_id and folder not in directory.folders:
         raise ServiceError(404, "EntityNotExists.Folder", "The specified folder does not exist.")
     return _page(ctx, directory, [a for a in directory.accounts if a.folder_id == folder])
+
+
+def get_account(ctx: Context) -> dict[str, Any]:
+    directory = ctx.backend.directory_of(ctx.account)
+    if directory is None:
+        raise ServiceError(
+            404,
+            "EntityNotExists.ResourceDirectory",
+            "The resource directory for the account is not enabled. "
+            "We recommend that you first enable the resource directory for the account.",
+        )
+    wanted = ctx.query.get("AccountId", "")
+    if not wanted:
+        raise ServiceError(400, "MissingParameter.AccountId", "You must specify AccountId.")
+    found = next((a for a in directory.accounts if a.account_id == wanted and not a.left), None)
+    if found is None:
+        raise ServiceError(404, "EntityNotExists.Account", "This resource directory account does not exist.")
+    return {"Account": found.item(directory.id, directory.path_of(found))}
 
 
 def get_resource_directory(ctx: Context) -> dict[str, Any]:

@@ -16,6 +16,7 @@ SERVICE = ServiceSpec(
         "ListAccounts": responses.list_accounts,
         "ListAccountsForParent": responses.list_accounts_for_parent,
         "GetResourceDirectory": responses.get_resource_directory,
+        "GetAccount": responses.get_account,
     },
     default_region="cn-hangzhou",
 )
