@@ -24,6 +24,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from ..aliyun import AccountId
@@ -31,11 +32,12 @@ from ..validation import describe
 from .calls import CallError, is_retryable
 
 A = TypeVar("A", bound=BaseModel)
+Count = Annotated[int, Field(ge=0)]
 
 # At most this many problems are named in one error (a page of 100 bad items is one story).
 MAX_PROBLEMS = 5
 
-# Where an error answered with a 2xx states itself: RPC services (ActionTrail, STS), SLS.
+# Where an error answered with a 2xx states itself: RPC services (ActionTrail, STS, Resource Directory), SLS.
 RPC_ERROR = ("Code", "Message")
 SLS_ERROR = ("errorCode", "errorMessage")
 
@@ -107,10 +109,90 @@ class GetCallerIdentityAnswer(_Answer):
     account_id: Annotated[AccountId, BeforeValidator(_number_as_text)] = Field(alias="AccountId")
 
 
+class AssumedCredentials(_Answer):
+    access_key_id: str = Field(alias="AccessKeyId", min_length=1)
+    access_key_secret: str = Field(alias="AccessKeySecret", min_length=1)
+    security_token: str = Field(alias="SecurityToken", min_length=1)
+    expiration: str = Field(default="", alias="Expiration")
+
+
+class AssumeRoleAnswer(_Answer):
+    """`{"RequestId", "Credentials": {"AccessKeyId", "AccessKeySecret", "SecurityToken", "Expiration"},
+    "AssumedRoleUser": {"Arn", "AssumedRoleId"}}`: without all three secrets nothing can be signed."""
+
+    credentials: AssumedCredentials = Field(alias="Credentials")
+
+
+# ---------------------------------------------------------------------------------------- Resource Directory
+
+
+class AccountItem(_Answer):
+    """One member as ListAccounts lists it; the fields the organisation scan reads."""
+
+    account_id: Annotated[AccountId, BeforeValidator(_number_as_text)] = Field(alias="AccountId")
+    display_name: str = Field(default="", alias="DisplayName")
+    status: str = Field(alias="Status", min_length=1)
+    type: str = Field(default="", alias="Type")
+    folder_id: str | None = Field(default=None, alias="FolderId")
+
+
+class AccountList(_Answer):
+    account: list[AccountItem] = Field(alias="Account")
+
+
+class ListAccountsAnswer(_Answer):
+    """`{"RequestId", "TotalCount", "PageNumber", "PageSize", "Accounts": {"Account": [...]}}` (also
+    ListAccountsForParent). Validated with context `{"page_number", "page_size"}` (what was asked for):
+    a page that is not the one asked for, holds more than asked, or stops short before `TotalCount`
+    would lose members without a word (a member never listed is a member never scanned)."""
+
+    accounts: AccountList = Field(alias="Accounts")
+    total_count: Count = Field(alias="TotalCount")
+    page_number: int = Field(alias="PageNumber", ge=1)
+    page_size: int = Field(alias="PageSize", ge=1)
+
+    @model_validator(mode="after")
+    def _the_page_asked_for(self, info: ValidationInfo) -> ListAccountsAnswer:
+        asked = info.context or {}
+        number, size = asked.get("page_number"), asked.get("page_size")
+        held = len(self.accounts.account)
+        if number is not None and self.page_number != number:
+            raise ValueError(f"PageNumber: {self.page_number}, but page {number} was asked for")
+        if size is not None and held > size:
+            raise ValueError(f"Accounts.Account: {_n_items(held)} where at most {size} were asked for")
+        if number is not None and size is not None:
+            start = (number - 1) * size
+            if held and start + held > self.total_count:
+                raise ValueError(
+                    f"TotalCount: {self.total_count}, but this page ends at member {start + held}"
+                )
+            if held < size and start + held < self.total_count:
+                raise ValueError(
+                    f"TotalCount: {self.total_count}, but this page ends at member {start + held} with room "
+                    f"for {size - held} more: the members after it would be missed"
+                )
+        return self
+
+
+class GetAccountAnswer(_Answer):
+    """`{"RequestId", "Account": {"AccountId", "DisplayName", "Status", "Type", "FolderId", ...}}`"""
+
+    account: AccountItem = Field(alias="Account")
+
+
+class ResourceDirectoryItem(_Answer):
+    resource_directory_id: str = Field(alias="ResourceDirectoryId", min_length=1)
+    master_account_id: Annotated[AccountId, BeforeValidator(_number_as_text)] = Field(alias="MasterAccountId")
+    root_folder_id: str = Field(alias="RootFolderId", min_length=1)
+
+
+class GetResourceDirectoryAnswer(_Answer):
+    """`{"RequestId", "ResourceDirectory": {"ResourceDirectoryId", "MasterAccountId", "RootFolderId", ...}}`"""
+
+    resource_directory: ResourceDirectoryItem = Field(alias="ResourceDirectory")
+
+
 # ---------------------------------------------------------------------------------------- SLS
-
-
-Count = Annotated[int, Field(ge=0)]
 
 
 class _Page(_Answer):

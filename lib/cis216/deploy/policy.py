@@ -3,8 +3,9 @@
 The policy is a template: `${ACCOUNT_ID}`, `${FINDINGS_REGION}`, `${FINDINGS_PROJECT}` and
 `${FINDINGS_LOGSTORE}` are filled in by `render()` (or by hand) before the policy is created.
 
-`API_ACTIONS` declares every API the function calls and the RAM actions each needs. The tests hold
-the committed policy to exactly these actions, and a functional test holds a real scan (against
+`API_ACTIONS` declares every API the function calls and the RAM actions each needs (the organisation
+scan's among them, `ORGANIZATION_APIS`). The tests hold the committed single-account policy to exactly
+the actions of the others, and a functional test holds a real scan (against
 the emulated cloud) to exactly these APIs: a new call cannot ship without its permission, nor a
 permission stay granted that nothing uses.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,7 +39,28 @@ API_ACTIONS: dict[str, tuple[str, ...]] = {
     "ListAlerts": ("log:ListJobs", "log:ListAlerts"),
     "GetIndex": ("log:GetIndex",),
     "PutLogs": ("log:PostLogStoreLogs",),
+    # Organisation scans (issue 13): the coordinator lists the resource directory's members and
+    # queues one worker per member; a worker assumes the member's role (the coordinator the log
+    # archive's). RAM names the actions after the APIs.
+    "ListAccounts": ("resourcemanager:ListAccounts",),
+    "ListAccountsForParent": ("resourcemanager:ListAccountsForParent",),
+    "GetResourceDirectory": ("resourcemanager:GetResourceDirectory",),
+    "GetAccount": ("resourcemanager:GetAccount",),
+    "AssumeRole": ("sts:AssumeRole",),
+    "InvokeFunction": ("fc:InvokeFunction",),
 }
+# The APIs only an organisation scan calls (coordinator and worker): the single-account function's
+# policy (deploy/ram-policy.json) grants none of them; the organisation functions' policies do.
+ORGANIZATION_APIS = frozenset(
+    {
+        "ListAccounts",
+        "ListAccountsForParent",
+        "GetResourceDirectory",
+        "GetAccount",
+        "AssumeRole",
+        "InvokeFunction",
+    }
+)
 # Write actions and where they may be granted (the findings logstore only).
 WRITE_ACTIONS = frozenset({"log:PostLogStoreLogs"})
 FINDINGS_RESOURCE = (
@@ -136,9 +158,11 @@ def render(template: str, values: Mapping[str, str]) -> str:
     return rendered
 
 
-def required_actions() -> set[str]:
-    """The RAM actions the declared API calls need."""
-    return {action for actions in API_ACTIONS.values() for action in actions}
+def required_actions(apis: Iterable[str] | None = None) -> set[str]:
+    """The RAM actions the declared API calls need: those of `apis`, by default the single-account
+    function's (every declared API but the organisation scan's)."""
+    wanted = set(API_ACTIONS) - ORGANIZATION_APIS if apis is None else set(apis)
+    return {action for api, actions in API_ACTIONS.items() if api in wanted for action in actions}
 
 
 # `cis216 setup` (the deployer's identity, deploy/ram-policy-setup.json): API -> RAM actions, and

@@ -1,4 +1,4 @@
-"""An emulated Alibaba Cloud (ActionTrail, SLS, STS, FC) at the HTTP layer, on `responses`.
+"""An emulated Alibaba Cloud (ActionTrail, SLS, STS, FC, Resource Directory) at the HTTP layer, on `responses`.
 
 The real SDKs run unmodified against it. See docs/emulator.md.
 """
@@ -9,7 +9,7 @@ from .core import DEFAULT_ACCOUNT, SERVICES, EmulatedCloud
 from .credentials import DEFAULT_CREDENTIALS, Credentials
 from .errors import ServiceError, UnemulatedRequest
 from .faults import Fault, FaultPlan
-from .fc.backend import Invocation
+from .fc.backend import DrainResult, FailedInvocation, Invocation
 from .records import CallRecord, StoredLog
 from .sls.putlogs import PutLogsLimits
 
@@ -19,7 +19,9 @@ __all__ = [
     "SERVICES",
     "CallRecord",
     "Credentials",
+    "DrainResult",
     "EmulatedCloud",
+    "FailedInvocation",
     "Fault",
     "FaultPlan",
     "Invocation",

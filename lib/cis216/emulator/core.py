@@ -19,6 +19,7 @@ from unittest import mock
 import requests
 import responses
 
+from ..organization.snapshot import OrganizationSnapshot, parse_organization
 from .actiontrail.backend import ActionTrailBackend
 from .actiontrail.urls import SERVICE as ACTIONTRAIL
 from .auth import AuthFailure
@@ -31,15 +32,17 @@ from .fc.urls import SERVICE as FC
 from .http import Answer, EmuRequest
 from .records import CallRecord, StoredLog, count, error_code
 from .regions import name_resolution_error
+from .resourcemanager.backend import ResourceManagerBackend
+from .resourcemanager.urls import SERVICE as RESOURCEMANAGER
 from .router import Route, host_region, route
 from .sls.backend import SlsBackend
 from .sls.putlogs import PutLogsLimits
 from .sls.urls import SERVICE as SLS
-from .snapshot import seed
+from .snapshot import inventory_document, seed, seed_directory
 from .sts.backend import StsBackend
 from .sts.urls import SERVICE as STS
 
-SERVICES = (ACTIONTRAIL, SLS, STS, FC)
+SERVICES = (ACTIONTRAIL, SLS, STS, FC, RESOURCEMANAGER)
 DEFAULT_ACCOUNT = "1234567890123456"
 _METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
 
@@ -63,11 +66,13 @@ class EmulatedCloud:
         self.sls = SlsBackend(putlogs_limits)
         self.sts = StsBackend(self.credentials)
         self.fc = FcBackend()
+        self.resourcemanager = ResourceManagerBackend()
         self._backends: dict[str, object] = {
             ACTIONTRAIL.name: self.actiontrail,
             SLS.name: self.sls,
             STS.name: self.sts,
             FC.name: self.fc,
+            RESOURCEMANAGER.name: self.resourcemanager,
         }
         self.faults = FaultPlan()
         self.calls: list[CallRecord] = []
@@ -95,6 +100,20 @@ class EmulatedCloud:
         )
         self.default_account = account
         return account
+
+    def seed_organization(self, org: OrganizationSnapshot | dict[str, Any]) -> str:
+        """Load an organisation snapshot (organization/snapshot.py): every account's inventory under
+        its own account id, the resource directory, the organisation trails its members see and what
+        AssumeRole answers for each member's role (emulator/snapshot.py `seed_directory`). Returns the
+        management account, which becomes the default account (the coordinator's)."""
+        snapshot = org if isinstance(org, OrganizationSnapshot) else parse_organization(org, "organization")
+        for inventory in [snapshot.management, *(m.inventory for m in snapshot.members if not m.left)]:
+            self.seed_snapshot(inventory_document(inventory))
+        seed_directory(
+            snapshot, actiontrail=self.actiontrail, resourcemanager=self.resourcemanager, sts=self.sts
+        )
+        self.default_account = snapshot.organization.management_account_id
+        return self.default_account
 
     def create_project(self, account: str, region: str, project: str) -> None:
         self.sls.create_project(account, region, project)

@@ -67,7 +67,8 @@ class AnswerShape:
 
     member: str  # the key holding the list (or object) the caller reads
     required: bool  # an answer without it is wrong, not merely empty (shape_renamed applies)
-    paged: bool  # the answer states `total` (shape_no_total applies)
+    paged: bool  # the answer states its total (shape_no_total applies)
+    total_key: str = "total"  # where: SLS `total`, Resource Directory `TotalCount`
 
 
 # Keyed by normalize_api(name).
@@ -79,6 +80,11 @@ ANSWER_SHAPES = {
     "listalert": AnswerShape("results", required=True, paged=True),
     # An index without field keys is a real (full-text only) index: only a wrong type is wrong.
     "getindex": AnswerShape("keys", required=False, paged=False),
+    "listaccount": AnswerShape("Accounts", required=True, paged=True, total_key="TotalCount"),
+    "listaccountsforparent": AnswerShape("Accounts", required=True, paged=True, total_key="TotalCount"),
+    "getresourcedirectory": AnswerShape("ResourceDirectory", required=True, paged=False),
+    "getaccount": AnswerShape("Account", required=True, paged=False),
+    "assumerole": AnswerShape("Credentials", required=True, paged=False),
 }
 
 # Names people use for the same API (snapshot "errors" entries, SDK method names), after
@@ -166,7 +172,7 @@ def shape_applies(kind: str, api: str) -> bool:
 def reshape(kind: str, api: str, body: bytes) -> bytes:
     """`api`'s JSON answer bent as a shape_* fault bends it: what it lists moved under another key
     (`items`), turned into a string (its own JSON text, as a double-encoding gateway would), or
-    the listing's `total` dropped."""
+    the listing's total dropped."""
     shape = ANSWER_SHAPES[normalize_api(api)]
     answer: dict[str, Any] = json.loads(body)
     if kind == "shape_renamed":
@@ -174,7 +180,7 @@ def reshape(kind: str, api: str, body: bytes) -> bytes:
     elif kind == "shape_string":
         answer[shape.member] = json.dumps(answer.get(shape.member))
     else:
-        answer.pop("total", None)
+        answer.pop(shape.total_key, None)
     return json.dumps(answer).encode("utf-8")
 
 

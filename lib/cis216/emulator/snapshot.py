@@ -13,6 +13,9 @@ What the snapshot says becomes state:
 - ``regions.<r>.errors``: each entry becomes an injected fault of kind "error" for that
   account, region, API (and project/logstore when given), on every call, answering its code
   and message, so the collector meets the same failure again.
+
+The organisation form (organization/snapshot.py) seeds each account's inventory this way, under its
+own account id, then the directory around them (`seed_directory`).
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..aliyun import SlsProjectArn, trail_logstore
+from ..inventory import Inventory, RegionInventory
+from ..organization.snapshot import OrganizationSnapshot
 from .actiontrail.backend import ActionTrailBackend
 from .faults import FaultPlan
+from .resourcemanager.backend import ResourceManagerBackend
 from .sls.backend import SlsBackend
+from .sts.backend import StsBackend
 
 
 def seed(
@@ -91,3 +98,62 @@ def _error_fault(faults: FaultPlan, account: str, region: str, error: dict[str, 
         project=error.get("project"),
         logstore=error.get("logstore"),
     )
+
+
+# ---- the organisation form -------------------------------------------------------------------
+
+
+def inventory_document(inventory: Inventory) -> dict[str, Any]:
+    """A parsed inventory back as the snapshot document it came from (each API object verbatim)."""
+    return {
+        "version": inventory.version,
+        "account_id": inventory.account_id,
+        "collected_at": inventory.collected_at.isoformat(),
+        "regions": {name: _region_document(region) for name, region in inventory.regions.items()},
+    }
+
+
+def _region_document(region: RegionInventory) -> dict[str, Any]:
+    return {
+        "trails": [trail.raw for trail in region.trails],
+        "sls_projects": {
+            name: {
+                "alerts": [alert.raw for alert in project.alerts],
+                "logstores": {store: logstore.raw for store, logstore in project.logstores.items()},
+            }
+            for name, project in region.sls_projects.items()
+        },
+        "trail_status": {name: status.raw for name, status in region.trail_status.items()},
+        "errors": [{**error.model_dump(), **(error.model_extra or {})} for error in region.errors],
+    }
+
+
+def seed_directory(
+    org: OrganizationSnapshot,
+    *,
+    actiontrail: ActionTrailBackend,
+    resourcemanager: ResourceManagerBackend,
+    sts: StsBackend,
+) -> None:
+    """The organisation's structure (each account's resources are seeded with `seed`): the resource
+    directory and its members, the organisation trails members see, and what AssumeRole answers for
+    each member's role. A member that left stays listed (the coordinator listed it before it left)
+    but GetAccount no longer knows it, it is no longer linked to the organisation trail, and STS
+    treats its account as closed: every role in it answers EntityNotExist.Role, as for a deleted
+    account (docs/emulator.md)."""
+    management = org.organization.management_account_id
+    resourcemanager.create_directory(management, org.organization.id)
+    for member in org.members:
+        resourcemanager.add_account(
+            management,
+            member.account_id,
+            display_name=member.display_name,
+            status=member.status,
+            type=member.type,
+            folder_id=member.folder_id,
+            left=member.left,
+        )
+        sts.role_access[member.account_id] = member.role
+        if member.left:
+            sts.closed_accounts.add(member.account_id)
+    actiontrail.link_organization(management, [m.account_id for m in org.members if not m.left])

@@ -73,7 +73,7 @@ class RequestKey:
     region: str | None
     project: str | None
     logstore: str | None
-    offset: int | None  # SLS listings: the page
+    offset: int | None  # the page: SLS listings' offset, Resource Directory listings' PageNumber
     pattern: str | None  # ListProject filtered to one name (the Log Audit lookup)
 
     def where(self) -> str:
@@ -186,13 +186,14 @@ def _request_key(prepared: requests.PreparedRequest) -> RequestKey:
     request = EmuRequest.from_prepared(prepared)
     found = route(SERVICES, request)
     query = dict(parse_qsl(urlsplit(request.url).query))
-    offset = query.get("offset")
+    # The page: an SLS listing's offset, a Resource Directory listing's page number.
+    offset = {"sls": query.get("offset"), "resourcemanager": query.get("PageNumber")}.get(found.service.name)
     return RequestKey(
         api=found.api,
         region=found.region,
         project=found.project,
         logstore=found.params.get("logstore"),
-        offset=int(offset) if offset is not None and found.service.name == "sls" else None,
+        offset=int(offset) if offset is not None else None,
         pattern=query.get("projectName") or None,
     )
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from cis216.deploy.policy import (
     API_ACTIONS,
     FINDINGS_RESOURCE,
+    ORGANIZATION_APIS,
     PLACEHOLDERS,
     WRITE_ACTIONS,
     PolicyDocument,
@@ -116,7 +117,7 @@ def test_a_newly_declared_call_fails_until_the_policy_grants_it(policy, monkeypa
 
 def test_the_scan_is_what_we_think_it_is():
     """The calls the design makes (docs/deployment.md explains each statement by these)."""
-    assert set(API_ACTIONS) == {
+    assert set(API_ACTIONS) - ORGANIZATION_APIS == {
         "DescribeRegions",
         "DescribeTrails",
         "GetTrailStatus",
@@ -127,6 +128,28 @@ def test_the_scan_is_what_we_think_it_is():
         "PutLogs",
     }
     assert API_ACTIONS["GetCallerIdentity"] == ()  # any principal may ask who it is
+    assert {
+        "ListAccounts",
+        "ListAccountsForParent",
+        "GetResourceDirectory",
+        "GetAccount",
+        "AssumeRole",
+        "InvokeFunction",
+    } == ORGANIZATION_APIS
+    assert set(API_ACTIONS) >= ORGANIZATION_APIS
+
+
+def test_the_organisation_scan_actions_are_named_after_their_apis():
+    assert required_actions(ORGANIZATION_APIS) == {
+        "resourcemanager:ListAccounts",
+        "resourcemanager:ListAccountsForParent",
+        "resourcemanager:GetResourceDirectory",
+        "resourcemanager:GetAccount",
+        "sts:AssumeRole",
+        "fc:InvokeFunction",
+    }
+    # The single-account policy grants none of them.
+    assert not required_actions() & required_actions(ORGANIZATION_APIS)
 
 
 def test_no_wildcard_actions(policy):

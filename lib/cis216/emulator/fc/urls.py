@@ -1,4 +1,5 @@
-"""FC 3.0 endpoints: <account>.<region>.fc.aliyuncs.com and fc.<region>.aliyuncs.com."""
+"""FC 3.0 endpoints: <account>.<region>.fc.aliyuncs.com, fc.<region>.aliyuncs.com and
+fcv3.<region>.aliyuncs.com (the FC SDK's built-in endpoint)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ SERVICE = ServiceSpec(
     protocol=RpcProtocol("fc.aliyuncs.com"),
     hosts=(
         re.compile(r"^\d+\.(?P<region>[a-z]{2}-[a-z0-9-]+?)(?:-internal)?\.fc\.aliyuncs\.com$"),
-        re.compile(r"^fc(?:-vpc)?\.(?P<region>[a-z]{2}-[a-z0-9-]+)\.aliyuncs\.com$"),
+        re.compile(r"^fc(?:v3)?(?:-vpc)?\.(?P<region>[a-z]{2}-[a-z0-9-]+)\.aliyuncs\.com$"),
     ),
     paths=(
         path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from typing import Any
@@ -11,6 +12,8 @@ from ..errors import ServiceError
 from .backend import ROLE_ARN, StsBackend
 
 Context = CallContext[StsBackend]
+# 2-64 characters: letters, digits, `.`, `@`, `-` and `_` (STS API reference).
+SESSION_NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 
 
 def get_caller_identity(ctx: Context) -> dict[str, Any]:
@@ -45,9 +48,19 @@ def assume_role(ctx: Context) -> dict[str, Any]:
         raise ServiceError(400, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
     if not session:
         raise ServiceError(400, "MissingRoleSessionName", "RoleSessionName is mandatory for this action.")
-    allowed = ctx.backend.assumable_roles
-    if allowed is not None and role_arn.lower() not in allowed:
+    refusal = ctx.backend.refusal(role_arn)
+    if refusal == "missing":
         raise ServiceError(404, "EntityNotExist.Role", "The role not exists: " + role_arn)
+    if refusal == "untrusted":
+        # The role's trust policy does not name the caller: STS answers as for any denied call.
+        raise ServiceError(
+            403, "NoPermission", "You are not authorized to do this action. You should be authorized by RAM."
+        )
+    # After the role checks: a one-letter session name never stopped a refusal from being answered.
+    if not SESSION_NAME.match(session):
+        raise ServiceError(
+            400, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed."
+        )
     duration = int(ctx.query.get("DurationSeconds") or 3600)
     assumed = ctx.backend.assume(role_arn, session)
     assert assumed is not None  # the ARN was validated above
