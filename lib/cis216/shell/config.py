@@ -214,7 +214,9 @@ class Config(BaseModel):
     @field_validator("org_folders", mode="before")
     @classmethod
     def _folders(cls, value: Any) -> Any:
-        return _listed(value, lambda v: _FOLDER_ID.fullmatch(v) is not None, "a resource directory folder id (fd-...)")
+        return _listed(
+            value, lambda v: _FOLDER_ID.fullmatch(v) is not None, "a resource directory folder id (fd-...)"
+        )
 
     @field_validator("org_accounts_allow", "org_accounts_deny", mode="before")
     @classmethod

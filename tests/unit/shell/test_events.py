@@ -168,7 +168,7 @@ def test_settings_are_validated_once_into_settings():
         ),
         (
             b'{"profil": "strict"}',
-            "event: profil: unknown key (allowed: regions, profile, dry_run, settings, scan_time)",
+            "event: profil: unknown key (allowed: regions, profile, dry_run, settings, mode, scan_time)",
         ),
     ],
 )
