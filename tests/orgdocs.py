@@ -1,6 +1,7 @@
 """Builders of an organisation's inventories for the organisation-mode tests: a management account
 whose organisation trail `org` delivers into project `org-audit` of a log-archive account, where
-alert `org-unauth` watches `actiontrail_org`. Plain snapshot documents (tests/builders.py)."""
+alert `org-unauth` watches `actiontrail_org`. Snapshot documents (tests/builders.py), `*_doc`, and
+their parsed inventories."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ ORG_ID = "rd-abc123"
 MANAGEMENT = "1000000000000001"
 ARCHIVE = "1000000000000002"
 MEMBER_A = "2000000000000001"
+MEMBER_B = "2000000000000002"
 MEMBER_C = "2000000000000003"
+MEMBER_D = "2000000000000004"
+MEMBER_E = "2000000000000005"
 ORG_PROJECT = "org-audit"
 ORG_LOGSTORE = "actiontrail_org"
 
@@ -25,30 +29,47 @@ def org_trail(**fields: Any) -> dict[str, Any]:
     )
 
 
+def management_doc(
+    trails: list[dict[str, Any]] | None = None, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    listed = [org_trail()] if trails is None else trails
+    return b.document(account=MANAGEMENT, regions={b.REGION: b.region(trails=listed, errors=errors or [])})
+
+
+def archive_doc(
+    query: str = b.TEMPLATE_QUERY, errors: list[dict[str, Any]] | None = None, **alert: Any
+) -> dict[str, Any]:
+    found = b.alert(name="org-unauth", query=query, store=ORG_LOGSTORE, **alert)
+    region = b.region(trails=[], alerts=[found], project=ORG_PROJECT, errors=errors or [])
+    return b.document(account=ARCHIVE, regions={b.REGION: region})
+
+
+def member_doc(
+    account: str = MEMBER_A, *, own_feed: bool = False, sees_org_trail: bool = True
+) -> dict[str, Any]:
+    trails = [org_trail()] if sees_org_trail else []
+    if own_feed:
+        return b.snapshot(trails=[*trails, b.trail(account=account)], account=account)
+    return b.document(account=account, regions={b.REGION: b.region(trails=trails, errors=[])})
+
+
+def excluding(member: str) -> str:
+    """The template query, narrowed away from `member`."""
+    search, pipe = b.TEMPLATE_QUERY.split("|")
+    return f"{search.strip()} and not event.recipientAccountId: {member} | {pipe.strip()}"
+
+
 def management(
     trails: list[dict[str, Any]] | None = None, errors: list[dict[str, Any]] | None = None
 ) -> Inventory:
-    listed = [org_trail()] if trails is None else trails
-    doc = b.document(account=MANAGEMENT, regions={b.REGION: b.region(trails=listed, errors=errors or [])})
-    return parse_inventory(doc)
+    return parse_inventory(management_doc(trails, errors))
 
 
 def archive(
     query: str = b.TEMPLATE_QUERY, errors: list[dict[str, Any]] | None = None, **alert: Any
 ) -> Inventory:
-    found = b.alert(name="org-unauth", query=query, store=ORG_LOGSTORE, **alert)
-    doc = b.document(
-        account=ARCHIVE,
-        regions={b.REGION: b.region(trails=[], alerts=[found], project=ORG_PROJECT, errors=errors or [])},
-    )
-    return parse_inventory(doc)
+    return parse_inventory(archive_doc(query, errors, **alert))
 
 
 def member(account: str = MEMBER_A, *, own_feed: bool = False, sees_org_trail: bool = True) -> Inventory:
-    trails = [org_trail()] if sees_org_trail else []
-    if own_feed:
-        trails.append(b.trail(account=account))
-        doc = b.snapshot(trails=trails, account=account)
-    else:
-        doc = b.document(account=account, regions={b.REGION: b.region(trails=trails, errors=[])})
-    return parse_inventory(doc)
+    return parse_inventory(member_doc(account, own_feed=own_feed, sees_org_trail=sees_org_trail))

@@ -77,8 +77,8 @@ def work(
         left = has_left(ports.directory, own, job)
         code = codes.MEMBER_LEFT_ORGANIZATION if left else codes.MEMBER_ROLE_NOT_ASSUMABLE
         return _failed(own, plan, job, code, f"AssumeRole {role}: {error}")
-    cloud = make_cloud(plan, credentials, clock, ReadAccess(member, assumed))
     try:
+        cloud = make_cloud(plan, credentials, clock, ReadAccess(member, assumed))
         snapshot, inventory = scan.gather(plan, cloud)
         findings = member_findings(evaluate(inventory, "strict", plan.settings), job.coverage)
     except Exception as error:  # whatever the member's scan raised is its finding, not a retry
