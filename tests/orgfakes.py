@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from cis216.adapters.calls import CallError
 from cis216.adapters.credentials import Credentials
@@ -109,3 +110,44 @@ class FakePorts:
 
     def __call__(self, plan: object, config: object, credentials: object, account_id: str) -> OrgPorts:
         return OrgPorts(self.directory, self.queue, self.assumer)
+
+
+@dataclass
+class DrainResult:
+    succeeded: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DrainingQueue:
+    """FakeQueue's tasks drained in order, as the emulator's FC queue does (retries included)."""
+
+    queue: FakeQueue
+
+    def drain(self, run, *, max_attempts: int = 3) -> DrainResult:
+        result = DrainResult()
+        for task, body in list(self.queue.tasks.items()):
+            for attempt in range(1, max_attempts + 1):
+                try:
+                    run(SimpleNamespace(body=body, async_task_id=task))
+                except Exception as error:
+                    if attempt == max_attempts:
+                        result.failed.append(f"{task}: {error}")
+                    continue
+                result.succeeded += 1
+                break
+        return result
+
+
+@dataclass
+class OrganizationCloud:
+    """The emulated cloud as the local runner sees it, with the fake queue as its FC."""
+
+    emulated: EmulatedCloud
+    fc: DrainingQueue
+
+    def seed_organization(self, org: object) -> None:
+        raise NotImplementedError("seeded by the test")
+
+    def create_logstore(self, account: str, region: str, project: str, logstore: str) -> None:
+        self.emulated.create_logstore(account, region, project, logstore)

@@ -35,6 +35,7 @@ from ..shell.config import ConfigError
 from ..shell.events import EventError
 from ..shell.plan import ScanPlan
 from ..shell.report import ScanReport, ScanSummary
+from . import organization
 from .output import EXIT_BAD_INPUT, EXIT_RUN_FAILED, CliError, fail_on_exit, render, render_summary
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ class LocalRun:
 
 def invoke(args: argparse.Namespace, out: TextIO) -> int:
     event = _read_event(args.event)
+    if organization.wanted(event, args.seed):  # the coordinator and every worker (docs/organization.md)
+        return organization.invoke_organization(args, out, event)
     if args.save_snapshot:
         _check_writable(args.save_snapshot)  # before the scan writes anything: a bad path is exit 2
     local = _emulated(args.seed) if args.cloud == "emulated" else _real(args.seed)

@@ -5,19 +5,29 @@ cloud and writes into the management account's findings logstore."""
 
 from __future__ import annotations
 
+import io
 import json
 from types import SimpleNamespace
 
 import pytest
 
+from cis216.cli.organization import member_rows, render_organization
 from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.profiles.strict import codes
 from cis216.shell import logs
 from cis216.shell.bootstrap import bootstrap
-from cis216.shell.org import entry
+from cis216.shell.org import entry, local
 from cis216.shell.org.coordinator import CoordinatorReport
 from tests import orgdocs as o
-from tests.orgfakes import FakeAssumer, FakeDirectory, FakeMember, FakePorts, FakeQueue
+from tests.orgfakes import (
+    DrainingQueue,
+    FakeAssumer,
+    FakeDirectory,
+    FakeMember,
+    FakePorts,
+    FakeQueue,
+    OrganizationCloud,
+)
 
 REGION, PROJECT, LOGSTORE = "cn-hangzhou", "cis216-findings", "cis216_findings"
 TIMER = json.dumps({"triggerTime": "2026-11-29T02:00:00Z", "triggerName": "org-scan", "payload": ""})
@@ -187,3 +197,18 @@ def test_a_worker_event_needs_a_worker_function(org):
     payload = next(iter(org.ports.queue.tasks.values()))
     with pytest.raises(Exception, match="MODE=account"):
         run(org, payload, {**ENVIRON, "MODE": "account"})
+
+
+def test_the_local_runner_drains_every_worker_and_collects_the_findings(org):
+    organization = OrganizationCloud(org.cloud, DrainingQueue(org.ports.queue))
+    result = local.run_organization(organization, TIMER.encode(), ENVIRON, context(), make_ports=org.ports)
+    assert result.drained.succeeded == 6 and result.drained.failed == []
+    rows = {member: (status, found) for member, status, found, _ in member_rows(result.findings)}
+    assert rows[o.MEMBER_A] == ("ok", [codes.COVERED_BY_ORGANIZATION_TRAIL])
+    assert rows[o.MEMBER_D] == ("error", [codes.MEMBER_ROLE_NOT_ASSUMABLE])
+    out = io.StringIO()
+    render_organization(result.coordinator.summary, result.findings, [], out)
+    text = out.getvalue()
+    assert f"organization {o.ORG_ID}" in text and "6 queued, 0 already queued, 0 refused" in text
+    assert "alert org-unauth: covers members" in text
+    assert "6 members: 1 error, 1 alarm, 4 ok" in text
