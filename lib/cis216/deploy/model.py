@@ -285,7 +285,9 @@ class Props(_Strict):
         """The scanner runs on its timer; the worker only on the coordinator's async invocations."""
         if mode != "worker":
             if not self.triggers:
-                raise ValueError("triggers: the scanner (MODE account or organization) needs its timer trigger")
+                raise ValueError(
+                    "triggers: the scanner (MODE account or organization) needs its timer trigger"
+                )
             return
         if self.triggers:
             raise ValueError(
@@ -435,11 +437,15 @@ class SFile(_Strict):
     def _functions(self) -> SFile:
         modes = [r.props.mode for r in self.resources.values()]
         if modes.count("worker") > 1 or len(modes) - modes.count("worker") != 1:
-            raise ValueError(f"resources: one scanner function and at most one worker (MODE=worker); got {modes}")
+            raise ValueError(
+                f"resources: one scanner function and at most one worker (MODE=worker); got {modes}"
+            )
         scanner, worker = self.resource.props, self.worker
         if worker is None:
             if scanner.mode == "organization":
-                raise ValueError("MODE=organization queues WORKER_FUNCTION: deploy the worker (MODE=worker) too")
+                raise ValueError(
+                    "MODE=organization queues WORKER_FUNCTION: deploy the worker (MODE=worker) too"
+                )
             return self
         _pairs(scanner, worker.props)
         return self
@@ -449,11 +455,17 @@ def _pairs(scanner: Props, worker: Props) -> None:
     """The worker is the function the scanner queues, in its region, writing where it writes."""
     named = scanner.environmentVariables.get("WORKER_FUNCTION", "")
     if worker.functionName != named:
-        raise ValueError(f"the worker is {worker.functionName!r} but the scanner's WORKER_FUNCTION is {named!r}")
+        raise ValueError(
+            f"the worker is {worker.functionName!r} but the scanner's WORKER_FUNCTION is {named!r}"
+        )
     if worker.region != scanner.region:
         raise ValueError(f"the worker's region {worker.region} is not the scanner's {scanner.region}")
     shared = ("FINDINGS_PROJECT", "FINDINGS_LOGSTORE", "FINDINGS_REGION", "MEMBER_ROLE_NAME", "PROFILE")
-    differ = [name for name in shared if worker.environmentVariables.get(name) != scanner.environmentVariables.get(name)]
+    differ = [
+        name
+        for name in shared
+        if worker.environmentVariables.get(name) != scanner.environmentVariables.get(name)
+    ]
     if differ:
         raise ValueError(f"the worker and the scanner must agree on {', '.join(differ)}")
 

@@ -3,6 +3,12 @@
 The policy is a template: `${ACCOUNT_ID}`, `${FINDINGS_REGION}`, `${FINDINGS_PROJECT}` and
 `${FINDINGS_LOGSTORE}` are filled in by `render()` (or by hand) before the policy is created.
 
+An organisation scan (docs/organization.md) adds two policies: deploy/ram-policy-coordinator.json
+(attached to the scanner's role next to ram-policy.json when MODE=organization) and
+deploy/ram-policy-worker.json (the worker's role: it reads members with their role, so it holds no
+read of its own); each holds exactly the actions `ORGANIZATION_FUNCTIONS` says that function calls.
+deploy/member-role.ros.json creates the member role with exactly the single-account reads.
+
 `API_ACTIONS` declares every API the function calls and the RAM actions each needs. The tests hold
 the committed policy to exactly these actions, and a functional test holds a real scan (against
 the emulated cloud) to exactly these APIs: a new call cannot ship without its permission, nor a
@@ -39,6 +45,28 @@ API_ACTIONS: dict[str, tuple[str, ...]] = {
     "GetIndex": ("log:GetIndex",),
     "PutLogs": ("log:PostLogStoreLogs",),
 }
+# The organisation APIs (adapters/resourcemanager.py, fc.py, sts.assume_role) and their actions;
+# the single-account scanner never calls them, so ram-policy.json does not grant them.
+ORGANIZATION_ACTIONS: dict[str, tuple[str, ...]] = {
+    "GetResourceDirectory": ("resourcemanager:GetResourceDirectory",),
+    "ListAccounts": ("resourcemanager:ListAccounts",),
+    "ListAccountsForParent": ("resourcemanager:ListAccountsForParent",),
+    "AssumeRole": ("sts:AssumeRole",),
+    "InvokeFunction": ("fc:InvokeFunction",),
+}
+# Which function makes which organisation call (the worker checks membership when AssumeRole fails).
+ORGANIZATION_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "coordinator": (
+        "GetResourceDirectory",
+        "ListAccounts",
+        "ListAccountsForParent",
+        "AssumeRole",
+        "InvokeFunction",
+    ),
+    "worker": ("ListAccounts", "ListAccountsForParent", "AssumeRole", "PutLogs"),
+}
+# The placeholders of the organisation policies, besides PLACEHOLDERS.
+ORG_PLACEHOLDERS = ("MEMBER_ROLE_NAME", "LOG_ARCHIVE_ROLE_NAME", "WORKER_FUNCTION")
 # Write actions and where they may be granted (the findings logstore only).
 WRITE_ACTIONS = frozenset({"log:PostLogStoreLogs"})
 FINDINGS_RESOURCE = (
@@ -106,6 +134,11 @@ def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
 
 
+def _is_name(value: object) -> bool:
+    """A RAM role or FC function name: no `*`, `/` or `:` that would widen an ARN."""
+    return isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9._-]{1,64}", value) is not None
+
+
 def _value_problem(name: str, value: Any) -> str | None:
     """Why `value` cannot fill placeholder `name`, or None. The values land in resource ARNs: a `*`,
     a `/` or a `:` would widen the grant (the write to every project, any account's resources)."""
@@ -114,6 +147,9 @@ def _value_problem(name: str, value: Any) -> str | None:
         "FINDINGS_REGION": (is_region_id, "a region id (like cn-hangzhou)"),
         "FINDINGS_PROJECT": (is_project_name, "an SLS project name"),
         "FINDINGS_LOGSTORE": (is_logstore_name, "an SLS logstore name"),
+        "MEMBER_ROLE_NAME": (_is_name, "a RAM role name"),
+        "LOG_ARCHIVE_ROLE_NAME": (_is_name, "a RAM role name"),
+        "WORKER_FUNCTION": (_is_name, "an FC function name"),
     }
     check, what = checks[name]
     return None if check(value) else f"{name}: {value!r} is not {what}"
@@ -122,7 +158,7 @@ def _value_problem(name: str, value: Any) -> str | None:
 def render(template: str, values: Mapping[str, str]) -> str:
     """Fill `${NAME}` placeholders; every one must be given, and nothing else may be."""
     used = placeholders(template)
-    unknown = used - set(PLACEHOLDERS)
+    unknown = used - set(PLACEHOLDERS) - set(ORG_PLACEHOLDERS)
     if unknown:
         raise ValueError(f"unknown placeholders in the policy: {sorted(unknown)}")
     missing = used - set(values)
@@ -137,5 +173,21 @@ def render(template: str, values: Mapping[str, str]) -> str:
 
 
 def required_actions() -> set[str]:
-    """The RAM actions the declared API calls need."""
-    return {action for actions in API_ACTIONS.values() for action in actions}
+    """The RAM actions the single-account scan's API calls need (not the organisation's)."""
+    return {
+        action
+        for api, actions in API_ACTIONS.items()
+        if api not in ORGANIZATION_ACTIONS
+        for action in actions
+    }
+
+
+def organization_actions(function: str) -> set[str]:
+    """The RAM actions the organisation `function` ("coordinator" or "worker") needs of its own role."""
+    known = {**API_ACTIONS, **ORGANIZATION_ACTIONS}
+    return {action for api in ORGANIZATION_FUNCTIONS[function] for action in known[api]}
+
+
+def member_read_actions() -> set[str]:
+    """What the member role lets a worker do in a member: the single-account scan's reads."""
+    return required_actions() - WRITE_ACTIONS
