@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -212,3 +213,27 @@ def test_the_local_runner_drains_every_worker_and_collects_the_findings(org):
     assert f"organization {o.ORG_ID}" in text and "6 queued, 0 already queued, 0 refused" in text
     assert "alert org-unauth: covers members" in text
     assert "6 members: 1 error, 1 alarm, 4 ok" in text
+
+
+def test_the_local_runner_reports_a_worker_that_failed_for_good(org, monkeypatch):
+    organization = OrganizationCloud(org.cloud, DrainingQueue(org.ports.queue))
+
+    def unwritable(plan, credentials, clock, read):
+        cloud = bootstrap(plan, credentials, clock, read)
+        if read is not None and read.account_id == o.MEMBER_B:
+            raise_on_write = cloud.writer
+
+            class Broken:
+                project, logstore = raise_on_write.project, raise_on_write.logstore
+
+                def write(self, records, when=None):
+                    raise RuntimeError("findings logstore unavailable")
+
+            return replace(cloud, writer=Broken())
+        return cloud
+
+    monkeypatch.setattr(local, "emulated_cloud", lambda emulated: unwritable)
+    result = local.run_organization(organization, TIMER.encode(), ENVIRON, context(), make_ports=org.ports)
+    assert result.drained.succeeded == 5 and len(result.drained.failed) == 1
+    (failed,) = result.failed
+    assert o.MEMBER_B in failed and "findings logstore unavailable" in failed

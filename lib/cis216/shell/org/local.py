@@ -33,6 +33,8 @@ DRAIN_ATTEMPTS = 3  # FC's default for asynchronous invocations: the first run a
 class QueuedInvocation(Protocol):
     @property
     def body(self) -> bytes: ...
+    @property
+    def async_task_id(self) -> str | None: ...
 
 
 class DrainingFc(Protocol):
@@ -109,15 +111,25 @@ def run_organization(
     result = OrganizationRun(coordinator)
     worker_environ = {**environ, "MODE": "worker"}
 
+    errors: dict[str, str] = {}
+    done: set[str] = set()
+
     def run_worker(invocation: QueuedInvocation) -> None:
+        task = invocation.async_task_id or "?"
         worker_context = _worker_context(context, worker_environ)
-        report = entry.run(
-            invocation.body, worker_context, worker_environ, make_cloud=make_cloud, make_ports=make_ports
-        )
+        try:
+            report = entry.run(
+                invocation.body, worker_context, worker_environ, make_cloud=make_cloud, make_ports=make_ports
+            )
+        except Exception as error:  # FC retries it; what it said last is kept for the report
+            errors[task] = f"{type(error).__name__}: {error}"
+            raise
         assert isinstance(report, WorkerReport)
+        done.add(task)
         result.workers.append(report)
 
     result.drained = emulated.fc.drain(run_worker, max_attempts=DRAIN_ATTEMPTS)
+    result.failed = [f"{task}: {error}" for task, error in errors.items() if task not in done]
     return result
 
 
