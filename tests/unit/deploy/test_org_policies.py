@@ -82,3 +82,17 @@ def test_the_member_role_reads_only_and_trusts_the_scanner_account():
         assert statement["Resource"] == "*" or ":${ALIYUN::AccountId}:" in statement["Resource"]
     assert set(PolicyDocument.model_validate(document).granted()) == member_read_actions()
     assert template["Parameters"]["RoleName"]["Default"] == "cis216-reader"
+
+
+def test_render_policy_fills_the_organisation_placeholders(capsys):
+    from cis216.deploy.__main__ import main
+
+    arguments = ["render-policy", "--account-id", "1234567890123456", "--findings-region", "cn-hangzhou"]
+    arguments += ["--findings-project", "cis216-findings"]
+    assert main([*arguments, "--policy", str(DEPLOY / "ram-policy-coordinator.json")]) == 0
+    rendered = json.loads(capsys.readouterr().out)
+    assert "acs:ram::*:role/cis216-reader" in json.dumps(rendered)
+    assert "functions/cis216-worker" in json.dumps(rendered)
+    assert (
+        main([*arguments, "--policy", str(DEPLOY / "ram-policy-worker.json"), "--member-role-name", "*"]) == 1
+    )

@@ -152,7 +152,8 @@ def session_name(scan_id: str) -> str:
 
 def _event(plan: ScanPlan, scan_id: str, member: MemberRef, coverage: OrgCoverage) -> WorkerEvent:
     trigger = WorkerTrigger(kind=plan.trigger.kind, name=plan.trigger.name, time=plan.trigger.time)
-    overrides = {"regions": plan.regions, "dry_run": plan.dry_run, "settings": plan.settings}
+    # Every member is scanned as the coordinator was asked (its regions, "all" included).
+    overrides = {"regions": plan.regions or "all", "dry_run": plan.dry_run, "settings": plan.settings}
     return WorkerEvent.model_validate(
         {
             "cis216": "organization-worker",
