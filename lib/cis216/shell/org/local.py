@@ -102,9 +102,11 @@ def run_organization(
     event: bytes,
     environ: Mapping[str, str],
     context: Any,
-    make_ports: MakePorts = wiring.ports,
+    make_ports: MakePorts | None = None,
 ) -> OrganizationRun:
-    """The coordinator with `environ` (MODE=organization), then every queued worker (MODE=worker)."""
+    """The coordinator with `environ` (MODE=organization), then every queued worker (MODE=worker);
+    the real adapters (wiring.ports) unless `make_ports` says otherwise."""
+    make_ports = make_ports or wiring.ports
     make_cloud = emulated_cloud(emulated)
     coordinator = entry.run(event, context, environ, make_cloud=make_cloud, make_ports=make_ports)
     assert isinstance(coordinator, CoordinatorReport)
