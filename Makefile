@@ -9,6 +9,8 @@
 #               not change; FORCE=1 builds anyway (pip resolves requirements.txt's ranges again).
 #   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
 #   make screenshots  docs/img/report.png: the report of the bundled sample, shot by headless Chromium
+#   make bench-org  the organisation fan-out (bench/org.py): 1,000 members, 100 ms per call, wall
+#               time vs ideal, AssumeRole peak rate, largest payload (bench/org-results.json)
 #   make faults the whole fault matrix of issue 12 (tests/functional/faults; `make test` runs a
 #               fixed-seed sample of it)
 
@@ -17,7 +19,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv run test lint typecheck package bench faults screenshots clean
+.PHONY: venv run test lint typecheck package bench bench-org faults screenshots clean
 
 venv: $(STAMP)
 
@@ -57,6 +59,9 @@ test: lint typecheck package
 
 bench: venv
 	$(BIN)/python bench/run.py
+
+bench-org: venv
+	$(BIN)/python bench/org.py
 
 faults: venv
 	CIS216_FULL_FAULT_MATRIX=1 $(BIN)/python -m pytest tests/functional/faults

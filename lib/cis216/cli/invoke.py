@@ -38,6 +38,7 @@ from ..shell.config import ConfigError
 from ..shell.events import EventError
 from ..shell.plan import ScanPlan
 from ..shell.report import ScanReport, ScanSummary
+from . import organization
 from .output import (
     EXIT_BAD_INPUT,
     EXIT_RUN_FAILED,
@@ -124,6 +125,8 @@ class LocalRun:
 
 def invoke(args: argparse.Namespace, out: TextIO) -> int:
     event = _read_event(args.event)
+    if organization.wanted(event, args.seed):  # the coordinator and every worker (docs/organization.md)
+        return organization.invoke_organization(args, out, event)
     # Before the scan writes anything: a bad path is exit 2.
     if args.save_snapshot:
         check_writable(args.save_snapshot, "--save-snapshot")

@@ -54,6 +54,10 @@ def _render(args: argparse.Namespace) -> int:
         "FINDINGS_REGION": args.findings_region,
         "FINDINGS_PROJECT": args.findings_project,
         "FINDINGS_LOGSTORE": args.findings_logstore,
+        # The organisation policies' (deploy/ram-policy-coordinator.json, ram-policy-worker.json).
+        "MEMBER_ROLE_NAME": args.member_role_name,
+        "LOG_ARCHIVE_ROLE_NAME": args.log_archive_role_name or args.member_role_name,
+        "WORKER_FUNCTION": args.worker_function,
     }
     try:
         sys.stdout.write(render(text, values))
@@ -77,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     policy.add_argument("--findings-region", required=True)
     policy.add_argument("--findings-project", required=True)
     policy.add_argument("--findings-logstore", default="cis216_findings")
+    policy.add_argument("--member-role-name", default="cis216-reader", help="organisation policies")
+    policy.add_argument("--log-archive-role-name", help="organisation policies (default: the member role)")
+    policy.add_argument("--worker-function", default="cis216-worker", help="organisation policies")
     policy.set_defaults(run=_render)
     args = parser.parse_args(argv)
     return int(args.run(args))

@@ -10,6 +10,10 @@ configuration. This model rejects all of that:
 * a runtime in `RUNTIMES`; no `instanceConcurrency` (python runtimes run one request per instance);
 * triggers: timer only, each with a valid `cronExpression` (six fields, optional `CRON_TZ=`
   prefix, or `@every`), an explicit `enable`, and a payload the handler's payload model accepts;
+* one or two functions: the scanner (MODE account or organization, started by its timer) and,
+  for organisation scans, the worker (MODE=worker: no trigger, `asyncInvokeConfig.asyncTask`, an
+  explicit `maxAsyncEventAgeInSeconds` and `concurrencyConfig.reservedConcurrency`, the function the
+  scanner's WORKER_FUNCTION names, writing where the scanner writes);
 * `environmentVariables`: exactly the variables of `cis216.shell.config.VARIABLES` plus
   `PYTHONPATH`, and their values must pass `load_config` (with `FC_REGION` = the function's region);
 * `code` is one of the two layouts of `layout.py`: the zip `make package` builds (s.yaml as
@@ -186,10 +190,15 @@ class DestinationConfig(_Strict):
 
 
 class AsyncInvokeConfig(_Strict):
+    asyncTask: bool | None = None
     maxAsyncRetryAttempts: int = Field(ge=0, le=8)
     maxAsyncEventAgeInSeconds: int | None = Field(default=None, ge=1, le=2592000)
     destinationConfig: DestinationConfig | None = None
     qualifier: str | None = None
+
+
+class ConcurrencyConfig(_Strict):
+    reservedConcurrency: int = Field(ge=1, le=10000)
 
 
 class Props(_Strict):
@@ -209,7 +218,8 @@ class Props(_Strict):
     logConfig: Literal["auto"] | LogConfig
     instanceLifecycleConfig: InstanceLifecycleConfig | None = None
     asyncInvokeConfig: AsyncInvokeConfig
-    triggers: list[Trigger] = Field(min_length=1)
+    triggers: list[Trigger] = Field(default_factory=list)
+    concurrencyConfig: ConcurrencyConfig | None = None
     instanceConcurrency: Any = None  # declared only to reject it with a clear message
 
     @field_validator("runtime")
@@ -261,10 +271,41 @@ class Props(_Strict):
                 f"+ start-up margin ({START_MARGIN_SECONDS}) = {needed}s"
             )
         self._entry_points()
+        self._started_as(config.mode)
         names = [t.triggerName for t in self.triggers]
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate trigger names: {names}")
         return self
+
+    @property
+    def mode(self) -> str:
+        """MODE as configured (validated with the rest of the environment)."""
+        return self.environmentVariables.get("MODE", "").strip().lower() or "account"
+
+    def _started_as(self, mode: str) -> None:
+        """The scanner runs on its timer; the worker only on the coordinator's async invocations."""
+        if mode != "worker":
+            if not self.triggers:
+                raise ValueError(
+                    "triggers: the scanner (MODE account or organization) needs its timer trigger"
+                )
+            return
+        if self.triggers:
+            raise ValueError(
+                "triggers: the worker (MODE=worker) is started by the coordinator's asynchronous "
+                "invocations only; a trigger would let others start member scans"
+            )
+        config = self.asyncInvokeConfig
+        if not config.asyncTask or config.maxAsyncEventAgeInSeconds is None:
+            raise ValueError(
+                "asyncInvokeConfig: the worker needs asyncTask: true (task ids make a coordinator's "
+                "rerun queue nothing twice) and an explicit maxAsyncEventAgeInSeconds"
+            )
+        if self.concurrencyConfig is None:
+            raise ValueError(
+                "concurrencyConfig.reservedConcurrency: the worker's cap bounds the fan-out and the "
+                "AssumeRole rate (docs/organization.md)"
+            )
 
     def _entry_points(self) -> None:
         layout = self.layout
@@ -386,11 +427,53 @@ class SFile(_Strict):
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,127}$")
     access: str | None = None
     vars: dict[str, Any]
-    resources: dict[str, Resource] = Field(min_length=1, max_length=1)
+    resources: dict[str, Resource] = Field(min_length=1, max_length=2)
 
     @property
     def resource(self) -> Resource:
-        return next(iter(self.resources.values()))
+        """The scanner: the function on the timer (MODE account or organization)."""
+        return next(r for r in self.resources.values() if r.props.mode != "worker")
+
+    @property
+    def worker(self) -> Resource | None:
+        """The organisation worker (MODE=worker), when deployed."""
+        return next((r for r in self.resources.values() if r.props.mode == "worker"), None)
+
+    @model_validator(mode="after")
+    def _functions(self) -> SFile:
+        modes = [r.props.mode for r in self.resources.values()]
+        if modes.count("worker") > 1 or len(modes) - modes.count("worker") != 1:
+            raise ValueError(
+                f"resources: one scanner function and at most one worker (MODE=worker); got {modes}"
+            )
+        scanner, worker = self.resource.props, self.worker
+        if worker is None:
+            if scanner.mode == "organization":
+                raise ValueError(
+                    "MODE=organization queues WORKER_FUNCTION: deploy the worker (MODE=worker) too"
+                )
+            return self
+        _pairs(scanner, worker.props)
+        return self
+
+
+def _pairs(scanner: Props, worker: Props) -> None:
+    """The worker is the function the scanner queues, in its region, writing where it writes."""
+    named = scanner.environmentVariables.get("WORKER_FUNCTION", "")
+    if worker.functionName != named:
+        raise ValueError(
+            f"the worker is {worker.functionName!r} but the scanner's WORKER_FUNCTION is {named!r}"
+        )
+    if worker.region != scanner.region:
+        raise ValueError(f"the worker's region {worker.region} is not the scanner's {scanner.region}")
+    shared = ("FINDINGS_PROJECT", "FINDINGS_LOGSTORE", "FINDINGS_REGION", "MEMBER_ROLE_NAME", "PROFILE")
+    differ = [
+        name
+        for name in shared
+        if worker.environmentVariables.get(name) != scanner.environmentVariables.get(name)
+    ]
+    if differ:
+        raise ValueError(f"the worker and the scanner must agree on {', '.join(differ)}")
 
 
 def validate_s_file(resolved: dict[str, Any]) -> SFile:

@@ -6,6 +6,13 @@ The policy is a template: `${ACCOUNT_ID}`, `${FINDINGS_REGION}`, `${FINDINGS_PRO
 `API_ACTIONS` declares every API the function calls and the RAM actions each needs (the organisation
 scan's among them, `ORGANIZATION_APIS`). The tests hold the committed single-account policy to exactly
 the actions of the others, and a functional test holds a real scan (against
+
+An organisation scan (docs/organization.md) adds two policies: deploy/ram-policy-coordinator.json
+(attached to the scanner's role next to ram-policy.json when MODE=organization) and
+deploy/ram-policy-worker.json (the worker's role: it reads members with their role, so it holds no
+read of its own); each holds exactly the actions `ORGANIZATION_FUNCTIONS` says that function calls.
+deploy/member-role.ros.json creates the member role with exactly the single-account reads.
+
 the emulated cloud) to exactly these APIs: a new call cannot ship without its permission, nor a
 permission stay granted that nothing uses.
 """
@@ -61,6 +68,24 @@ ORGANIZATION_APIS = frozenset(
         "InvokeFunction",
     }
 )
+# The organisation APIs and their actions (a view of API_ACTIONS): the single-account scanner
+# never calls them, so ram-policy.json does not grant them.
+ORGANIZATION_ACTIONS: dict[str, tuple[str, ...]] = {
+    api: API_ACTIONS[api] for api in sorted(ORGANIZATION_APIS)
+}
+# Which function makes which organisation call (the worker checks membership when AssumeRole fails).
+ORGANIZATION_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "coordinator": (
+        "GetResourceDirectory",
+        "ListAccounts",
+        "ListAccountsForParent",
+        "AssumeRole",
+        "InvokeFunction",
+    ),
+    "worker": ("ListAccounts", "ListAccountsForParent", "AssumeRole", "PutLogs"),
+}
+# The placeholders of the organisation policies, besides PLACEHOLDERS.
+ORG_PLACEHOLDERS = ("MEMBER_ROLE_NAME", "LOG_ARCHIVE_ROLE_NAME", "WORKER_FUNCTION")
 # Write actions and where they may be granted (the findings logstore only).
 WRITE_ACTIONS = frozenset({"log:PostLogStoreLogs"})
 FINDINGS_RESOURCE = (
@@ -128,6 +153,11 @@ def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
 
 
+def _is_name(value: object) -> bool:
+    """A RAM role or FC function name: no `*`, `/` or `:` that would widen an ARN."""
+    return isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9._-]{1,64}", value) is not None
+
+
 def _value_problem(name: str, value: Any) -> str | None:
     """Why `value` cannot fill placeholder `name`, or None. The values land in resource ARNs: a `*`,
     a `/` or a `:` would widen the grant (the write to every project, any account's resources)."""
@@ -136,6 +166,9 @@ def _value_problem(name: str, value: Any) -> str | None:
         "FINDINGS_REGION": (is_region_id, "a region id (like cn-hangzhou)"),
         "FINDINGS_PROJECT": (is_project_name, "an SLS project name"),
         "FINDINGS_LOGSTORE": (is_logstore_name, "an SLS logstore name"),
+        "MEMBER_ROLE_NAME": (_is_name, "a RAM role name"),
+        "LOG_ARCHIVE_ROLE_NAME": (_is_name, "a RAM role name"),
+        "WORKER_FUNCTION": (_is_name, "an FC function name"),
     }
     check, what = checks[name]
     return None if check(value) else f"{name}: {value!r} is not {what}"
@@ -144,7 +177,7 @@ def _value_problem(name: str, value: Any) -> str | None:
 def render(template: str, values: Mapping[str, str]) -> str:
     """Fill `${NAME}` placeholders; every one must be given, and nothing else may be."""
     used = placeholders(template)
-    unknown = used - set(PLACEHOLDERS)
+    unknown = used - set(PLACEHOLDERS) - set(ORG_PLACEHOLDERS)
     if unknown:
         raise ValueError(f"unknown placeholders in the policy: {sorted(unknown)}")
     missing = used - set(values)
@@ -199,3 +232,13 @@ SETUP_RESOURCES: dict[str, str] = {
 def setup_actions() -> set[str]:
     """The RAM actions `cis216 setup` needs."""
     return {action for actions in SETUP_API_ACTIONS.values() for action in actions}
+
+
+def organization_actions(function: str) -> set[str]:
+    """The RAM actions the organisation `function` ("coordinator" or "worker") needs of its own role."""
+    return {action for api in ORGANIZATION_FUNCTIONS[function] for action in API_ACTIONS[api]}
+
+
+def member_read_actions() -> set[str]:
+    """What the member role lets a worker do in a member: the single-account scan's reads."""
+    return required_actions() - WRITE_ACTIONS

@@ -210,6 +210,28 @@ class CoveredByEvidence(EvidenceModel):
     alert: str
 
 
+class OrganizationEvidence(EvidenceModel):
+    """Organisation scan: whether the organisation trail's feed covers this member (judged once by the
+    coordinator from the management and log-archive side, for this member's events)."""
+
+    organization_id: str
+    member: str = Field(description="the member account it was judged for")
+    covers: bool | None = Field(description="null: the organisation side could not be read")
+    trail: str | None = Field(description="the organisation trail the verdict is about")
+    home_region: str | None
+    project: str | None = Field(description="its SLS project (in the log-archive account)")
+    region: str | None = Field(description="the region of that project")
+    logstore: str | None
+    log_archive_account: str | None
+    alert: str | None = Field(description="the alert that covers the member, or the closest one")
+    codes: list[str] = Field(description="why the organisation feed does not cover the member")
+    excludes_member: bool = Field(
+        description="its alert covers other members but its query excludes this one"
+    )
+    failed_reads: list[str] = Field(description="the failed reads of the organisation side (covers null)")
+    detail: str
+
+
 # --- scope "account" and "trail" -----------------------------------------------------------------
 
 
@@ -217,7 +239,9 @@ class AccountEvidence(EvidenceModel):
     """The account's feeds; `feed` and `alert` are the ones its reason is about. Past a few feeds,
     the first ones and that one are listed and the rest counted (every trail has its own finding)."""
 
-    optional_keys: ClassVar[frozenset[str]] = frozenset({"feeds_not_shown", "feed", "alert", "scan_errors"})
+    optional_keys: ClassVar[frozenset[str]] = frozenset(
+        {"feeds_not_shown", "feed", "alert", "scan_errors", "organization"}
+    )
 
     trails: list[str]
     feeds: list[FeedEvidence]
@@ -230,6 +254,9 @@ class AccountEvidence(EvidenceModel):
     )
     scan_errors: list[HidingErrorEvidence] | None = Field(
         default=None, description="the failed reads among depends_on (status error)"
+    )
+    organization: OrganizationEvidence | None = Field(
+        default=None, description="organisation scan: the organisation trail's coverage of this member"
     )
 
 

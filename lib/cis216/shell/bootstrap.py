@@ -53,10 +53,23 @@ class Cloud:
     clock: Clock = field(default=SYSTEM_CLOCK)
 
 
+@dataclass(frozen=True)
+class ReadAccess:
+    """An organisation worker reads a member with the member role's credentials, and writes its
+    findings with the function's own (the findings logstore is in the function's account)."""
+
+    account_id: str
+    credentials: Credentials = field(repr=False)
+
+
 MakeCloud = Callable[[ScanPlan, Credentials, Clock], Cloud]
+# The organisation flow's: `read` None is the function's own account, as `bootstrap` alone.
+MakeReadCloud = Callable[[ScanPlan, Credentials, Clock, ReadAccess | None], Cloud]
 
 
-def bootstrap(plan: ScanPlan, credentials: Credentials, clock: Clock = SYSTEM_CLOCK) -> Cloud:
+def bootstrap(
+    plan: ScanPlan, credentials: Credentials, clock: Clock = SYSTEM_CLOCK, read: ReadAccess | None = None
+) -> Cloud:
     stats = CallStats()
     policy = RetryPolicy(
         max_attempts=plan.retry_max_attempts,
@@ -65,15 +78,20 @@ def bootstrap(plan: ScanPlan, credentials: Credentials, clock: Clock = SYSTEM_CL
         rand=clock.rand,
     )
     caller = Caller(policy, plan.call_timeout, plan.deadline, stats, clock=clock.monotonic)
-    account = plan.account_id or _caller_identity(caller, credentials, plan.home_region)
-    sls = SlsAdapter(credentials, plan.source(account))
+    if read is not None:
+        account = read.account_id
+    else:
+        account = plan.account_id or _caller_identity(caller, credentials, plan.home_region)
+    reading = credentials if read is None else read.credentials
+    sls = SlsAdapter(reading, plan.source(account))
     writer = None
     target = plan.findings
     if target is not None and target.project is not None:
         write_caller = Caller(policy, plan.call_timeout, plan.write_deadline, stats, clock=clock.monotonic)
         source = plan.source(account)
-        writer = FindingsWriter(sls, write_caller, target.region, target.project, target.logstore, source)
-    return Cloud(account, ActionTrailAdapter(credentials), sls, caller, writer, stats, clock)
+        writing = sls if read is None else SlsAdapter(credentials, source)
+        writer = FindingsWriter(writing, write_caller, target.region, target.project, target.logstore, source)
+    return Cloud(account, ActionTrailAdapter(reading), sls, caller, writer, stats, clock)
 
 
 def _caller_identity(caller: Caller, credentials: Credentials, region: str) -> str:

@@ -12,9 +12,10 @@ the services' naming rules (cis216.aliyun), not just for non-emptiness.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -26,15 +27,24 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
-from ..aliyun import LogstoreName, ProjectName, RegionId, is_region_id
+from ..aliyun import LogstoreName, ProjectName, RegionId, is_account_id, is_region_id
 from ..core import check_profile
 from ..mute import Mutelist
 from ..settings import Settings
 from ..validation import describe, variable_path
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+Mode = Literal["account", "organization", "worker"]
+# A RAM role name: up to 64 letters, digits, '.', '_' and '-'.
+_ROLE_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# A Resource Directory folder id (`fd-` and letters or digits) and an FC function name.
+_FOLDER_ID = re.compile(r"fd-[A-Za-z0-9]{1,64}")
+_FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+# The member role RD creates in every member: accepted, but it is an administrator role.
+RD_ACCESS_ROLE = "ResourceDirectoryAccountAccessRole"
 
 # pydantic's messages a person setting an environment variable would not recognise, reworded.
 MESSAGES = {
@@ -139,6 +149,45 @@ class Config(BaseModel):
     )
     dry_run: bool = Field(False, alias="DRY_RUN", description="true: collect and evaluate, write nothing")
     log_level: str = Field("INFO", alias="LOG_LEVEL", description="DEBUG, INFO, WARNING or ERROR")
+    # --- organisation mode (docs/organization.md) ---
+    mode: Mode = Field(
+        "account",
+        alias="MODE",
+        description="account: scan this account; organization: the coordinator (list the resource "
+        "directory's members, queue one worker per member); worker: scan the member a payload names",
+    )
+    worker_function: str = Field(
+        "cis216-worker",
+        alias="WORKER_FUNCTION",
+        description="organization mode: the FC function the coordinator queues one asynchronous invocation of per member",
+    )
+    member_role_name: str = Field(
+        "cis216-reader",
+        alias="MEMBER_ROLE_NAME",
+        description="the RAM role assumed in each member (deploy/member-role.ros.json); "
+        f"{RD_ACCESS_ROLE} works but is an administrator role",
+    )
+    log_archive_role_name: str | None = Field(
+        None,
+        alias="LOG_ARCHIVE_ROLE_NAME",
+        description="the RAM role assumed in the log-archive account to read the organisation trail's "
+        "alerts (default: MEMBER_ROLE_NAME)",
+    )
+    org_folders: tuple[str, ...] | None = Field(
+        None,
+        alias="ORG_FOLDERS",
+        description="comma-separated resource directory folder ids (fd-...) to scan; default: the whole directory",
+    )
+    org_accounts_allow: tuple[str, ...] | None = Field(
+        None,
+        alias="ORG_ACCOUNTS_ALLOW",
+        description="comma-separated member account ids: scan only these (default: every member)",
+    )
+    org_accounts_deny: tuple[str, ...] | None = Field(
+        None,
+        alias="ORG_ACCOUNTS_DENY",
+        description="comma-separated member account ids never scanned",
+    )
 
     @field_validator("scan_regions", mode="before")
     @classmethod
@@ -167,6 +216,45 @@ class Config(BaseModel):
     def _profile(cls, value: str) -> str:
         return check_profile(value)
 
+    @field_validator("member_role_name", "log_archive_role_name")
+    @classmethod
+    def _role_name(cls, value: str | None) -> str | None:
+        if value is not None and not _ROLE_NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not a RAM role name (1-64 letters, digits, '.', '_', '-')")
+        return value
+
+    @field_validator("worker_function")
+    @classmethod
+    def _function_name(cls, value: str) -> str:
+        if not _FUNCTION_NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not an FC function name")
+        return value
+
+    @field_validator("org_folders", mode="before")
+    @classmethod
+    def _folders(cls, value: Any) -> Any:
+        return _listed(
+            value, lambda v: _FOLDER_ID.fullmatch(v) is not None, "a resource directory folder id (fd-...)"
+        )
+
+    @field_validator("org_accounts_allow", "org_accounts_deny", mode="before")
+    @classmethod
+    def _accounts(cls, value: Any) -> Any:
+        return _listed(value, is_account_id, "an Alibaba Cloud account id (digits only)")
+
+    @model_validator(mode="after")
+    def _organization_is_strict(self) -> Config:
+        if self.mode != "account" and self.profile != "strict":
+            raise ValueError(
+                f"MODE={self.mode} judges members with the strict profile only (PROFILE={self.profile})"
+            )
+        return self
+
+    @property
+    def session_role(self) -> str:
+        """The role read in the log-archive account."""
+        return self.log_archive_role_name or self.member_role_name
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _level(cls, value: Any) -> Any:
@@ -181,6 +269,17 @@ class Config(BaseModel):
         """Where account-wide calls (DescribeRegions) are made: the findings region."""
         assert self.findings_region is not None
         return self.findings_region
+
+
+def _listed(value: Any, valid: Any, what: str) -> Any:
+    """A comma-separated variable as a tuple of checked, distinct values."""
+    if not isinstance(value, str):
+        return value
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    for part in parts:
+        if not valid(part):
+            raise ValueError(f"{part!r} is not {what}")
+    return tuple(dict.fromkeys(parts)) or None
 
 
 @dataclass(frozen=True)

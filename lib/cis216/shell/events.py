@@ -6,20 +6,26 @@ Direct invocation (`s invoke`, the console, another function): a JSON object of 
 optional `scan_time` (what the scan id derives from; default: the request id), or an empty body.
 
 Overrides (timer payload or direct body): `regions` (list or comma string, or "all"), `profile`,
-`dry_run`, `settings` (strict-profile settings). Unknown keys are an error: a typo must not
+`dry_run`, `settings` (strict-profile settings), `mode` (`organization`: run the coordinator). Unknown keys are an error: a typo must not
 silently scan with defaults.
+
+Organisation worker (MODE=worker, queued by the coordinator, docs/organization.md): the member to
+scan, the organisation scan's id and trigger, the overrides, and the organisation trail's coverage
+of this member (`WorkerEvent`, `parse_worker_event`); every field required, none unknown.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..aliyun import is_region_id
+from ..aliyun import is_account_id, is_region_id
 from ..core import check_profile
+from ..organization.coverage import OrgCoverage
 from ..settings import Settings
 from ..validation import Loc, describe, dotted_path
 from .config import MESSAGES
@@ -36,6 +42,9 @@ class Overrides(BaseModel):
     profile: str | None = None
     dry_run: bool | None = None
     settings: Settings | None = None
+    # "organization": this run is the coordinator of an organisation scan whatever MODE says
+    # (one function deployed for both); "account": this account only.
+    mode: Literal["account", "organization"] | None = None
 
     @field_validator("regions", mode="before")
     @classmethod
@@ -134,9 +143,14 @@ def _json_object(raw: bytes | str, source: str) -> dict[str, Any]:
     return value
 
 
+def read_event(event: bytes | str | dict[str, Any] | None) -> dict[str, Any]:
+    """The event as a JSON object (an empty body is `{}`); EventError when it is not one."""
+    return event if isinstance(event, dict) else _json_object(event or b"", "event")
+
+
 def parse_event(event: bytes | str | dict[str, Any] | None) -> Invocation:
     """FC passes the event as bytes; tests and local runs may pass a str or a dict."""
-    document = event if isinstance(event, dict) else _json_object(event or b"", "event")
+    document = read_event(event)
     if "triggerTime" in document or "triggerName" in document:
         try:
             timer = TimerEvent.model_validate(document)
@@ -160,3 +174,88 @@ def parse_event(event: bytes | str | dict[str, Any] | None) -> Invocation:
     # Already validated as part of the direct invocation: copied, not validated again.
     overrides = Overrides.model_construct(**{name: getattr(direct, name) for name in Overrides.model_fields})
     return Invocation(kind="direct", trigger_time=direct.scan_time, overrides=overrides)
+
+
+# --- the organisation worker's event ---------------------------------------------------------------
+
+WORKER_EVENT = "organization-worker"  # the marker a worker event carries under `cis216`
+_SCAN_ID = re.compile(r"[A-Za-z0-9_-]{1,80}")
+
+
+class MemberRef(BaseModel):
+    """The member as the resource directory listed it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    account_id: str
+    display_name: str = Field(max_length=256)
+    status: str = Field(max_length=64)
+    type: str | None = Field(default=None, max_length=64)
+    folder_id: str | None = Field(default=None, max_length=128)
+
+    @field_validator("account_id")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        if not is_account_id(value):
+            raise ValueError(f"{value!r} is not an Alibaba Cloud account id (digits only)")
+        return value
+
+
+class WorkerTrigger(BaseModel):
+    """What started the organisation scan (the coordinator's trigger), for the member's summary."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["timer", "direct"]
+    name: str | None = Field(default=None, max_length=128)
+    time: datetime | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+class WorkerEvent(BaseModel):
+    """One member's scan, as the coordinator queues it (a few KB whatever the directory's size)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cis216: Literal["organization-worker"]
+    scan_id: str
+    trigger: WorkerTrigger
+    overrides: Overrides = Field(default_factory=Overrides)
+    member: MemberRef
+    coverage: OrgCoverage
+
+    @field_validator("scan_id")
+    @classmethod
+    def _scan_id(cls, value: str) -> str:
+        if not _SCAN_ID.fullmatch(value):
+            raise ValueError(f"{value!r} is not a scan id (letters, digits, '_' and '-')")
+        return value
+
+    @field_validator("overrides")
+    @classmethod
+    def _strict_only(cls, value: Overrides) -> Overrides:
+        if value.profile not in (None, "strict"):
+            raise ValueError(
+                f"profile {value.profile!r}: an organisation scan judges with the strict profile"
+            )
+        return value
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json(exclude_defaults=False).encode("utf-8")
+
+
+def is_worker_event(document: Any) -> bool:
+    return isinstance(document, dict) and "cis216" in document
+
+
+def parse_worker_event(event: bytes | str | dict[str, Any] | None) -> WorkerEvent:
+    """The worker's event; an EventError names the field (`worker event: member.account_id: ...`)."""
+    document = event if isinstance(event, dict) else _json_object(event or b"", "worker event")
+    try:
+        return WorkerEvent.model_validate(document)
+    except ValidationError as error:
+        raise EventError(_describe(error, "worker event", WorkerEvent)) from None

@@ -12,8 +12,9 @@ import importlib
 import os
 from typing import Any
 
-from . import logs, scan
+from . import logs
 from .config import load_config
+from .org import entry
 
 log = logs.get(__name__)
 
@@ -22,7 +23,8 @@ SDK_MODULES = ("alibabacloud_actiontrail20200706.client", "aliyun.log")
 
 
 def handler(event: Any, context: Any) -> str:
-    return scan.run(event, context, os.environ).summary.to_json()
+    # MODE=account: scan.run, as always; otherwise the organisation coordinator or worker.
+    return entry.answer(entry.run(event, context, os.environ))
 
 
 def initialize(context: Any) -> None:

@@ -20,12 +20,13 @@ from ..adapters.credentials import Credentials
 from ..adapters.credentials import resolve as resolve_credentials
 from ..adapters.writer import finding_contents, summary_contents
 from ..core import evaluate
+from ..findings import Finding
 from ..inventory import Inventory
 from ..mute import apply_mutelist
 from . import ids, logs
 from .bootstrap import SYSTEM_CLOCK, Clock, Cloud, MakeCloud, bootstrap
 from .collect import collect_account
-from .config import load_config
+from .config import Config, load_config
 from .events import parse_event
 from .plan import FunctionContext, ScanPlan, plan_scan
 from .report import ApiCalls, ScanReport, Written
@@ -72,10 +73,7 @@ def _scan(
     snapshot, inventory = gather(plan, cloud)  # 1. gather the account
     collect_ms = _elapsed_ms(clock, started)
     findings = evaluate(inventory, plan.profile, plan.settings)  # 2. the pure core decides
-    if config.mutelist is not None:  # accepted risk marks findings, on the scan's date
-        findings = apply_mutelist(
-            findings, config.mutelist, cloud.clock.now().astimezone(timezone.utc).date()
-        )
+    findings = mark_accepted_risk(findings, config, cloud.clock)
     report = ScanReport.of(
         plan, cloud.account_id, snapshot, inventory, findings, ApiCalls.of(cloud.stats), collect_ms
     )
@@ -83,6 +81,13 @@ def _scan(
     report = report.completed(written, ApiCalls.of(cloud.stats), _elapsed_ms(clock, started))
     log.info("scan complete", extra={"summary": report.summary.model_dump(mode="json")})
     return report
+
+
+def mark_accepted_risk(findings: list[Finding], config: Config, clock: Clock) -> list[Finding]:
+    """Accepted risk (MUTELIST) marks findings muted, judged on the scan's date; none: unchanged."""
+    if config.mutelist is None:
+        return findings
+    return apply_mutelist(findings, config.mutelist, clock.now().astimezone(timezone.utc).date())
 
 
 def gather(plan: ScanPlan, cloud: Cloud) -> tuple[dict[str, Any], Inventory]:

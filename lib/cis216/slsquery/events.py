@@ -153,12 +153,17 @@ def _family_template(family: str) -> tuple[tuple[str, ...], str, str, str]:
 
 
 def representative_events(
-    codes: tuple[str, ...] | list[str] | None = None, topic: str = TOPIC_TRAIL
+    codes: tuple[str, ...] | list[str] | None = None,
+    topic: str = TOPIC_TRAIL,
+    member_account: str | None = None,
 ) -> list[RepresentativeEvent]:
     """Events per required code family (default: the CIS list), then the negative controls.
 
     ``topic`` is the ``__topic__`` the feed writes: ``actiontrail_audit_event`` for a trail's
     own logstore, ``actiontrail_event`` for the Log Audit central ``actiontrail_log``.
+    ``member_account``: the events are one member's, delivered by an organisation trail
+    (``event.recipientAccountId`` and the caller's ``event.userIdentity.accountId`` carry it), so a
+    query narrowed to other accounts, or negating this one, misses them (``with_member``).
     """
     families = list(codes) if codes is not None else list(DEFAULT_REQUIRED_CODES)
     out: list[RepresentativeEvent] = []
@@ -177,7 +182,19 @@ def representative_events(
                     ev.pop(k)
             out.append(RepresentativeEvent(family, code, ev))
     out.extend(negative_controls(topic))
-    return out
+    return out if member_account is None else [with_member(e, member_account) for e in out]
+
+
+def with_member(event: RepresentativeEvent, account_id: str) -> RepresentativeEvent:
+    """The event as an organisation trail delivers it for member `account_id`: the member receives it
+    (`event.recipientAccountId`) and, in the base context, its own principal made the call. The
+    single-account events carry no recipient at all, so that their judgements stay as they were."""
+    ev = dict(event.event)
+    ev["event.recipientAccountId"] = account_id
+    ev["event.userIdentity.accountId"] = account_id
+    if "owner_id" in ev:
+        ev["owner_id"] = account_id
+    return RepresentativeEvent(event.family, event.error_code, ev, event.negative, event.context)
 
 
 # The same unauthorized call in another context: every field but the error code, the event type

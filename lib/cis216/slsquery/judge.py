@@ -296,6 +296,7 @@ def judge_query(
     index: IndexConfig | dict[str, Any] | None = None,
     required_codes: tuple[str, ...] | list[str] | None = None,
     topic: str = TOPIC_TRAIL,
+    member_account: str | None = None,
 ) -> QueryJudgement:
     """Parse ``text``, run the representative events through its search part and its analytic
     statement, and say whether every required code family is seen.
@@ -304,14 +305,15 @@ def judge_query(
     part (whatever SQL follows) or by the statement. 'unverifiable' on a syntax error, a statement
     that cannot be executed, a numeric comparison on a non-numeric field, or a precedence ambiguity
     whose readings disagree. ``topic`` is the feed's ``__topic__`` (``actiontrail_event`` for the
-    Log Audit central logstore).
+    Log Audit central logstore). ``member_account``: judge the events of that member of an
+    organisation trail (``representative_events``): a query narrowed away from it misses them.
     """
     # `index` may be a raw GetIndex answer from the snapshot, or None (SLS defaults).
     idx = index if isinstance(index, IndexConfig) else IndexConfig.from_get_index(index)
     codes = tuple(required_codes) if required_codes is not None else DEFAULT_REQUIRED_CODES
     suggestion = suggested_query(codes)
     text = text or ""
-    events = representative_events(codes, topic)
+    events = representative_events(codes, topic, member_account)
     events += context_variants(events)
     try:
         stmt = parse_statement(text)

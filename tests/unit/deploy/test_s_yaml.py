@@ -24,9 +24,11 @@ from tests.paths import FC3_SCHEMA, REPO_ROOT
 ROOT = REPO_ROOT
 
 
-def props_of(document: dict[str, Any]) -> dict[str, Any]:
-    (resource,) = document["resources"].values()
-    return resource["props"]
+SCANNER, WORKER = "cis216", "cis216-worker"
+
+
+def props_of(document: dict[str, Any], name: str = SCANNER) -> dict[str, Any]:
+    return document["resources"][name]["props"]
 
 
 # The documented alternative to the zip (docs/deployment.md): the repository root, built by
@@ -43,7 +45,7 @@ FC3_BUILD_ALTERNATIVE = {
 def as_fc3_build(document: dict[str, Any]) -> dict[str, Any]:
     """The resolved s.yaml changed the way docs/deployment.md says for the fc3 build alternative."""
     changed = copy.deepcopy(document)
-    (resource,) = changed["resources"].values()
+    resource = changed["resources"][SCANNER]
     props = resource["props"]
     props["code"] = FC3_BUILD_ALTERNATIVE["code"]
     props["handler"] = FC3_BUILD_ALTERNATIVE["handler"]
@@ -170,7 +172,7 @@ def test_the_fc3_build_alternative_is_documented():
 
 
 def test_build_step_makes_the_package(resolved):
-    (resource,) = resolved["resources"].values()
+    resource = resolved["resources"][SCANNER]
     actions = resource["actions"]["pre-deploy"]
     # The build, then the findings store (tests/unit/deploy/test_setup_action.py): nothing else.
     assert actions[0] == {"run": "make package", "path": "./"}
@@ -316,7 +318,7 @@ def test_environment_values_must_be_strings(resolved):
 
 
 def test_build_action_required(resolved):
-    (resource,) = resolved["resources"].values()
+    resource = resolved["resources"][SCANNER]
     resource["actions"] = {"pre-deploy": [{"run": "echo hi", "path": "./"}]}
     _rejects(resolved, "build step")
     # fc3 build fills ./python for `code: ./`; it does not make the zip.
@@ -330,7 +332,7 @@ def test_build_action_required(resolved):
 
 def test_build_action_required_by_the_fc3_build_alternative(resolved):
     alternative = as_fc3_build(resolved)
-    (resource,) = alternative["resources"].values()
+    resource = alternative["resources"][SCANNER]
     resource["actions"] = {"pre-deploy": [{"run": "echo hi", "path": "./"}]}
     _rejects(alternative, "build step")
     resource["actions"] = {"pre-deploy": [{"run": "make package", "path": "./"}]}
@@ -527,3 +529,63 @@ def test_the_package_imports_by_handler_name_without_dev_files(tmp_path: Path):
         timeout=120,
     )
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+# --- the organisation worker ----------------------------------------------------------------
+
+
+def test_the_worker_passes_our_model_and_the_fc3_schema(resolved):
+    model = validate_s_file(resolved)
+    assert model.resource.props.functionName == "cis216-scan" and model.resource.props.mode == "account"
+    worker = model.worker
+    assert worker is not None and worker.props.mode == "worker" and worker.props.triggers == []
+    assert worker.props.asyncInvokeConfig.asyncTask is True
+    assert (
+        worker.props.concurrencyConfig is not None
+        and worker.props.concurrencyConfig.reservedConcurrency == 20
+    )
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(FC3_SCHEMA.read_text(encoding="utf-8"))
+    errors = list(jsonschema.Draft7Validator(schema).iter_errors(props_of(resolved, WORKER)))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_organization_mode_passes_with_its_worker(resolved):
+    props_of(resolved)["environmentVariables"]["MODE"] = "organization"
+    validate_s_file(resolved)
+    del resolved["resources"][WORKER]
+    _rejects(resolved, "deploy the worker")
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (lambda p: p["asyncInvokeConfig"].pop("asyncTask"), "asyncTask: true"),
+        (lambda p: p["asyncInvokeConfig"].pop("maxAsyncEventAgeInSeconds"), "maxAsyncEventAgeInSeconds"),
+        (lambda p: p.pop("concurrencyConfig"), "reservedConcurrency"),
+        (lambda p: p["concurrencyConfig"].update(reservedConcurrency=0), "reservedConcurrency"),
+        (
+            lambda p: p.update(
+                triggers=[
+                    {
+                        "triggerName": "t",
+                        "triggerType": "timer",
+                        "triggerConfig": {"cronExpression": "0 0 2 * * *", "enable": True},
+                    }
+                ]
+            ),
+            "asynchronous invocations only",
+        ),
+        (lambda p: p.update(functionName="other-worker"), "WORKER_FUNCTION"),
+        (lambda p: p["environmentVariables"].update(FINDINGS_LOGSTORE="elsewhere"), "FINDINGS_LOGSTORE"),
+        (lambda p: p["environmentVariables"].update(MODE="account"), "needs its timer trigger"),
+    ],
+)
+def test_worker_rules(resolved, change, fragment):
+    change(props_of(resolved, WORKER))
+    _rejects(resolved, fragment)
+
+
+def test_the_scanner_needs_its_timer(resolved):
+    props_of(resolved)["triggers"] = []
+    _rejects(resolved, "timer trigger")

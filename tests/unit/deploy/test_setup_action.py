@@ -15,14 +15,14 @@ from tests.paths import REPO_ROOT
 
 
 def _setup_action(resolved: dict[str, Any]) -> dict[str, Any]:
-    (resource,) = resolved["resources"].values()
+    resource = resolved["resources"]["cis216"]
     (action,) = [a for a in resource["actions"]["pre-deploy"] if is_setup_command(a.get("run", ""))]
     return action
 
 
 def test_the_setup_action_sets_up_the_functions_store(resolved: dict[str, Any]) -> None:
     action = _setup_action(resolved)
-    (resource,) = resolved["resources"].values()
+    resource = resolved["resources"]["cis216"]
     environment = resource["props"]["environmentVariables"]
     assert setup_problem(action["run"], environment) is None
     words = action["run"].split()

@@ -57,4 +57,9 @@ def test_events_folder_holds_fc_events_only(name):
     assert (SAMPLES / name).is_file()
     assert not (EVENTS / name).exists()
     kinds = {event.name: parse_event(event.read_bytes()).kind for event in EVENTS.glob("*.json")}
-    assert kinds == {"direct.json": "direct", "timer.json": "timer", "timer-with-payload.json": "timer"}
+    assert kinds == {
+        "direct.json": "direct",
+        "timer.json": "timer",
+        "timer-with-payload.json": "timer",
+        "org-timer.json": "timer",  # an organisation scan's coordinator (payload mode: organization)
+    }

@@ -35,6 +35,14 @@ def test_every_variable_is_read():
         "RETRY_BASE_SECONDS": "0.1",
         "DRY_RUN": "true",
         "LOG_LEVEL": "debug",
+        # organisation mode (its own tests below): PROFILE=powerpipe scans one account only
+        "MODE": "account",
+        "WORKER_FUNCTION": "scan-worker",
+        "MEMBER_ROLE_NAME": "reader",
+        "LOG_ARCHIVE_ROLE_NAME": "archive-reader",
+        "ORG_FOLDERS": "fd-abc",
+        "ORG_ACCOUNTS_ALLOW": "123456",
+        "ORG_ACCOUNTS_DENY": "654321",
     }
     config = load_config(env)
     assert config.scan_regions == ("cn-hangzhou", "ap-southeast-1")
@@ -146,6 +154,9 @@ def test_variables_are_the_model_fields():
         "RETRY_BASE_SECONDS": "0.5",
         "DRY_RUN": "false",
         "LOG_LEVEL": "INFO",
+        "MODE": "account",
+        "WORKER_FUNCTION": "cis216-worker",
+        "MEMBER_ROLE_NAME": "cis216-reader",
     }
 
 
@@ -211,3 +222,48 @@ def test_profile_settings_are_parsed_into_settings():
 def test_blank_variables_are_unset():
     config = load_config({**BASE, "MAX_CONCURRENCY": "  ", "DRY_RUN": ""})
     assert (config.max_concurrency, config.dry_run) == (16, False)
+
+
+def test_organization_variables():
+    config = load_config(
+        {
+            **BASE,
+            "MODE": "organization",
+            "ORG_FOLDERS": "fd-a1, fd-b2,fd-a1",
+            "ORG_ACCOUNTS_ALLOW": "1000000000000001",
+            "ORG_ACCOUNTS_DENY": " 1000000000000002 ,1000000000000003",
+        }
+    )
+    assert (config.mode, config.worker_function, config.member_role_name) == (
+        "organization",
+        "cis216-worker",
+        "cis216-reader",
+    )
+    assert config.org_folders == ("fd-a1", "fd-b2")
+    assert config.org_accounts_allow == ("1000000000000001",)
+    assert config.org_accounts_deny == ("1000000000000002", "1000000000000003")
+    assert config.session_role == "cis216-reader"  # LOG_ARCHIVE_ROLE_NAME defaults to the member role
+    assert load_config({**BASE, "MEMBER_ROLE_NAME": "ResourceDirectoryAccountAccessRole"}).member_role_name
+
+
+@pytest.mark.parametrize(
+    "variable, value, words",
+    [
+        ("MODE", "org", "'account', 'organization' or 'worker'"),
+        ("WORKER_FUNCTION", "9worker", "not an FC function name"),
+        ("MEMBER_ROLE_NAME", "a/b", "not a RAM role name"),
+        ("LOG_ARCHIVE_ROLE_NAME", "x" * 65, "not a RAM role name"),
+        ("ORG_FOLDERS", "folder-1", "not a resource directory folder id"),
+        ("ORG_ACCOUNTS_ALLOW", "123456,abc", "'abc' is not an Alibaba Cloud account id"),
+        ("ORG_ACCOUNTS_DENY", "*", "not an Alibaba Cloud account id"),
+    ],
+)
+def test_organization_errors_name_the_variable(variable, value, words):
+    with pytest.raises(ConfigError) as caught:
+        load_config({**BASE, variable: value})
+    assert str(caught.value).startswith(f"{variable}: ") and words in str(caught.value)
+
+
+def test_organization_mode_is_strict_only():
+    with pytest.raises(ConfigError, match="strict profile only"):
+        load_config({**BASE, "MODE": "worker", "PROFILE": "powerpipe"})

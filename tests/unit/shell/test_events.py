@@ -118,6 +118,16 @@ BUNDLED_AT = datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
             ),
             id="direct.json",
         ),
+        pytest.param(
+            "org-timer.json",
+            Invocation(
+                kind="timer",
+                trigger_time=BUNDLED_AT,
+                trigger_name="daily-cis216-org-scan",
+                overrides=Overrides(mode="organization"),
+            ),
+            id="org-timer.json",
+        ),
     ],
 )
 def test_bundled_events_parse(name, expected):
@@ -127,6 +137,7 @@ def test_bundled_events_parse(name, expected):
 def test_every_bundled_event_is_pinned():
     assert sorted(path.name for path in EVENTS.glob("*.json")) == [
         "direct.json",
+        "org-timer.json",
         "timer-with-payload.json",
         "timer.json",
     ]
@@ -168,7 +179,7 @@ def test_settings_are_validated_once_into_settings():
         ),
         (
             b'{"profil": "strict"}',
-            "event: profil: unknown key (allowed: regions, profile, dry_run, settings, scan_time)",
+            "event: profil: unknown key (allowed: regions, profile, dry_run, settings, mode, scan_time)",
         ),
     ],
 )

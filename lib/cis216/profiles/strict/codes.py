@@ -3,7 +3,8 @@
 Three kinds, because they lead to different statuses:
 - FAILING codes put a finding in `alarm` (the control is not met, and we know it);
 - UNVERIFIABLE codes put it in `info` (we could not decide; we never guess);
-- SCAN_ERROR puts it in `error` (data the verdict depends on could not be read);
+- SCAN_ERROR puts it in `error` (data the verdict depends on could not be read), and so do the
+  ERROR codes of an organisation scan (a member that could not be scanned at all, and why);
 - ADVISORIES never change a status; they are remarks a reviewer should see.
 `reason_codes` of a finding hold the first three kinds, `advisories` the last.
 """
@@ -42,6 +43,15 @@ COVERAGE_UNVERIFIABLE = "COVERAGE_UNVERIFIABLE"
 
 # --- error ---------------------------------------------------------------------------------
 SCAN_ERROR = "SCAN_ERROR"
+# An organisation scan (cis216.organization): why a member has no verdict.
+ORGANIZATION_UNREAD = "ORGANIZATION_UNREAD"
+MEMBER_ROLE_NOT_ASSUMABLE = "MEMBER_ROLE_NOT_ASSUMABLE"
+MEMBER_LEFT_ORGANIZATION = "MEMBER_LEFT_ORGANIZATION"
+MEMBER_SCAN_FAILED = "MEMBER_SCAN_FAILED"
+MEMBER_NOT_DISPATCHED = "MEMBER_NOT_DISPATCHED"
+
+# --- failing, organisation scan ------------------------------------------------------------
+ORGANIZATION_ALERT_EXCLUDES_MEMBER = "ORGANIZATION_ALERT_EXCLUDES_MEMBER"
 
 # --- advisories ----------------------------------------------------------------------------
 ALERT_THRESHOLD_HIGH = "ALERT_THRESHOLD_HIGH"
@@ -51,6 +61,7 @@ ALERT_QUERY_BROAD = "ALERT_QUERY_BROAD"
 ALERT_ALWAYS_FIRES = "ALERT_ALWAYS_FIRES"
 COVERED_BY_OTHER_FEED = "COVERED_BY_OTHER_FEED"
 LOG_AUDIT_NOT_ACCEPTED = "LOG_AUDIT_NOT_ACCEPTED"
+COVERED_BY_ORGANIZATION_TRAIL = "COVERED_BY_ORGANIZATION_TRAIL"
 
 MEANINGS: dict[str, str] = {
     NO_TRAIL: (
@@ -108,6 +119,26 @@ MEANINGS: dict[str, str] = {
         "A read the verdict depends on failed (an API call, or an answer that could not be read); "
         "the finding names it and gives no verdict the missing data could change."
     ),
+    ORGANIZATION_UNREAD: (
+        "Organisation scan: the organisation trail, its status or the alerts of its SLS project could not "
+        "be read, and the member's own feed does not cover it: whether the organisation trail does is unknown."
+    ),
+    MEMBER_ROLE_NOT_ASSUMABLE: (
+        "Organisation scan: the member's role could not be assumed (missing, or it does not trust the "
+        "scanner); the error is quoted and the member was not scanned."
+    ),
+    MEMBER_LEFT_ORGANIZATION: (
+        "Organisation scan: the member was listed by the resource directory but had left it (or was "
+        "being deleted) when its scan ran, so it was not scanned."
+    ),
+    MEMBER_SCAN_FAILED: "Organisation scan: the member's scan failed; the error is quoted.",
+    MEMBER_NOT_DISPATCHED: (
+        "Organisation scan: the coordinator could not queue the member's scan (the error is quoted)."
+    ),
+    ORGANIZATION_ALERT_EXCLUDES_MEMBER: (
+        "Organisation scan: the organisation trail's alert would alert on other members, but its query "
+        "is narrowed away from this one (event.recipientAccountId or event.userIdentity.accountId)."
+    ),
     ALERT_THRESHOLD_HIGH: (
         "The alert needs more unauthorized calls (or consecutive evaluations) than "
         "the maximum threshold setting."
@@ -130,6 +161,10 @@ MEANINGS: dict[str, str] = {
     LOG_AUDIT_NOT_ACCEPTED: (
         "A Log Audit central logstore exists but the accept_log_audit setting excludes it."
     ),
+    COVERED_BY_ORGANIZATION_TRAIL: (
+        "Organisation scan: the member is covered by the organisation trail's feed and its effective "
+        "alert (named in evidence.organization), not by a feed of its own."
+    ),
 }
 
 FAILING = frozenset(
@@ -149,6 +184,7 @@ FAILING = frozenset(
         ALERT_WINDOW_GAP,
         ALERT_NEVER_FIRES,
         ALERT_CONDITION_GAPS,
+        ORGANIZATION_ALERT_EXCLUDES_MEMBER,
     }
 )
 UNVERIFIABLE = frozenset(
@@ -171,16 +207,29 @@ ADVISORY = frozenset(
         ALERT_ALWAYS_FIRES,
         COVERED_BY_OTHER_FEED,
         LOG_AUDIT_NOT_ACCEPTED,
+        COVERED_BY_ORGANIZATION_TRAIL,
     }
 )
-# SCAN_ERROR leads: it qualifies every other code of the finding ("as far as the scan could see").
-ORDER: list[str] = [SCAN_ERROR] + [code for code in MEANINGS if code != SCAN_ERROR]
+ERROR = frozenset(
+    {
+        SCAN_ERROR,
+        ORGANIZATION_UNREAD,
+        MEMBER_ROLE_NOT_ASSUMABLE,
+        MEMBER_LEFT_ORGANIZATION,
+        MEMBER_SCAN_FAILED,
+        MEMBER_NOT_DISPATCHED,
+    }
+)
+# SCAN_ERROR leads: it qualifies every other code of the finding ("as far as the scan could see");
+# the other error codes follow (why there is no verdict), then the rest.
+_OTHER_ERRORS = [code for code in MEANINGS if code in ERROR and code != SCAN_ERROR]
+ORDER: list[str] = [SCAN_ERROR, *_OTHER_ERRORS] + [code for code in MEANINGS if code not in ERROR]
 
 
 def status_for(reason_codes: Iterable[str]) -> Status:
     """The status a set of reason codes leads to: error > alarm > info > ok."""
     found = set(reason_codes)
-    if SCAN_ERROR in found:
+    if found & ERROR:
         return "error"
     if found & FAILING:
         return "alarm"

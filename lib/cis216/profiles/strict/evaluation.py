@@ -23,6 +23,8 @@ class Evaluation:
     inventory: Inventory
     failed: tuple[FailedCall, ...] = ()  # every failed call of the scan (failed_calls(inventory))
     unexpected: Unexpected = field(default_factory=Unexpected)  # items set aside while judging
+    # Judging an organisation trail's alerts for one member: the representative events carry its id.
+    member_account: str | None = None
     triggers: TriggerMemo = field(default_factory=TriggerMemo, repr=False)
     # Judging a query means running it over every representative event. Judgements are keyed by
     # id() of the IndexConfig made once per distinct index document, which lives as long as this.
@@ -38,7 +40,10 @@ class Evaluation:
         topic = TOPIC_LOG_AUDIT if feed.kind == "log_audit" else TOPIC_TRAIL
         key = (text, id(index), topic)
         if key not in self._judgements:
-            self._judgements[key] = judge_query(text, index, self.settings.required_codes, topic=topic)
+            codes = self.settings.required_codes
+            self._judgements[key] = judge_query(
+                text, index, codes, topic=topic, member_account=self.member_account
+            )
         return self._judgements[key]
 
     @property
@@ -48,8 +53,9 @@ class Evaluation:
         return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
 
     @classmethod
-    def of(cls, inventory: Inventory, settings: Settings) -> Evaluation:
-        return cls(settings=settings, inventory=inventory, failed=tuple(failed_calls(inventory)))
+    def of(cls, inventory: Inventory, settings: Settings, member_account: str | None = None) -> Evaluation:
+        failed = tuple(failed_calls(inventory))
+        return cls(settings=settings, inventory=inventory, failed=failed, member_account=member_account)
 
     def unread_index(self, feed: Feed) -> tuple[FailedCall, ...]:
         """The failed GetIndex calls of the feed's logstore: its real index is unknown."""

@@ -1,0 +1,152 @@
+"""`cis216 invoke` in organisation mode: an event asking for the coordinator (`events/org-timer.json`,
+payload `{"mode": "organization"}`, or MODE=organization) or `--seed` with an organisation snapshot.
+
+Against the emulated cloud seeded with the bundled sample organisation (or `--seed ORG_SNAPSHOT`):
+the coordinator, then every queued worker, in-process (shell/org/local.py). Table format: the
+organisation summary and one row per member (verdict, codes, reason); `--format json/jsonl`: every
+finding written, on stdout, the summary on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any, TextIO, cast
+
+from ..adapters.calls import CallError
+from ..adapters.credentials import CredentialsError
+from ..adapters.writer import WriteError
+from ..findings import STATUS_ORDER, Finding
+from ..inventory import InventoryError, read_file
+from ..shell import logs
+from ..shell.config import ConfigError
+from ..shell.events import EventError
+from ..shell.org import entry, local
+from ..shell.org.records import OrgSummary
+from .output import EXIT_BAD_INPUT, EXIT_RUN_FAILED, CliError, fail_on_exit, render
+
+DEFAULT_FINDINGS_PROJECT = "cis216-findings"
+DEFAULT_FINDINGS_LOGSTORE = "cis216_findings"
+DEFAULT_REGION = "cn-hangzhou"
+
+
+def wanted(event: bytes, seed: str | None) -> bool:
+    """Whether this invocation is an organisation scan."""
+    if entry.mode_of(event, os.environ) == "organization":
+        return True
+    return seed is not None and local.is_organization_document(_peek(seed))
+
+
+def invoke_organization(args: argparse.Namespace, out: TextIO, event: bytes) -> int:
+    if args.cloud != "emulated":
+        raise CliError(
+            "an organisation scan runs locally against --cloud emulated only; deploy it to scan a real one"
+        )
+    if args.save_snapshot:
+        raise CliError("--save-snapshot applies to a single-account scan")
+    document = local.load_organization_document(args.seed)
+    try:
+        with logs.LOGGER.writing_to(sys.stderr):
+            run = _run(document, event)
+    except (ConfigError, EventError) as error:
+        print(f"cis216: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (WriteError, CredentialsError, CallError) as error:
+        print(f"cis216: scan failed: {error}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    findings = run.findings
+    if args.format == "table":
+        render_organization(run.coordinator.summary, findings, run.failed, out)
+    else:
+        sys.stderr.write(run.coordinator.summary.to_json(indent=2) + "\n")
+        render(findings, args.format, out)
+    return fail_on_exit(findings, args.fail_on)
+
+
+def _run(document: dict[str, Any], event: bytes) -> local.OrganizationRun:
+    from .. import emulator  # needs `responses` (the `local` extra): imported when used
+
+    cloud = emulator.EmulatedCloud()
+    organization = cast("local.OrganizationEmulator", cloud)
+    organization.seed_organization(document)
+    account = local.management_account(document)
+    region = os.environ.get("FINDINGS_REGION") or os.environ.get("FC_REGION") or DEFAULT_REGION
+    environ = {
+        **os.environ,
+        "MODE": "organization",
+        "FINDINGS_REGION": region,
+        "FINDINGS_PROJECT": os.environ.get("FINDINGS_PROJECT") or DEFAULT_FINDINGS_PROJECT,
+        "FINDINGS_LOGSTORE": os.environ.get("FINDINGS_LOGSTORE") or DEFAULT_FINDINGS_LOGSTORE,
+        "FC_ACCOUNT_ID": account,
+        "FC_REGION": region,
+    }
+    context = _context(emulator.DEFAULT_CREDENTIALS, account, region)
+    with cloud:
+        return local.run_organization(organization, event, environ, context)
+
+
+def _context(key: Any, account: str, region: str) -> Any:
+    credentials = SimpleNamespace(
+        access_key_id=key.access_key_id,
+        access_key_secret=key.access_key_secret,
+        security_token=key.security_token,
+    )
+    function = SimpleNamespace(name="cis216", timeout=600)
+    return SimpleNamespace(
+        request_id=str(uuid.uuid4()),
+        region=region,
+        account_id=account,
+        credentials=credentials,
+        function=function,
+    )
+
+
+def _peek(path: str) -> Any:
+    try:
+        return json.loads(read_file(path))
+    except (ValueError, InventoryError):
+        return None  # the single-account reader reports it
+
+
+def render_organization(
+    summary: OrgSummary, findings: Sequence[Finding], failed: Sequence[str], out: TextIO
+) -> None:
+    """The organisation summary, then one row per member: its account finding's verdict and reason."""
+    feed = summary.organization_feed
+    covers = {True: "covers members", False: "does not cover", None: "could not be read"}[feed.covers]
+    lines = [
+        f"organization {summary.organization_id}  management {summary.management_account_id}  scan {summary.scan_id}",
+        f"members: {summary.members_listed} listed, {summary.members_excluded_by_filters} excluded by filters, "
+        f"{summary.enqueued} queued, {summary.already_queued} already queued, {summary.refused} refused; "
+        f"largest payload {summary.largest_payload_bytes} bytes",
+        f"organisation feed: trail {feed.trail or '-'} -> {feed.project or '-'}/{feed.logstore or '-'} "
+        f"(log archive {feed.log_archive_account or '-'}), alert {feed.alert or '-'}: {covers}",
+    ]
+    lines += [f"worker failed for good: {text}" for text in failed]
+    out.write("\n".join(lines) + "\n\n")
+    rows = member_rows(findings)
+    if not rows:
+        out.write("no member findings\n")
+        return
+    width = max(len(r[0]) for r in rows)
+    out.write(f"{'MEMBER':<{width}}  {'VERDICT':<7}  CODES\n")
+    for member, status, found, reason in rows:
+        out.write(f"{member:<{width}}  {status.upper():<7}  {', '.join(found) or '-'}\n")
+        out.write(f"{'':<{width}}  {reason}\n")
+    counts = {s: sum(1 for r in rows if r[1] == s) for s in STATUS_ORDER}
+    out.write(f"\n{len(rows)} members: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + "\n")
+
+
+def member_rows(findings: Sequence[Finding]) -> list[tuple[str, str, list[str], str]]:
+    """(member, verdict, codes, reason) from each member's account finding, by account id."""
+    rows = {
+        f.account_id: (f.account_id, f.status, [*f.reason_codes, *f.advisories], f.reason or "")
+        for f in findings
+        if f.scope == "account" and f.account_id
+    }
+    return [rows[k] for k in sorted(rows)]

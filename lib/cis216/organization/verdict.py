@@ -1,0 +1,138 @@
+"""A member's verdict in an organisation scan: its own scan's findings, combined with the organisation
+trail's coverage of it (coverage.py). Pure.
+
+The member is `ok` when its own feed has an effective alert OR the organisation feed covers it
+(advisory COVERED_BY_ORGANIZATION_TRAIL, the trail, project and alert in `evidence.organization`).
+Otherwise the organisation feed replaces the `FEED_IN_OTHER_ACCOUNT` its own scan gave for it (the
+member cannot read the log-archive account; the coordinator did) by a definite verdict:
+- the organisation side unread (`covers` None): `error`, ORGANIZATION_UNREAD, never a kinder verdict;
+- a side that is undecided (`error`, `info`) keeps the member there: it could still be `ok`; the
+  other side's failing codes become advisories;
+- both sides failing: `alarm`, with both sides' codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..findings import AccountEvidence, Finding, ScanErrorEvidence, Status, TrailEvidence
+from ..profiles.strict import codes
+from .coverage import OrgCoverage
+
+_UNDECIDED: tuple[Status, ...] = ("error", "info")
+
+
+def member_findings(findings: Sequence[Finding], coverage: OrgCoverage) -> list[Finding]:
+    """The member's findings with its account finding (and the organisation trail's) decided."""
+    return [_decided(f, coverage) for f in findings]
+
+
+def _decided(finding: Finding, coverage: OrgCoverage) -> Finding:
+    evidence = finding.evidence
+    if finding.scope == "account" and isinstance(evidence, AccountEvidence):
+        own = _own_codes(finding, coverage, [f.name for f in evidence.feeds if f.other_account])
+        decided = _combine(finding, own, coverage)
+        return decided.model_copy(update={"evidence": evidence.model_copy(update={"organization": coverage})})
+    if (
+        finding.scope == "trail"
+        and isinstance(evidence, TrailEvidence)
+        and evidence.trail == coverage.trail
+        and codes.FEED_IN_OTHER_ACCOUNT in finding.reason_codes
+    ):
+        # The member's copy of the organisation trail: judged from the log-archive side now.
+        return _combine(
+            finding, [c for c in finding.reason_codes if c != codes.FEED_IN_OTHER_ACCOUNT], coverage
+        )
+    return finding
+
+
+def _own_codes(finding: Finding, coverage: OrgCoverage, other_account_feeds: list[str]) -> list[str]:
+    """The member's own codes; FEED_IN_OTHER_ACCOUNT goes when every such feed is the organisation
+    trail, which the coordinator judged from the side that can read it."""
+    if other_account_feeds and all(name == coverage.trail for name in other_account_feeds):
+        return [c for c in finding.reason_codes if c != codes.FEED_IN_OTHER_ACCOUNT]
+    return list(finding.reason_codes)
+
+
+def _combine(finding: Finding, own: list[str], coverage: OrgCoverage) -> Finding:
+    if finding.status == "ok":
+        return finding  # its own feed covers it: the organisation's is only evidence
+    if coverage.covers:
+        advisories = [*finding.advisories, *own, codes.COVERED_BY_ORGANIZATION_TRAIL]
+        return _with(finding, [], advisories, _covered_reason(coverage))
+    if coverage.covers is None:
+        found = [codes.ORGANIZATION_UNREAD, *own]
+        return _with(finding, found, finding.advisories, _unread_reason(coverage, finding))
+    found, advisories = _both_sides(own, coverage.codes)
+    return _with(
+        finding, found, [*finding.advisories, *advisories], _not_covered_reason(coverage, finding, own)
+    )
+
+
+def _both_sides(own: list[str], org: list[str]) -> tuple[list[str], list[str]]:
+    """(reason codes, advisories) when neither side covers the member: an undecided side keeps it
+    undecided, and the other side's failing codes are remarks until it is decided."""
+    if not own:
+        return org, []
+    own_status, org_status = codes.status_for(own), codes.status_for(org)
+    if own_status in _UNDECIDED and org_status not in _UNDECIDED:
+        return own, org
+    if org_status in _UNDECIDED and own_status not in _UNDECIDED:
+        return org, own
+    return [*own, *org], []
+
+
+def _with(finding: Finding, found: list[str], advisories: list[str], reason: str) -> Finding:
+    reason_codes = codes.ordered(found)
+    taken = set(reason_codes)
+    return finding.model_copy(
+        update={
+            "status": codes.status_for(reason_codes),
+            "reason_codes": reason_codes,
+            "advisories": [a for a in codes.ordered(advisories) if a not in taken],
+            "reason": reason,
+        }
+    )
+
+
+def _covered_reason(coverage: OrgCoverage) -> str:
+    return (
+        f"Covered by the {coverage.label}: alert '{coverage.alert}' (log-archive account "
+        f"{coverage.log_archive_account}) is effective and its query keeps this member's events."
+    )
+
+
+def _unread_reason(coverage: OrgCoverage, finding: Finding) -> str:
+    failed = "; ".join(coverage.failed_reads) or "unknown"
+    return (
+        f"No verdict: the member's own feeds do not cover it ({finding.reason}) and the organisation side "
+        f"could not be read ({failed}), so whether the {coverage.label} covers it is unknown."
+    )
+
+
+def _not_covered_reason(coverage: OrgCoverage, finding: Finding, own: list[str]) -> str:
+    org = f"the {coverage.label} does not cover it: {coverage.detail}"
+    if not own:
+        return f"Organisation scan: {org}; the member has no complete feed of its own that does."
+    return f"Organisation scan: {org}; its own feeds: {finding.reason}"
+
+
+def failure_finding(member: str, code: str, cause: str, profile: str = "strict") -> Finding:
+    """The `error` finding of a member that could not be scanned at all, naming why."""
+    what = {
+        codes.MEMBER_ROLE_NOT_ASSUMABLE: ("AssumeRole", "the member's role could not be assumed"),
+        codes.MEMBER_LEFT_ORGANIZATION: ("AssumeRole", "the member left the resource directory"),
+        codes.MEMBER_NOT_DISPATCHED: ("InvokeFunction", "the member's scan could not be queued"),
+    }.get(code, ("Scan", "the member's scan failed"))
+    api, sentence = what
+    return Finding(
+        resource=f"acs:actiontrail::{member}:*",
+        status="error",
+        reason=f"Organisation scan: no verdict for member {member}: {sentence} ({cause}).",
+        account_id=member,
+        region=None,
+        profile=profile,
+        scope="account",
+        reason_codes=[code],
+        evidence=ScanErrorEvidence(api=api, code=code, message=cause, project=None, logstore=None),
+    )

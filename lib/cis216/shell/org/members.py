@@ -1,0 +1,81 @@
+"""The members an organisation scan covers: ListAccounts (or ListAccountsForParent per folder) page
+by page, then the allow and deny lists. Each call goes through the scan's Caller (retries, timeout)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ...adapters.calls import Caller
+from ..events import MemberRef
+from .ports import AccountsPage, MemberDirectory
+
+PAGE_SIZE = 100  # the API's largest page: 10,000 members are 100 pages
+MAX_PAGES = 1000  # a directory answering pages forever stops here (100,000 members)
+# FC async task ids: a letter or '_' first, then letters, digits, '_' and '-', at most 128.
+TASK_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,127}")
+
+
+@dataclass(frozen=True)
+class MemberListing:
+    members: tuple[MemberRef, ...]  # to scan, in listing order
+    listed: int  # every member the directory listed (folders merged)
+    excluded: int  # left out by ORG_ACCOUNTS_ALLOW / ORG_ACCOUNTS_DENY
+
+
+def task_id(scan_id: str, member: str) -> str:
+    """The worker's async task id: the same scan and member always give the same id, so FC refuses
+    a rerun's repeat (409) instead of queuing the member twice."""
+    task = f"cis216-{scan_id}-{member}"
+    if not TASK_ID.fullmatch(task):
+        raise ValueError(f"{task!r} is not an FC async task id ([A-Za-z_][A-Za-z0-9_-]{{0,127}})")
+    return task
+
+
+def list_members(
+    directory: MemberDirectory,
+    caller: Caller,
+    folders: tuple[str, ...] | None,
+    allow: tuple[str, ...] | None,
+    deny: tuple[str, ...] | None,
+) -> MemberListing:
+    found: dict[str, MemberRef] = {}
+    if folders:
+        for folder in folders:
+            fetch = _for_parent(directory, caller, folder)
+            found.update((m.account_id, m) for m in _pages(fetch) if m.account_id not in found)
+    else:
+        fetch = _whole(directory, caller)
+        found.update((m.account_id, m) for m in _pages(fetch) if m.account_id not in found)
+    kept = [
+        m for m in found.values() if (not allow or m.account_id in allow) and m.account_id not in (deny or ())
+    ]
+    return MemberListing(members=tuple(kept), listed=len(found), excluded=len(found) - len(kept))
+
+
+def _whole(directory: MemberDirectory, caller: Caller) -> Callable[[int], AccountsPage]:
+    return lambda n: caller.call("ListAccounts", lambda t: directory.list_accounts(n, PAGE_SIZE, t))
+
+
+def _for_parent(directory: MemberDirectory, caller: Caller, folder: str) -> Callable[[int], AccountsPage]:
+    return lambda n: caller.call(
+        "ListAccountsForParent", lambda t: directory.list_accounts_for_parent(folder, n, PAGE_SIZE, t)
+    )
+
+
+def _pages(fetch: Callable[[int], AccountsPage]) -> Iterator[MemberRef]:
+    """Page numbers from 1 until page_number * page_size reaches TotalCount (or a page is empty)."""
+    for number in range(1, MAX_PAGES + 1):
+        page = fetch(number)
+        for member in page.members:
+            yield MemberRef(
+                account_id=member.account_id,
+                display_name=member.display_name,
+                status=member.status,
+                type=member.type,
+                folder_id=member.folder_id,
+            )
+        size = page.page_size or PAGE_SIZE
+        if not page.members or number * size >= page.total:
+            return

@@ -1,0 +1,129 @@
+"""The worker of an organisation scan (MODE=worker): one member, from the coordinator's payload.
+
+It assumes `acs:ram::<member>:role/<MEMBER_ROLE_NAME>` (one AssumeRole per worker, the session
+named after the scan), scans the member exactly as a single-account scan does (scan.gather, the
+strict profile) with those credentials, decides the member's verdict with the organisation trail's
+coverage from the payload (organization/verdict.py) and writes the findings with the function's own
+credentials into the central findings logstore, under the organisation scan's id.
+
+Failures are findings, written by the worker: the role cannot be assumed (MEMBER_ROLE_NOT_ASSUMABLE,
+or MEMBER_LEFT_ORGANIZATION when the directory no longer lists the member), the scan raised
+(MEMBER_SCAN_FAILED). Only a failed write raises, so FC retries only what left no trace.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ...adapters.calls import Caller, CallError
+from ...adapters.credentials import Credentials
+from ...adapters.writer import summary_contents
+from ...core import evaluate
+from ...findings import Finding
+from ...organization.verdict import failure_finding, member_findings
+from ...profiles.strict import codes
+from .. import ids, logs, scan
+from ..bootstrap import Clock, Cloud, MakeReadCloud, ReadAccess
+from ..config import Config
+from ..events import WorkerEvent
+from ..plan import ScanPlan
+from ..report import ApiCalls, ScanReport, Written
+from .coordinator import MakePorts, session_name
+from .members import MAX_PAGES, PAGE_SIZE
+from .ports import AccountsPage, MemberDirectory
+from .records import finding_records, stamp, write_records
+
+log = logs.get(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerReport:
+    scan_id: str
+    member: str
+    findings: tuple[Finding, ...]
+    summary: dict[str, Any]  # the member scan's summary; {"error": ...} when it could not be scanned
+    written: Written
+
+    def to_json(self) -> str:
+        document = {
+            "scan_id": self.scan_id,
+            "member": self.member,
+            "summary": self.summary,
+            "written": self.written.model_dump(mode="json"),
+        }
+        return json.dumps(document, ensure_ascii=False, sort_keys=True)
+
+
+def work(
+    job: WorkerEvent,
+    plan: ScanPlan,
+    config: Config,
+    credentials: Credentials,
+    make_cloud: MakeReadCloud,
+    make_ports: MakePorts,
+    clock: Clock,
+) -> WorkerReport:
+    own = make_cloud(plan, credentials, clock, None)  # the function's account: where findings go
+    ports = make_ports(plan, config, credentials, own.account_id)
+    member = job.member.account_id
+    role = f"acs:ram::{member}:role/{config.member_role_name}"
+    try:
+        assumed = own.caller.call(
+            "AssumeRole", lambda t: ports.assumer.assume(role, session_name(job.scan_id), t)
+        )
+    except CallError as error:
+        left = has_left(ports.directory, own, job)
+        code = codes.MEMBER_LEFT_ORGANIZATION if left else codes.MEMBER_ROLE_NOT_ASSUMABLE
+        return _failed(own, plan, job, code, f"AssumeRole {role}: {error}")
+    try:
+        cloud = make_cloud(plan, credentials, clock, ReadAccess(member, assumed))
+        snapshot, inventory = scan.gather(plan, cloud)
+        findings = member_findings(evaluate(inventory, "strict", plan.settings), job.coverage)
+        findings = scan.mark_accepted_risk(findings, config, clock)
+    except Exception as error:  # whatever the member's scan raised is its finding, not a retry
+        logs.scrub(error)
+        return _failed(own, plan, job, codes.MEMBER_SCAN_FAILED, f"{type(error).__name__}: {error}")
+    report = ScanReport.of(plan, member, snapshot, inventory, findings, ApiCalls.of(cloud.stats), 0)
+    summary = report.summary.model_copy(update={"scan_id": job.scan_id})
+    evaluated_at = stamp(cloud)
+    records = finding_records(report.findings, job.scan_id, evaluated_at)
+    member_summary_id = ids.summary_id(f"{job.scan_id}|{member}", summary.profile)
+    records.append(summary_contents(summary, member_summary_id, evaluated_at))
+    written = write_records(cloud, plan, records)
+    log.info("member scanned", extra={"member": member, "verdict": summary.account_verdict})
+    return WorkerReport(job.scan_id, member, report.findings, summary.model_dump(mode="json"), written)
+
+
+def has_left(directory: MemberDirectory, cloud: Cloud, job: WorkerEvent) -> bool:
+    """Whether the member is gone from the directory (its folder's listing, else the whole one).
+    A listing that fails proves nothing: the role is then blamed, and the error says so."""
+    member = job.member
+    try:
+        for number in range(1, MAX_PAGES + 1):
+            page = _page(directory, cloud.caller, member.folder_id, number)
+            if any(m.account_id == member.account_id for m in page.members):
+                return False
+            if not page.members or number * (page.page_size or PAGE_SIZE) >= page.total:
+                return True
+    except CallError:
+        return False
+    return False
+
+
+def _page(directory: MemberDirectory, caller: Caller, folder: str | None, number: int) -> AccountsPage:
+    if folder:
+        return caller.call(
+            "ListAccountsForParent",
+            lambda t: directory.list_accounts_for_parent(folder, number, PAGE_SIZE, t),
+        )
+    return caller.call("ListAccounts", lambda t: directory.list_accounts(number, PAGE_SIZE, t))
+
+
+def _failed(own: Cloud, plan: ScanPlan, job: WorkerEvent, code: str, cause: str) -> WorkerReport:
+    finding = failure_finding(job.member.account_id, code, cause)
+    written = write_records(own, plan, finding_records([finding], job.scan_id, stamp(own)))
+    log.warning("member not scanned", extra={"member": job.member.account_id, "code": code, "error": cause})
+    summary = {"error": code, "cause": cause}
+    return WorkerReport(job.scan_id, job.member.account_id, (finding,), summary, written)

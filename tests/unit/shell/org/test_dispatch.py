@@ -1,0 +1,111 @@
+"""Queuing the workers: task ids, 409 as "already queued", refused enqueues, payload size at 10,000
+members, the member listing's paging and filters (in-memory ports)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cis216.adapters.calls import Caller, RetryPolicy
+from cis216.organization.coverage import OrgFeeds
+from cis216.settings import Settings
+from cis216.shell.events import EventError, MemberRef, WorkerEvent, parse_worker_event
+from cis216.shell.org.coordinator import MAX_ASYNC_PAYLOAD, dispatch_all, session_name
+from cis216.shell.org.members import TASK_ID, list_members, task_id
+from tests import orgdocs as o
+from tests.orgfakes import FakeDirectory, FakeMember, FakeQueue
+
+SCAN_ID = "20261129T020000Z-0123456789abcdef"
+
+
+def caller() -> Caller:
+    return Caller(RetryPolicy(max_attempts=1, sleep=lambda s: None), 1.0)
+
+
+def worker_event(member: str, coverage) -> WorkerEvent:
+    return WorkerEvent(
+        cis216="organization-worker",
+        scan_id=SCAN_ID,
+        trigger={"kind": "timer", "name": "org-scan", "time": "2026-11-29T02:00:00Z"},
+        overrides={"regions": ["cn-hangzhou"], "dry_run": False, "settings": Settings()},
+        member=MemberRef(
+            account_id=member, display_name="x" * 256, status="CreateSuccess", folder_id="fd-a1"
+        ),
+        coverage=coverage,
+    )
+
+
+def test_task_ids_are_deterministic_and_valid():
+    assert task_id(SCAN_ID, o.MEMBER_A) == f"cis216-{SCAN_ID}-{o.MEMBER_A}"
+    assert TASK_ID.fullmatch(task_id("direct-0123456789abcdef", "1" * 20))
+    assert len(task_id(SCAN_ID, "9" * 20)) <= 128
+    with pytest.raises(ValueError, match="task id"):
+        task_id("bad id", o.MEMBER_A)
+    assert session_name(SCAN_ID) == f"cis216-{SCAN_ID}" and len(session_name(SCAN_ID)) <= 64
+
+
+def test_ten_thousand_members_fit_fc_async_payloads_and_a_rerun_queues_nothing():
+    org = OrgFeeds.of(o.management(), o.archive(query=o.excluding(o.MEMBER_C)), o.ORG_ID, Settings())
+    members = [str(3000000000000000 + n) for n in range(10_000)]
+    sample = [worker_event(m, org.coverage_for(m)) for m in members[:3]]
+    events = [
+        worker_event(m, sample[n % 3].coverage.model_copy(update={"member": m}))
+        for n, m in enumerate(members)
+    ]
+    queue = FakeQueue()
+    assert set(dispatch_all(events, queue, caller(), 16)) == {"enqueued"}
+    largest = max(len(payload) for payload in queue.tasks.values())
+    assert largest < MAX_ASYNC_PAYLOAD // 16  # far under FC's 128 KB
+    assert dispatch_all(events, queue, caller(), 16).count("already_queued") == 10_000
+    assert len(queue.tasks) == 10_000
+
+
+def test_a_refused_enqueue_is_an_error_finding():
+    org = OrgFeeds.of(o.management(), o.archive(), o.ORG_ID, Settings())
+    queue = FakeQueue(refuse={o.MEMBER_B})
+    events = [worker_event(m, org.coverage_for(m)) for m in (o.MEMBER_A, o.MEMBER_B)]
+    first, second = dispatch_all(events, queue, caller(), 2)
+    assert first == "enqueued" and second.status == "error" and second.account_id == o.MEMBER_B
+
+
+def test_listing_pages_until_the_total_and_applies_folders_and_lists():
+    members = [
+        FakeMember(str(3000000000000000 + n), folder_id="fd-a" if n % 2 else "fd-b") for n in range(250)
+    ]
+    directory = FakeDirectory(o.ORG_ID, o.MANAGEMENT, members)
+    listing = list_members(directory, caller(), None, None, None)
+    assert listing.listed == 250 and [c for c in directory.calls] == [("ListAccounts", n) for n in (1, 2, 3)]
+    deny = (members[0].account_id,)
+    listing = list_members(directory, caller(), ("fd-a", "fd-b"), None, deny)
+    assert (listing.listed, listing.excluded, len(listing.members)) == (250, 1, 249)
+    allow = (members[1].account_id, members[2].account_id)
+    assert [m.account_id for m in list_members(directory, caller(), ("fd-a",), allow, None).members] == [
+        allow[0]
+    ]
+
+
+def test_the_worker_event_round_trips_and_errors_name_the_field():
+    org = OrgFeeds.of(o.management(), o.archive(), o.ORG_ID, Settings())
+    event = worker_event(o.MEMBER_A, org.coverage_for(o.MEMBER_A))
+    assert parse_worker_event(event.to_bytes()) == event
+    document = json.loads(event.to_bytes())
+    document["member"]["account_id"] = "12ab"
+    with pytest.raises(
+        EventError, match=r"^worker event: member\.account_id: .*'12ab' is not an Alibaba Cloud account id"
+    ):
+        parse_worker_event(json.dumps(document))
+    document = json.loads(event.to_bytes())
+    del document["coverage"]["covers"]
+    with pytest.raises(EventError, match=r"coverage\.covers"):
+        parse_worker_event(document)
+    document = json.loads(event.to_bytes())
+    document["extra"] = 1
+    with pytest.raises(EventError, match="extra: unknown key"):
+        parse_worker_event(document)
+    document = json.loads(event.to_bytes())
+    document["overrides"]["profile"] = "powerpipe"
+    with pytest.raises(EventError, match="strict profile"):
+        parse_worker_event(document)
+    with pytest.raises(EventError, match="worker event: not JSON"):
+        parse_worker_event(b"{")
