@@ -9,6 +9,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from ..core import evaluate as evaluate_inventory
+from ..gcpause import collection_paused
 from ..inventory import Inventory, decode_json, parse_inventory, read_file, read_text, require_scanned
 from ..settings import Settings
 from ..validation import describe
@@ -22,11 +23,13 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
     if args.settings and args.profile != SETTINGS_PROFILE:
         raise CliError(f"--settings applies to the {SETTINGS_PROFILE} profile only")
     settings = load_settings(args.settings)
-    findings = evaluate_inventory(read_snapshot(args.snapshot), args.profile, settings)
-    try:
-        render(findings, args.format, out)
-    except BrokenPipeError:
-        silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
+    # One short run over objects without cycles: the collector would only walk them (gcpause.py).
+    with collection_paused():
+        findings = evaluate_inventory(read_snapshot(args.snapshot), args.profile, settings)
+        try:
+            render(findings, args.format, out)
+        except BrokenPipeError:
+            silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
     return fail_on_exit(findings, args.fail_on)
 
 
