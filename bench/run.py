@@ -1,9 +1,10 @@
 """cis216 benchmark (not a test): prints a table and writes bench/results.json.
 
-    .venv/bin/python bench/run.py            # everything (about two minutes)
-    .venv/bin/python bench/run.py --quick    # smaller sizes, for a smoke run
+    .venv/bin/python bench/run.py                 # everything (about five minutes)
+    .venv/bin/python bench/run.py --quick         # smaller sizes, for a smoke run
+    .venv/bin/python bench/run.py --only-versus   # only cis216 against the reference SQL
 
-Every figure is reported next to a baseline measured in the same process, so the ratios mean the
+Every figure is reported next to a baseline measured in the same run, so the ratios mean the
 same on any machine:
 
 * scan: the handler, end to end, against the emulated cloud with 100 ms of latency on every call,
@@ -16,6 +17,9 @@ same on any machine:
   against a bare interpreter start.
 * evaluation: 10,000 trails and 100,000 alerts, parse + evaluate per profile, against a JSON round
   trip of the same snapshot; peak traced memory (tracemalloc).
+* versus the reference SQL (bench/versus.py): the reference query in PostgreSQL and
+  `cis216 evaluate --format json` (whole process, both profiles) on the same inventories, ratios,
+  peak RSS, output size, and `cis216 evaluate` on the bundled sample.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "lib"), str(Path(__file__).resolve().parent)]
 
 import generate  # noqa: E402  (bench/generate.py)
+import versus  # noqa: E402  (bench/versus.py)
 
 LATENCY = 0.100
 FINDINGS_PROJECT = "cis216-findings"
@@ -463,6 +468,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--skip-eval", action="store_true")
     parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--skip-versus", action="store_true", help="no comparison with the reference SQL")
+    parser.add_argument(
+        "--only-versus", action="store_true", help="only the comparison with the reference SQL"
+    )
     parser.add_argument(
         "--eval-timeout",
         type=float,
@@ -487,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "quick": args.quick,
     }
+    if args.only_versus:
+        args.skip_cold = args.skip_scan = args.skip_eval = True
     if not args.skip_cold:
         results["cold_start"] = bench_cold_start(3 if args.quick else 7)
     if not args.skip_scan:
@@ -494,7 +505,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_eval:
         sizes = (1_000, 10_000) if args.quick else (10_000, 100_000)
         results["evaluation"] = bench_evaluation(*sizes, timeout_s=args.eval_timeout)
+    if not args.skip_versus:
+        sizes = versus.SIZES[:2] if args.quick else versus.SIZES
+        runs = 1 if args.quick else 3
+        results["versus_sql"] = versus.bench_versus(
+            runs=runs, sizes=sizes, cli_runs=runs + 2 * (not args.quick)
+        )
     print(report(results))
+    if "versus_sql" in results:
+        print("\n" + versus.table(results["versus_sql"]))
+        print(versus.verdicts(results["versus_sql"]["assessment"]))
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .findings import Finding
+from .gcpause import collection_paused
 from .inventory import Inventory
 from .settings import Settings
 
@@ -27,7 +28,9 @@ def evaluate(
     if check_profile(profile) == "powerpipe":
         from .profiles import powerpipe
 
-        return powerpipe.evaluate(inventory)
+        with collection_paused():
+            return powerpipe.evaluate(inventory)
     from .profiles import strict
 
-    return strict.evaluate(inventory, settings or Settings())
+    with collection_paused():
+        return strict.evaluate(inventory, settings or Settings())

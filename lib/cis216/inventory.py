@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from .aliyun import LogstoreName, ProjectName, RegionId, SlsProjectArn, is_account_id, trail_logstore
+from .gcpause import collection_paused
 
 # The loose first-match reading of SlsProjectArn (Trail.sls_region, .sls_project), as Steampipe reads it.
 from .profiles.sqltext import ARN_PROJECT, ARN_REGION, sql_substring
@@ -355,7 +356,8 @@ def decode_json(text: str, source: str) -> Any:
     """`json.loads`, every failure an InventoryError naming `source` (never a traceback). A leading
     UTF-8 byte order mark (what some Windows editors write) is not part of the document."""
     try:
-        return json.loads(text.removeprefix("\ufeff"))
+        with collection_paused():
+            return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
         raise InventoryError(
             f"{source}: not JSON: {error.msg} at line {error.lineno} column {error.colno}"
@@ -372,6 +374,8 @@ def decode_json(text: str, source: str) -> Any:
 def _check_values(document: Any) -> list[str]:
     """Problems no model field would catch: nesting deeper than MAX_DEPTH, NaN or infinite numbers
     (Python's json reads `NaN`, `Infinity` and overflowing `1e400`; JSON and jsonb have none)."""
+    if _values_fine(document):
+        return []
     problems: list[str] = []
     stack: list[tuple[Any, tuple[str | int, ...], int]] = [(document, (), 0)]
     while stack:
@@ -389,6 +393,24 @@ def _check_values(document: Any) -> list[str]:
     return sorted(problems)
 
 
+def _values_fine(document: Any) -> bool:
+    """Whether `_check_values` would find nothing: the same walk without the paths, which only a
+    problem needs (a snapshot has a million values; building each one's path took most of parsing)."""
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return False
+        elif isinstance(value, (dict, list)):
+            if depth >= MAX_DEPTH:
+                return False
+            for item in value.values() if isinstance(value, dict) else value:
+                if isinstance(item, (dict, list, float)):
+                    stack.append((item, depth + 1))
+    return True
+
+
 def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
     if not isinstance(document, dict):
         kind = "an array" if isinstance(document, list) else type(document).__name__
@@ -397,7 +419,8 @@ def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
     if problems:
         raise InventoryError("\n".join(f"{source}: {problem}" for problem in problems))
     try:
-        return Inventory.model_validate(document)
+        with collection_paused():
+            return Inventory.model_validate(document)
     except ValidationError as error:
         unknown = f"unknown field (not part of snapshot version {SNAPSHOT_VERSION})"
         raise InventoryError(describe(error, source, unknown_field=unknown)) from None

@@ -10,6 +10,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from ..core import evaluate as evaluate_inventory
+from ..gcpause import collection_paused
 from ..inventory import Inventory, decode_json, parse_inventory, read_file, read_text, require_scanned
 from ..mute import Mutelist, apply_mutelist, mutelist_from_text
 from ..settings import Settings
@@ -27,15 +28,18 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
         check_writable(args.output, "-o")
     settings = load_settings(args.settings)
     mutelist = load_mutelist(args.mutelist)
-    inventory = read_snapshot(args.snapshot)
-    findings = evaluate_inventory(inventory, args.profile, settings)
-    if mutelist is not None:  # expiry judged on the snapshot's date: the same input, the same output
-        findings = apply_mutelist(findings, mutelist, inventory.collected_at.astimezone(timezone.utc).date())
-    try:
-        with output_to(args.output, out) as target:
-            render(findings, args.format, target)
-    except BrokenPipeError:
-        silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
+    # One short run over objects without cycles: the collector would only walk them (gcpause.py).
+    with collection_paused():
+        inventory = read_snapshot(args.snapshot)
+        findings = evaluate_inventory(inventory, args.profile, settings)
+        if mutelist is not None:  # expiry judged on the snapshot's date: the same input, the same output
+            day = inventory.collected_at.astimezone(timezone.utc).date()
+            findings = apply_mutelist(findings, mutelist, day)
+        try:
+            with output_to(args.output, out) as target:
+                render(findings, args.format, target)
+        except BrokenPipeError:
+            silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
     return fail_on_exit(findings, args.fail_on)
 
 

@@ -179,7 +179,7 @@ class StrayAlertEvidence(EvidenceModel):
 
 class FeedEvidence(EvidenceModel):
     """A logstore receiving ActionTrail events, and the alerts on it (best first): the first few
-    only, with a count of the rest, so that a finding stays small however many alerts an account has."""
+    only, with counts of all of them, so that a finding stays small however many alerts an account has."""
 
     optional_keys: ClassVar[frozenset[str]] = frozenset(
         {"alerts_not_shown", "alerts_on_other_logstores_not_shown"}
@@ -195,7 +195,11 @@ class FeedEvidence(EvidenceModel):
     counts_for_account: bool = Field(description="an effective alert on it alone makes the account ok")
     other_account: str | None
     codes: list[str] = Field(description="why no alert on it is effective (empty when one is)")
-    alerts: list[FeedAlertEvidence]
+    alerts_examined: int = Field(description="alerts judged on it (every one, listed or not)")
+    alerts_by_code: dict[str, int] = Field(
+        description="how many of the alerts judged on it have each reason code (an alert may have several)"
+    )
+    alerts: list[FeedAlertEvidence] = Field(description="the best alerts on it, the best first")
     alerts_on_other_logstores: list[StrayAlertEvidence]
     alerts_not_shown: int = Field(default=0, description="alerts on it beyond those listed (worse ones)")
     alerts_on_other_logstores_not_shown: int = Field(
@@ -236,34 +240,64 @@ class OrganizationEvidence(EvidenceModel):
 
 
 class AccountEvidence(EvidenceModel):
-    """The account's feeds; `feed` and `alert` are the ones its reason is about. Past a few feeds,
-    the first ones and that one are listed and the rest counted (every trail has its own finding)."""
+    """The account's feeds; `feed` and `alert` are the ones its reason is about (the covering feed
+    and its effective alert, or else the closest feed and its best alert). Every list names a few
+    items at most, the decisive one kept, and counts the rest (`<list>_not_shown`): every trail has
+    its own finding, and the evidence stays small however large the account."""
 
     optional_keys: ClassVar[frozenset[str]] = frozenset(
-        {"feeds_not_shown", "feed", "alert", "scan_errors", "organization"}
+        {
+            "trails_not_shown",
+            "feeds_not_shown",
+            "log_audit_not_accepted_not_shown",
+            "feed",
+            "alert",
+            "depends_on_not_shown",
+            "scan_errors",
+            "scan_errors_not_shown",
+            "organization",
+        }
     )
 
-    trails: list[str]
-    feeds: list[FeedEvidence]
+    trails: list[str] = Field(description="the first trails found (each has its own finding)")
+    trails_not_shown: int = Field(default=0, description="trails beyond those listed")
+    feeds_examined: int = Field(description="feeds judged (every one, listed or not)")
+    feeds_by_code: dict[str, int] = Field(
+        description="how many feeds have each reason code (why no alert on it is effective)"
+    )
+    feeds: list[FeedEvidence] = Field(description="the first feeds, and always the one `feed` names")
     feeds_not_shown: int = Field(default=0, description="feeds beyond those listed")
     log_audit_not_accepted: list[str]
+    log_audit_not_accepted_not_shown: int = Field(default=0, description="projects beyond those listed")
     feed: str | None = None
     alert: AlertEvidence | None = None
     depends_on: list[ReadEvidence] = Field(
-        default_factory=list, description="the reads whose failure could change this verdict"
+        default_factory=list, description="the reads whose failure could change this verdict (the first ones)"
     )
+    depends_on_not_shown: int = Field(default=0, description="reads beyond those listed")
     scan_errors: list[HidingErrorEvidence] | None = Field(
-        default=None, description="the failed reads among depends_on (status error)"
+        default=None, description="the failed reads among depends_on (status error; the first ones)"
     )
+    scan_errors_not_shown: int = Field(default=0, description="failed reads beyond those listed")
     organization: OrganizationEvidence | None = Field(
         default=None, description="organisation scan: the organisation trail's coverage of this member"
     )
 
 
 class TrailEvidence(EvidenceModel):
-    """One trail (shadow copies merged), its feed and the best alert on it."""
+    """One trail (shadow copies merged), its feed and the best alert on it. Lists that could grow
+    with the account name a few items at most and count the rest (`<list>_not_shown`)."""
 
-    optional_keys: ClassVar[frozenset[str]] = frozenset({"covered_by", "scan_errors", "coverage_unproven_by"})
+    optional_keys: ClassVar[frozenset[str]] = frozenset(
+        {
+            "covered_by",
+            "depends_on_not_shown",
+            "scan_errors",
+            "scan_errors_not_shown",
+            "coverage_unproven_by",
+            "coverage_unproven_by_not_shown",
+        }
+    )
 
     trail: str
     home_region: str
@@ -276,15 +310,19 @@ class TrailEvidence(EvidenceModel):
     alert: AlertEvidence | None
     covered_by: CoveredByEvidence | None = None
     depends_on: list[ReadEvidence] = Field(
-        default_factory=list, description="the reads whose failure could change this verdict"
+        default_factory=list, description="the reads whose failure could change this verdict (the first ones)"
     )
+    depends_on_not_shown: int = Field(default=0, description="reads beyond those listed")
     scan_errors: list[HidingErrorEvidence] | None = Field(
-        default=None, description="the failed reads among depends_on (status error)"
+        default=None, description="the failed reads among depends_on (status error; the first ones)"
     )
+    scan_errors_not_shown: int = Field(default=0, description="failed reads beyond those listed")
     coverage_unproven_by: list[str] | None = Field(
         default=None,
-        description="other complete feeds whose alert could be neither proven nor refuted (COVERAGE_UNVERIFIABLE)",
+        description="other complete feeds whose alert could be neither proven nor refuted "
+        "(COVERAGE_UNVERIFIABLE; the first ones)",
     )
+    coverage_unproven_by_not_shown: int = Field(default=0, description="such feeds beyond those listed")
 
 
 class NoEvidence(EvidenceModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -111,8 +113,10 @@ class FeedResult:
             counts_for_account=feed.can_cover_account,
             other_account=feed.other_account,
             codes=list(self.codes),
-            # Short form of every alert on the feed, best first; the best one's full evidence is
-            # the finding's top-level `alert`.
+            alerts_examined=len(self.judgements),
+            alerts_by_code=count_codes(j.codes for j in self.judgements),
+            # Short form of the best alerts on the feed, best first; the best one's full evidence
+            # is the finding's top-level `alert`.
             alerts=[
                 FeedAlertEvidence(
                     alert=j.alert.name,
@@ -156,6 +160,12 @@ _BLOCKER_CODES: dict[Blocker, tuple[str, ...]] = {
     "wrong_logstore": (codes.ALERT_WRONG_LOGSTORE,),
     "missing": (codes.ALERT_MISSING,),
 }
+
+
+def count_codes(code_lists: Iterable[Sequence[str]]) -> dict[str, int]:
+    """How many items have each code, in the codes' order of importance."""
+    counts = Counter(code for found in code_lists for code in set(found))
+    return {code: counts[code] for code in codes.ordered(counts)}
 
 
 def judge_feeds(feeds: list[Feed], inventory: Inventory, evaluation: Evaluation) -> list[FeedResult]:
