@@ -64,7 +64,7 @@ def _combine(finding: Finding, own: list[str], coverage: OrgCoverage) -> Finding
         return _with(finding, [], advisories, _covered_reason(coverage))
     audit = coverage.log_audit
     if audit is not None and audit.covers:
-        return _covered_by_log_audit(finding, own, audit)
+        return _covered_by_log_audit(finding, own, coverage)
     unread = _unread_codes(coverage)
     if unread:
         found = [*unread, *own]
@@ -79,12 +79,17 @@ def _combine(finding: Finding, own: list[str], coverage: OrgCoverage) -> Finding
     )
 
 
-def _covered_by_log_audit(finding: Finding, own: list[str], audit: LogAuditEvidence) -> Finding:
+def _covered_by_log_audit(finding: Finding, own: list[str], coverage: OrgCoverage) -> Finding:
     """Log Audit's central collection covers the member. The member's copy of the organisation
     trail is then what a trail is beside another covering feed: `skip`, its codes as advisories."""
+    audit = coverage.log_audit
+    assert audit is not None
+    if finding.scope == "trail":
+        advisories = [*finding.advisories, *own, *coverage.codes, codes.COVERED_BY_LOG_AUDIT]
+        covered = _with(finding, [], advisories, _log_audit_reason(audit))
+        return covered.model_copy(update={"status": "skip"})
     advisories = [*finding.advisories, *own, codes.COVERED_BY_LOG_AUDIT]
-    covered = _with(finding, [], advisories, _log_audit_reason(audit))
-    return covered.model_copy(update={"status": "skip"}) if finding.scope == "trail" else covered
+    return _with(finding, [], advisories, _log_audit_reason(audit))
 
 
 def _unread_codes(coverage: OrgCoverage) -> list[str]:

@@ -103,3 +103,12 @@ def test_a_refused_read_is_the_stated_error(emulated_cloud: EmulatedCloud, creds
     with pytest.raises(CallError) as raised:
         logaudit.describe_app(creds, REGION, ACCOUNT, TIMEOUT)
     assert raised.value.code == "Unauthorized"
+
+
+@pytest.mark.parametrize("kind", ["shape_renamed", "shape_string"])
+def test_a_bent_answer_is_malformed_never_not_configured(emulated_cloud: EmulatedCloud, creds, kind):
+    emulated_cloud.slsapp.put_log_audit(ACCOUNT, REGION, "all", [], actiontrail_enabled=True)
+    emulated_cloud.faults.add(kind, api="DescribeApp")
+    with pytest.raises(CallError) as raised:
+        logaudit.describe_app(creds, REGION, ACCOUNT, TIMEOUT)
+    assert raised.value.code == "MalformedResponse" and "AppModel" in raised.value.message
