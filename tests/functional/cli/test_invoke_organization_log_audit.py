@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from cis216 import cli, emulator
 from cis216.profiles.strict import codes
 from cis216.shell.config import VARIABLES
+from cis216.shell.org import local
 from tests.paths import EVENTS, SAMPLES
 
 SAMPLE = SAMPLES / "sample-organization.json"
@@ -89,3 +91,54 @@ def test_the_table_names_the_log_audit_coverage():
     out = io.StringIO()
     assert cli.main(["invoke", str(EVENTS / "org-timer.json"), "--seed", str(LOG_AUDIT_SAMPLE)], out=out) == 0
     assert codes.COVERED_BY_LOG_AUDIT in out.getvalue()
+
+
+def coordinator_summary(document, faults=()):
+    cloud = emulator.EmulatedCloud()
+    cloud.seed_organization(document)
+    for fault in faults:
+        cloud.faults.add(**fault)
+    account = document["organization"]["management_account_id"]
+    environ = {
+        "MODE": "organization",
+        "FINDINGS_REGION": "cn-hangzhou",
+        "FINDINGS_PROJECT": "cis216-findings",
+        "FINDINGS_LOGSTORE": "cis216_findings",
+        "FC_ACCOUNT_ID": account,
+        "FC_REGION": "cn-hangzhou",
+        "RETRY_BASE_SECONDS": "0",
+    }
+    key = emulator.DEFAULT_CREDENTIALS
+    credentials = SimpleNamespace(
+        access_key_id=key.access_key_id, access_key_secret=key.access_key_secret, security_token=None
+    )
+    context = SimpleNamespace(
+        request_id="req-1",
+        region="cn-hangzhou",
+        account_id=account,
+        credentials=credentials,
+        function=SimpleNamespace(name="cis216", timeout=600),
+    )
+    with cloud:
+        run = local.run_organization(cloud, (EVENTS / "org-timer.json").read_bytes(), environ, context)
+    return run.coordinator.summary
+
+
+def test_the_summary_counts_the_members_log_audit_covers():
+    document = json.loads(LOG_AUDIT_SAMPLE.read_text(encoding="utf-8"))
+    summary = coordinator_summary(document)
+    assert summary.log_audit is not None
+    assert (summary.log_audit.central_account, summary.log_audit.members_covered) == ("1100000000000001", 1)
+    assert summary.log_audit.unread == []
+    # Every member listed is covered by the trail or, the one its query excludes, by Log Audit
+    # (whether a member's role can be assumed is its worker's to find).
+    assert summary.members_not_covered_by_organization == 0
+    refused = coordinator_summary(
+        document, faults=[{"kind": "error", "api": "DescribeApp", "code": "Unauthorized"}]
+    )
+    assert refused.log_audit is not None and refused.log_audit.unread[0].startswith("DescribeApp: ")
+
+
+def test_without_log_audit_the_summary_has_none():
+    document = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert coordinator_summary(document).log_audit is None

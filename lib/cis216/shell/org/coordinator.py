@@ -38,7 +38,15 @@ from ..events import MemberRef, WorkerEvent, WorkerTrigger
 from ..plan import ScanPlan
 from .members import MemberListing, list_members, task_id
 from .ports import Dispatch, LogAuditReader, MemberDirectory, RoleAssumer, WorkerQueue
-from .records import OrgFeedSummary, OrgSummary, finding_records, stamp, summary_record, write_records
+from .records import (
+    LogAuditSummary,
+    OrgFeedSummary,
+    OrgSummary,
+    finding_records,
+    stamp,
+    summary_record,
+    write_records,
+)
 
 log = logs.get(__name__)
 
@@ -261,4 +269,19 @@ def _summary(
         ),
         members_not_covered_by_organization=sum(1 for c in coverages if c.covered is not True),
         dry_run=plan.dry_run,
+        log_audit=_log_audit_summary(coverages),
+    )
+
+
+def _log_audit_summary(coverages: Sequence[OrgCoverage]) -> LogAuditSummary | None:
+    audits = [c.log_audit for c in coverages if c.log_audit is not None]
+    if not audits:
+        return None
+    first = audits[0]
+    return LogAuditSummary(
+        central_account=first.central_account,
+        project=first.project,
+        region=first.region,
+        members_covered=sum(1 for a in audits if a.covers),
+        unread=sorted({read for a in audits if a.covers is None for read in a.failed_reads})[:3],
     )
