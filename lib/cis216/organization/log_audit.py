@@ -86,8 +86,8 @@ def judge(inventory: Inventory, settings: Settings, member: str | None) -> Accou
 
 @dataclass
 class LogAuditFeeds:
-    """Log Audit's side of one scan: its configuration (None: not set up) and its central project,
-    judged on demand per member and remembered (once for every member unless a query names one)."""
+    """Log Audit's side of one scan: its multi-account configuration and its central project, judged
+    on demand per member and remembered (once for every member unless a query names one)."""
 
     config: LogAuditConfig
     inventory: Inventory  # central_inventory(...)

@@ -28,9 +28,8 @@ def coverage(
     return trail.model_copy(update={"log_audit": audit})
 
 
-def decided(member: str, found: OrgCoverage, sees_org_trail: bool = True):
-    inventory = o.member(member, sees_org_trail=sees_org_trail)
-    findings = member_findings(strict.evaluate(inventory, Settings()), found)
+def decided(member: str, found: OrgCoverage):
+    findings = member_findings(strict.evaluate(o.member(member), Settings()), found)
     return b.account_finding(findings), b.trail_finding(findings, "org")
 
 
