@@ -55,6 +55,9 @@ API_ACTIONS: dict[str, tuple[str, ...]] = {
     "GetAccount": ("resourcemanager:GetAccount",),
     "AssumeRole": ("sts:AssumeRole",),
     "InvokeFunction": ("fc:InvokeFunction",),
+    # The coordinator reads Log Audit's multi-account configuration (POP SLS API, app "audit").
+    # RAM's SLS pages list no action for the POP API: named after the API, as RAM does (unverified).
+    "DescribeApp": ("log:DescribeApp",),
 }
 # The APIs only an organisation scan calls (coordinator and worker): the single-account function's
 # policy (deploy/ram-policy.json) grants none of them; the organisation functions' policies do.
@@ -66,6 +69,7 @@ ORGANIZATION_APIS = frozenset(
         "GetAccount",
         "AssumeRole",
         "InvokeFunction",
+        "DescribeApp",
     }
 )
 # The organisation APIs and their actions (a view of API_ACTIONS): the single-account scanner
@@ -81,6 +85,7 @@ ORGANIZATION_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "ListAccountsForParent",
         "AssumeRole",
         "InvokeFunction",
+        "DescribeApp",
     ),
     "worker": ("ListAccounts", "ListAccountsForParent", "AssumeRole", "PutLogs"),
 }

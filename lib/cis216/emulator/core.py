@@ -38,11 +38,13 @@ from .router import Route, host_region, route
 from .sls.backend import SlsBackend
 from .sls.putlogs import PutLogsLimits
 from .sls.urls import SERVICE as SLS
+from .slsapp.backend import SlsAppBackend
+from .slsapp.urls import SERVICE as SLSAPP
 from .snapshot import inventory_document, seed, seed_directory
 from .sts.backend import StsBackend
 from .sts.urls import SERVICE as STS
 
-SERVICES = (ACTIONTRAIL, SLS, STS, FC, RESOURCEMANAGER)
+SERVICES = (ACTIONTRAIL, SLS, STS, FC, RESOURCEMANAGER, SLSAPP)
 DEFAULT_ACCOUNT = "1234567890123456"
 _METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
 
@@ -67,12 +69,14 @@ class EmulatedCloud:
         self.sts = StsBackend(self.credentials)
         self.fc = FcBackend()
         self.resourcemanager = ResourceManagerBackend()
+        self.slsapp = SlsAppBackend()
         self._backends: dict[str, object] = {
             ACTIONTRAIL.name: self.actiontrail,
             SLS.name: self.sls,
             STS.name: self.sts,
             FC.name: self.fc,
             RESOURCEMANAGER.name: self.resourcemanager,
+            SLSAPP.name: self.slsapp,
         }
         self.faults = FaultPlan()
         self.calls: list[CallRecord] = []
@@ -112,6 +116,11 @@ class EmulatedCloud:
         seed_directory(
             snapshot, actiontrail=self.actiontrail, resourcemanager=self.resourcemanager, sts=self.sts
         )
+        audit = snapshot.organization.log_audit
+        if audit is not None:  # Log Audit's multi-account configuration, for DescribeApp
+            self.slsapp.put_log_audit(
+                audit.central_account_id, audit.region, audit.type, audit.members, audit.actiontrail_enabled
+            )
         self.default_account = snapshot.organization.management_account_id
         return self.default_account
 

@@ -85,6 +85,7 @@ ANSWER_SHAPES = {
     "getresourcedirectory": AnswerShape("ResourceDirectory", required=True, paged=False),
     "getaccount": AnswerShape("Account", required=True, paged=False),
     "assumerole": AnswerShape("Credentials", required=True, paged=False),
+    "describeapp": AnswerShape("AppModel", required=True, paged=False),
 }
 
 # Names people use for the same API (snapshot "errors" entries, SDK method names), after

@@ -214,9 +214,37 @@ class CoveredByEvidence(EvidenceModel):
     alert: str
 
 
+class LogAuditEvidence(EvidenceModel):
+    """Organisation scan: whether Log Audit's multi-account collection covers this member (its
+    configuration read with DescribeApp, its central project judged by the coordinator for this
+    member's events)."""
+
+    central_account: str = Field(description="the account whose Log Audit collects (the coordinator's)")
+    region: str | None = Field(description="the region of the central project")
+    project: str | None = Field(description="slsaudit-center-<central account>-<region>")
+    logstore: str | None
+    collects_member: bool | None = Field(
+        description="whether its scope (all members, or the listed ones) holds this member; null: unread"
+    )
+    actiontrail_enabled: bool | None = Field(description="whether it collects ActionTrail events")
+    covers: bool | None = Field(
+        description="null: its configuration or its central project could not be read"
+    )
+    alert: str | None = Field(description="the alert that covers the member, or the closest one")
+    codes: list[str] = Field(description="why its central alert does not cover a member it collects")
+    excludes_member: bool = Field(
+        description="its alert covers other members but its query excludes this one"
+    )
+    failed_reads: list[str]
+    detail: str
+
+
 class OrganizationEvidence(EvidenceModel):
     """Organisation scan: whether the organisation trail's feed covers this member (judged once by the
-    coordinator from the management and log-archive side, for this member's events)."""
+    coordinator from the management and log-archive side, for this member's events), and Log Audit's
+    central collection where it is configured in multi-account mode (`log_audit`)."""
+
+    optional_keys: ClassVar[frozenset[str]] = frozenset({"log_audit"})
 
     organization_id: str
     member: str = Field(description="the member account it was judged for")
@@ -234,6 +262,9 @@ class OrganizationEvidence(EvidenceModel):
     )
     failed_reads: list[str] = Field(description="the failed reads of the organisation side (covers null)")
     detail: str
+    log_audit: LogAuditEvidence | None = Field(
+        default=None, description="Log Audit's central collection, when configured in multi-account mode"
+    )
 
 
 # --- scope "account" and "trail" -----------------------------------------------------------------

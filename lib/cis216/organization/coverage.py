@@ -44,6 +44,15 @@ class OrgCoverage(OrganizationEvidence):
     member finding's `evidence.organization`)."""
 
     @property
+    def covered(self) -> bool | None:
+        """Whether an organisation feed covers the member: the organisation trail or Log Audit's
+        central collection (True wins); None when neither does and one of them could not be read."""
+        sides = [self.covers, *([self.log_audit.covers] if self.log_audit is not None else [])]
+        if True in sides:
+            return True
+        return None if None in sides else False
+
+    @property
     def label(self) -> str:
         where = f"{self.project}/{self.logstore} ({self.region})" if self.project else "no SLS feed"
         return f"organisation trail {self.trail} -> {where}" if self.trail else "no organisation trail"
@@ -166,7 +175,7 @@ def coverage_of(
     found = [c for c in decided.codes if c != codes.SCAN_ERROR] if covers is False else []
     if excluded:
         found = [codes.ORGANIZATION_ALERT_EXCLUDES_MEMBER, *found]
-    failed = [_failed(call) for call in decided.hiding_errors] if covers is None else []
+    failed = [failed_read(call) for call in decided.hiding_errors] if covers is None else []
     return OrgCoverage(
         organization_id=organization_id,
         member=member,
@@ -185,7 +194,8 @@ def coverage_of(
     )
 
 
-def _failed(call: FailedCall) -> str:
+def failed_read(call: FailedCall) -> str:
+    """A failed read as the coverage quotes it: `ListAlerts (project): Unauthorized: ...`."""
     error = call.error
     where = "/".join(p for p in (error.project, error.logstore) if p) or call.region or "every region"
     return f"{error.api} ({where}): {error.code}" + (f": {error.message}" if error.message else "")

@@ -3,7 +3,10 @@ each account's own single-account inventory embedded as it is today.
 
 ```
 {"version": 1, "kind": "organization",
- "organization": {"id": "rd-...", "management_account_id": "<uid>", "log_archive_account_id": "<uid>" | null},
+ "organization": {"id": "rd-...", "management_account_id": "<uid>", "log_archive_account_id": "<uid>" | null,
+                  "log_audit": null | {"central_account_id": "<uid>", "region": "cn-hangzhou",
+                                       "type": "all" | "custom", "members": ["<uid>", ...],
+                                       "actiontrail_enabled": true}},
  "management": <snapshot of the management account (its regions hold the organisation trails)>,
  "members": [{"account_id", "display_name", "status", "folder_id", "type",
               "role": "assumable" | "missing" | "untrusted", "left": false, "inventory": <snapshot>}]}
@@ -23,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
-from ..aliyun import AccountId
+from ..aliyun import AccountId, RegionId
 from ..inventory import SNAPSHOT_VERSION, Inventory, InventoryError, decode_json, parse_inventory, read_file
 from ..validation import describe, json_path
 
@@ -46,6 +49,23 @@ AccountType = Literal["CloudAccount", "ResourceAccount"]
 _UNKNOWN = f"unknown field (not part of the organisation snapshot, version {SNAPSHOT_VERSION})"
 
 
+class LogAuditInfo(BaseModel):
+    """Log Audit Service in multi-account mode, as its DescribeApp configuration says it: the central
+    project `slsaudit-center-<central account>-<region>` (with its alerts) is in the central account's
+    own inventory."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    # The account that runs it: the management account (the coordinator's), or a member (a
+    # delegated administrator, which the coordinator running as the management account does not see).
+    central_account_id: AccountId
+    region: RegionId
+    # "all": every member of the resource directory; "custom": those of `members`.
+    type: Literal["all", "custom"]
+    members: list[AccountId] = Field(default_factory=list)
+    actiontrail_enabled: StrictBool = True
+
+
 class OrganizationInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -53,6 +73,8 @@ class OrganizationInfo(BaseModel):
     management_account_id: AccountId
     # Where the organisation trail delivers (one of the accounts listed); None: no log archive.
     log_archive_account_id: AccountId | None = None
+    # Log Audit's multi-account collection, where configured.
+    log_audit: LogAuditInfo | None = None
 
 
 class _MemberFields(BaseModel):
@@ -218,4 +240,21 @@ def _cross_problems(envelope: _Envelope, management: Inventory, members: list[In
         problems.append(
             f"organization.log_archive_account_id: {archive} is neither the management account nor a member"
         )
+    return problems + _log_audit_problems(org, {org.management_account_id, *seen})
+
+
+def _log_audit_problems(org: OrganizationInfo, accounts: set[str]) -> list[str]:
+    audit = org.log_audit
+    if audit is None:
+        return []
+    problems = []
+    if audit.central_account_id not in accounts:
+        problems.append(
+            f"organization.log_audit.central_account_id: {audit.central_account_id} is neither the "
+            "management account nor a member"
+        )
+    if audit.type == "all" and audit.members:
+        problems.append("organization.log_audit.members: listed, but type 'all' collects every member")
+    if audit.type == "custom" and not audit.members:
+        problems.append("organization.log_audit.members: type 'custom' needs the members it collects")
     return problems

@@ -1,11 +1,13 @@
 """A member's verdict in an organisation scan: its own scan's findings, combined with the organisation
-trail's coverage of it (coverage.py). Pure.
+trail's coverage of it (coverage.py) and Log Audit's central collection's (log_audit.py). Pure.
 
-The member is `ok` when its own feed has an effective alert OR the organisation feed covers it
-(advisory COVERED_BY_ORGANIZATION_TRAIL, the trail, project and alert in `evidence.organization`).
+The member is `ok` when its own feed has an effective alert OR the organisation trail covers it
+(advisory COVERED_BY_ORGANIZATION_TRAIL, the trail, project and alert in `evidence.organization`) OR
+Log Audit's multi-account collection does (COVERED_BY_LOG_AUDIT, `evidence.organization.log_audit`).
 Otherwise the organisation feed replaces the `FEED_IN_OTHER_ACCOUNT` its own scan gave for it (the
 member cannot read the log-archive account; the coordinator did) by a definite verdict:
 - the organisation side unread (`covers` None): `error`, ORGANIZATION_UNREAD, never a kinder verdict;
+  so is Log Audit's configuration or central project unread (LOG_AUDIT_UNREAD);
 - a side that is undecided (`error`, `info`) keeps the member there: it could still be `ok`; the
   other side's failing codes become advisories;
 - both sides failing: `alarm`, with both sides' codes.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..findings import AccountEvidence, Finding, ScanErrorEvidence, Status, TrailEvidence
+from ..findings import AccountEvidence, Finding, LogAuditEvidence, ScanErrorEvidence, Status, TrailEvidence
 from ..profiles.strict import codes
 from .coverage import OrgCoverage
 
@@ -60,13 +62,53 @@ def _combine(finding: Finding, own: list[str], coverage: OrgCoverage) -> Finding
     if coverage.covers:
         advisories = [*finding.advisories, *own, codes.COVERED_BY_ORGANIZATION_TRAIL]
         return _with(finding, [], advisories, _covered_reason(coverage))
-    if coverage.covers is None:
-        found = [codes.ORGANIZATION_UNREAD, *own]
+    audit = coverage.log_audit
+    if audit is not None and audit.covers:
+        return _covered_by_log_audit(finding, own, coverage)
+    unread = _unread_codes(coverage)
+    if unread:
+        found = [*unread, *own]
         return _with(finding, found, finding.advisories, _unread_reason(coverage, finding))
-    found, advisories = _both_sides(own, coverage.codes)
+    org, remarks = _organization_codes(coverage)
+    found, advisories = _both_sides(own, org)
     return _with(
-        finding, found, [*finding.advisories, *advisories], _not_covered_reason(coverage, finding, own)
+        finding,
+        found,
+        [*finding.advisories, *remarks, *advisories],
+        _not_covered_reason(coverage, finding, own),
     )
+
+
+def _covered_by_log_audit(finding: Finding, own: list[str], coverage: OrgCoverage) -> Finding:
+    """Log Audit's central collection covers the member. The member's copy of the organisation
+    trail is then what a trail is beside another covering feed: `skip`, its codes as advisories."""
+    audit = coverage.log_audit
+    assert audit is not None
+    if finding.scope == "trail":
+        advisories = [*finding.advisories, *own, *coverage.codes, codes.COVERED_BY_LOG_AUDIT]
+        covered = _with(finding, [], advisories, _log_audit_reason(audit))
+        return covered.model_copy(update={"status": "skip"})
+    advisories = [*finding.advisories, *own, codes.COVERED_BY_LOG_AUDIT]
+    return _with(finding, [], advisories, _log_audit_reason(audit))
+
+
+def _unread_codes(coverage: OrgCoverage) -> list[str]:
+    """Why no organisation feed can be said to cover the member (none covers, one is unread)."""
+    audit = coverage.log_audit
+    found = [codes.ORGANIZATION_UNREAD] if coverage.covers is None else []
+    return found + ([codes.LOG_AUDIT_UNREAD] if audit is not None and audit.covers is None else [])
+
+
+def _organization_codes(coverage: OrgCoverage) -> tuple[list[str], list[str]]:
+    """(codes, advisories) of the organisation side when nothing of it covers the member: the
+    trail's; Log Audit's instead when there is no organisation trail; both otherwise, judged as
+    two sides (an undecided one keeps the member undecided)."""
+    audit = coverage.log_audit
+    if audit is None or not audit.codes:
+        return list(coverage.codes), []
+    if coverage.trail is None:
+        return list(audit.codes), []
+    return _both_sides(list(coverage.codes), list(audit.codes))
 
 
 def _both_sides(own: list[str], org: list[str]) -> tuple[list[str], list[str]]:
@@ -102,16 +144,39 @@ def _covered_reason(coverage: OrgCoverage) -> str:
     )
 
 
-def _unread_reason(coverage: OrgCoverage, finding: Finding) -> str:
-    failed = "; ".join(coverage.failed_reads) or "unknown"
+def _log_audit_reason(audit: LogAuditEvidence) -> str:
     return (
-        f"No verdict: the member's own feeds do not cover it ({finding.reason}) and the organisation side "
-        f"could not be read ({failed}), so whether the {coverage.label} covers it is unknown."
+        f"Covered by Log Audit's multi-account collection: alert '{audit.alert}' of its central project "
+        f"{audit.project}/{audit.logstore} ({audit.region}, account {audit.central_account}) is effective "
+        "and its query keeps this member's events."
+    )
+
+
+def _unread_reason(coverage: OrgCoverage, finding: Finding) -> str:
+    audit = coverage.log_audit
+    if coverage.covers is None:
+        failed = "; ".join(coverage.failed_reads) or "unknown"
+        reason = (
+            f"No verdict: the member's own feeds do not cover it ({finding.reason}) and the organisation side "
+            f"could not be read ({failed}), so whether the {coverage.label} covers it is unknown."
+        )
+        if audit is not None and audit.covers is None:
+            reason += (
+                f" Log Audit's central collection could not be read either ({'; '.join(audit.failed_reads)})."
+            )
+        return reason
+    failed = "; ".join(audit.failed_reads) if audit is not None else "unknown"
+    return (
+        f"No verdict: neither the member's own feeds ({finding.reason}) nor the {coverage.label} cover it, "
+        f"and Log Audit's multi-account collection could not be read ({failed}), so whether it covers "
+        "the member is unknown."
     )
 
 
 def _not_covered_reason(coverage: OrgCoverage, finding: Finding, own: list[str]) -> str:
     org = f"the {coverage.label} does not cover it: {coverage.detail}"
+    if coverage.log_audit is not None:
+        org += f"; Log Audit: {coverage.log_audit.detail}"
     if not own:
         return f"Organisation scan: {org}; the member has no complete feed of its own that does."
     return f"Organisation scan: {org}; its own feeds: {finding.reason}"

@@ -2,7 +2,7 @@
 (adapters/resourcemanager.py, sts.assume_role, fc.invoke_async, through `Caller` retries), over the
 bundled sample organisation, against the emulated cloud, with at most one injected fault.
 
-A coordinator lists the members (page by page) and queues one worker per member under a deterministic
+A coordinator reads Log Audit's configuration (DescribeApp), lists the members (page by page) and queues one worker per member under a deterministic
 task id; it runs twice, as FC reruns a timer invocation, so the second run meets FC's 409 ("already
 queued"). Then the queue is drained: each worker assumes its member's role and reads the member's
 trails with those credentials; a role that does not exist sends it to GetAccount, to tell a member
@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from cis216.adapters import fc, sts
+from cis216.adapters import fc, logaudit, sts
 from cis216.adapters.actiontrail import ActionTrailAdapter
 from cis216.adapters.calls import Caller, CallError, RetryPolicy
 from cis216.adapters.credentials import Credentials
@@ -34,6 +34,7 @@ ROLE = "cis216-reader"
 SCAN_ID = "fm0001"
 PAGE_SIZE = 3  # the sample's 7 members take 3 pages
 DIRECTORY = "(directory)"  # the result key of a listing that failed
+LOG_AUDIT = "(log audit)"  # the result key of the coordinator's DescribeApp
 
 
 @dataclass
@@ -80,6 +81,19 @@ class _Scenario:
             if page.last:
                 return members
             number += 1
+
+    def read_log_audit(self) -> None:
+        """The coordinator's DescribeApp (Log Audit's multi-account configuration), once per run."""
+        try:
+            found = self.caller.call(
+                "DescribeApp",
+                lambda t: logaudit.describe_app(self.credentials, REGION, self.management, t),
+            )
+        except CallError as error:
+            self.results.setdefault(LOG_AUDIT, _error(error))
+            return
+        scope = "not configured" if found is None else f"{found.directory_scope}, {sorted(found.members)}"
+        self.results[LOG_AUDIT] = f"scanned: log audit {scope}"  # the rerun read it after all
 
     def dispatch(self, member: str) -> None:
         payload = json.dumps({"scan_id": SCAN_ID, "member": member}).encode()
@@ -129,6 +143,8 @@ def run_org(spec: FaultSpec | None = None, document: dict[str, Any] | None = Non
     plan = CaseFaults()
     cloud.faults = plan
     management = cloud.seed_organization(copy.deepcopy(document or sample_organization()))
+    if cloud.slsapp.app(management, "audit") is None:  # Log Audit in multi-account mode, all members
+        cloud.slsapp.put_log_audit(management, REGION, "all", [], actiontrail_enabled=True)
     if spec is not None:
         plan.inject(spec)
     plan.tap(cloud)
@@ -139,6 +155,7 @@ def run_org(spec: FaultSpec | None = None, document: dict[str, Any] | None = Non
     try:
         with cloud:
             for _rerun in range(2):
+                scenario.read_log_audit()
                 for member in scenario.list_members() or []:
                     scenario.dispatch(member)
             result = cloud.fc.drain(scenario.work)

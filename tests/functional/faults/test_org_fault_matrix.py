@@ -32,6 +32,7 @@ def test_the_new_apis_come_from_the_fault_free_calls() -> None:
         "AssumeRole",
         "DescribeTrails",
         "GetAccount",
+        "DescribeApp",
     }
     assert {c.where for c in CASES if c.scope == "page"} == {"page:1", "page:2", "page:3"}
 
@@ -55,6 +56,7 @@ def test_the_fault_free_run() -> None:
         "error: AssumeRole: EntityNotExist.Role",
         "error: AssumeRole: EntityNotExist.Role (left the resource directory)",
         "error: AssumeRole: NoPermission",
+        "scanned: log audit all, []",
         "scanned: org-trail",
         "scanned: org-trail",
         "scanned: org-trail",

@@ -135,6 +135,7 @@ def test_the_scan_is_what_we_think_it_is():
         "GetAccount",
         "AssumeRole",
         "InvokeFunction",
+        "DescribeApp",
     } == ORGANIZATION_APIS
     assert set(API_ACTIONS) >= ORGANIZATION_APIS
 
@@ -147,6 +148,7 @@ def test_the_organisation_scan_actions_are_named_after_their_apis():
         "resourcemanager:GetAccount",
         "sts:AssumeRole",
         "fc:InvokeFunction",
+        "log:DescribeApp",
     }
     # The single-account policy grants none of them.
     assert not required_actions() & required_actions(ORGANIZATION_APIS)

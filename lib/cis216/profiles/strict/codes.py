@@ -49,9 +49,11 @@ MEMBER_ROLE_NOT_ASSUMABLE = "MEMBER_ROLE_NOT_ASSUMABLE"
 MEMBER_LEFT_ORGANIZATION = "MEMBER_LEFT_ORGANIZATION"
 MEMBER_SCAN_FAILED = "MEMBER_SCAN_FAILED"
 MEMBER_NOT_DISPATCHED = "MEMBER_NOT_DISPATCHED"
+LOG_AUDIT_UNREAD = "LOG_AUDIT_UNREAD"
 
 # --- failing, organisation scan ------------------------------------------------------------
 ORGANIZATION_ALERT_EXCLUDES_MEMBER = "ORGANIZATION_ALERT_EXCLUDES_MEMBER"
+LOG_AUDIT_ALERT_EXCLUDES_MEMBER = "LOG_AUDIT_ALERT_EXCLUDES_MEMBER"
 
 # --- advisories ----------------------------------------------------------------------------
 ALERT_THRESHOLD_HIGH = "ALERT_THRESHOLD_HIGH"
@@ -62,6 +64,7 @@ ALERT_ALWAYS_FIRES = "ALERT_ALWAYS_FIRES"
 COVERED_BY_OTHER_FEED = "COVERED_BY_OTHER_FEED"
 LOG_AUDIT_NOT_ACCEPTED = "LOG_AUDIT_NOT_ACCEPTED"
 COVERED_BY_ORGANIZATION_TRAIL = "COVERED_BY_ORGANIZATION_TRAIL"
+COVERED_BY_LOG_AUDIT = "COVERED_BY_LOG_AUDIT"
 
 MEANINGS: dict[str, str] = {
     NO_TRAIL: (
@@ -135,9 +138,19 @@ MEANINGS: dict[str, str] = {
     MEMBER_NOT_DISPATCHED: (
         "Organisation scan: the coordinator could not queue the member's scan (the error is quoted)."
     ),
+    LOG_AUDIT_UNREAD: (
+        "Organisation scan: Log Audit's multi-account configuration (DescribeApp) or the alerts of its "
+        "central project could not be read, and no other feed covers the member: whether Log Audit's "
+        "central collection does is unknown."
+    ),
     ORGANIZATION_ALERT_EXCLUDES_MEMBER: (
         "Organisation scan: the organisation trail's alert would alert on other members, but its query "
         "is narrowed away from this one (event.recipientAccountId or event.userIdentity.accountId)."
+    ),
+    LOG_AUDIT_ALERT_EXCLUDES_MEMBER: (
+        "Organisation scan: the alert of Log Audit's central project would alert on other members it "
+        "collects, but its query is narrowed away from this one (event.recipientAccountId or "
+        "event.userIdentity.accountId)."
     ),
     ALERT_THRESHOLD_HIGH: (
         "The alert needs more unauthorized calls (or consecutive evaluations) than "
@@ -165,6 +178,10 @@ MEANINGS: dict[str, str] = {
         "Organisation scan: the member is covered by the organisation trail's feed and its effective "
         "alert (named in evidence.organization), not by a feed of its own."
     ),
+    COVERED_BY_LOG_AUDIT: (
+        "Organisation scan: the member is covered by Log Audit's multi-account collection: the central "
+        "project's effective alert (named in evidence.organization.log_audit), not by a feed of its own."
+    ),
 }
 
 FAILING = frozenset(
@@ -185,6 +202,7 @@ FAILING = frozenset(
         ALERT_NEVER_FIRES,
         ALERT_CONDITION_GAPS,
         ORGANIZATION_ALERT_EXCLUDES_MEMBER,
+        LOG_AUDIT_ALERT_EXCLUDES_MEMBER,
     }
 )
 UNVERIFIABLE = frozenset(
@@ -208,6 +226,7 @@ ADVISORY = frozenset(
         COVERED_BY_OTHER_FEED,
         LOG_AUDIT_NOT_ACCEPTED,
         COVERED_BY_ORGANIZATION_TRAIL,
+        COVERED_BY_LOG_AUDIT,
     }
 )
 ERROR = frozenset(
@@ -218,6 +237,7 @@ ERROR = frozenset(
         MEMBER_LEFT_ORGANIZATION,
         MEMBER_SCAN_FAILED,
         MEMBER_NOT_DISPATCHED,
+        LOG_AUDIT_UNREAD,
     }
 )
 # SCAN_ERROR leads: it qualifies every other code of the finding ("as far as the scan could see");

@@ -3,6 +3,8 @@
 1. list the resource directory's members (members.py: folders, allow and deny lists);
 2. judge the organisation trail once, from the management account (its DescribeTrails lists the
    organisation trail) and the log-archive account (read with LOG_ARCHIVE_ROLE_NAME): OrgFeeds;
+   and Log Audit's multi-account collection, its configuration read with DescribeApp in the
+   function's own account and its central project from that account's scan: LogAuditSide;
 3. queue one asynchronous worker invocation per member, its payload the member and the
    organisation feed's coverage of it (a few KB, whatever the directory's size), its task id
    `cis216-<scan id>-<member>`: a rerun (FC retries a failed timer run) is refused with 409,
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...adapters.calls import Caller, CallError, RetryPolicy
 from ...adapters.credentials import Credentials
@@ -26,6 +28,7 @@ from ...aliyun import SlsProjectArn
 from ...findings import Finding
 from ...inventory import Inventory
 from ...organization.coverage import OrgCoverage, OrgFeeds, is_organization_trail, unread_coverage
+from ...organization.log_audit import LogAuditSide
 from ...organization.verdict import failure_finding
 from ...profiles.strict import codes
 from .. import ids, logs, scan
@@ -34,8 +37,16 @@ from ..config import Config
 from ..events import MemberRef, WorkerEvent, WorkerTrigger
 from ..plan import ScanPlan
 from .members import MemberListing, list_members, task_id
-from .ports import Dispatch, MemberDirectory, RoleAssumer, WorkerQueue
-from .records import OrgFeedSummary, OrgSummary, finding_records, stamp, summary_record, write_records
+from .ports import Dispatch, LogAuditReader, MemberDirectory, RoleAssumer, WorkerQueue
+from .records import (
+    LogAuditSummary,
+    OrgFeedSummary,
+    OrgSummary,
+    finding_records,
+    stamp,
+    summary_record,
+    write_records,
+)
 
 log = logs.get(__name__)
 
@@ -49,6 +60,8 @@ class OrgPorts:
     directory: MemberDirectory
     queue: WorkerQueue
     assumer: RoleAssumer
+    # Log Audit's configuration (DescribeApp); None: not read, so Log Audit covers no member.
+    log_audit: LogAuditReader | None = None
 
 
 MakePorts = Callable[[ScanPlan, Config, Credentials, str], OrgPorts]
@@ -59,11 +72,16 @@ class OrgSide:
     feeds: OrgFeeds | None  # None: the organisation side could not be read (`unread` says why)
     unread: str | None
     management: Inventory
+    log_audit: LogAuditSide | None = None  # None: Log Audit not read
 
     def coverage_for(self, organization_id: str, member: str) -> OrgCoverage:
         if self.feeds is None:
-            return unread_coverage(organization_id, member, self.unread or "not read")
-        return self.feeds.coverage_for(member)
+            coverage = unread_coverage(organization_id, member, self.unread or "not read")
+        else:
+            coverage = self.feeds.coverage_for(member)
+        audit = self.log_audit.coverage_for(member) if self.log_audit is not None else None
+        # Left out when Log Audit covers nobody: the payload and the evidence stay as they were.
+        return coverage if audit is None else coverage.model_copy(update={"log_audit": audit})
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,7 @@ def coordinate(
     side = organization_side(
         plan, config, credentials, cloud, make_cloud, ports.assumer, directory.id, scan_id
     )
+    side = replace(side, log_audit=log_audit_side(plan, cloud, ports.log_audit, side.management))
     coverages = [side.coverage_for(directory.id, m.account_id) for m in listing.members]
     events = [_event(plan, scan_id, m, c) for m, c in zip(listing.members, coverages, strict=True)]
     outcomes = dispatch_all(events, ports.queue, _dispatch_caller(plan, cloud, clock), plan.max_concurrency)
@@ -132,6 +151,21 @@ def organization_side(
     archive_cloud = make_cloud(plan, credentials, cloud.clock, ReadAccess(archive_id, archive_credentials))
     _, archive = scan.gather(plan, archive_cloud)
     return OrgSide(OrgFeeds.of(management, archive, organization_id, plan.settings), None, management)
+
+
+def log_audit_side(
+    plan: ScanPlan, cloud: Cloud, reader: LogAuditReader | None, central: Inventory
+) -> LogAuditSide | None:
+    """Log Audit's multi-account collection, in the function's own account (the central account:
+    management or delegated administrator), judged over that account's own scan. Not read when the
+    settings do not accept Log Audit as a feed; a failed read is every member's LOG_AUDIT_UNREAD."""
+    if reader is None or not plan.settings.accept_log_audit:
+        return None
+    try:
+        found = cloud.caller.call("DescribeApp", reader.describe)
+    except CallError as error:
+        return LogAuditSide(central.account_id, unread=f"DescribeApp: {error}")
+    return LogAuditSide.read(central, found, plan.settings)
 
 
 def log_archive_account(management: Inventory, organization_id: str) -> str | None:
@@ -233,6 +267,21 @@ def _summary(
             codes=neutral.codes,
             detail=neutral.detail,
         ),
-        members_not_covered_by_organization=sum(1 for c in coverages if c.covers is not True),
+        members_not_covered_by_organization=sum(1 for c in coverages if c.covered is not True),
         dry_run=plan.dry_run,
+        log_audit=_log_audit_summary(coverages),
+    )
+
+
+def _log_audit_summary(coverages: Sequence[OrgCoverage]) -> LogAuditSummary | None:
+    audits = [c.log_audit for c in coverages if c.log_audit is not None]
+    if not audits:
+        return None
+    first = audits[0]
+    return LogAuditSummary(
+        central_account=first.central_account,
+        project=first.project,
+        region=first.region,
+        members_covered=sum(1 for a in audits if a.covers),
+        unread=sorted({read for a in audits if a.covers is None for read in a.failed_reads})[:3],
     )

@@ -1,6 +1,6 @@
 """What the organisation flow needs of the cloud, as Protocols matching the adapters' signatures
-(adapters/resourcemanager.py, adapters/fc.py, adapters/sts.assume_role): the coordinator and the
-worker are written, and tested with in-memory fakes, against these."""
+(adapters/resourcemanager.py, adapters/fc.py, adapters/sts.assume_role, adapters/logaudit.py): the
+coordinator and the worker are written, and tested with in-memory fakes, against these."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Literal, Protocol
 
 from ...adapters.credentials import Credentials
+from ...organization.log_audit import LogAuditConfig
 
 Dispatch = Literal["enqueued", "already_queued"]
 
@@ -68,3 +69,10 @@ class RoleAssumer(Protocol):
     """STS AssumeRole with the function's credentials: one call, static STS credentials out."""
 
     def assume(self, role_arn: str, session_name: str, timeout: float) -> Credentials: ...
+
+
+class LogAuditReader(Protocol):
+    """Log Audit's configuration in the function's own account (SLS DescribeApp): None when Log Audit
+    was never set up there; raises CallError when it could not be read."""
+
+    def describe(self, timeout: float) -> LogAuditConfig | None: ...

@@ -35,6 +35,19 @@ class OrgFeedSummary(BaseModel):
     detail: str
 
 
+class LogAuditSummary(BaseModel):
+    """Log Audit's multi-account collection as the coordinator found it (None in the summary: not
+    in multi-account mode, or not read)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    central_account: str
+    project: str | None
+    region: str | None
+    members_covered: int  # members its central alert covers (whatever else covers them)
+    unread: list[str]  # the first failed reads, when it could not be read for some members
+
+
 class OrgSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -50,6 +63,7 @@ class OrgSummary(BaseModel):
     organization_feed: OrgFeedSummary
     members_not_covered_by_organization: int
     dry_run: bool
+    log_audit: LogAuditSummary | None = None
     written: Written | None = None
 
     def to_json(self, indent: int | None = None) -> str:

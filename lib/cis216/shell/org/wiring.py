@@ -1,5 +1,6 @@
 """The real organisation adapters behind the ports: adapters/resourcemanager.py
-(ResourceDirectoryAdapter), adapters/fc.py (invoke_async) and adapters/sts.py (assume_role).
+(ResourceDirectoryAdapter), adapters/fc.py (invoke_async), adapters/sts.py (assume_role) and
+adapters/logaudit.py (describe_app).
 
 They are looked up by name, here and nowhere else, so that this flow type-checks and its unit tests
 run on their own; a missing adapter fails loudly (ModuleNotFoundError / AttributeError) the first
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ...adapters.credentials import Credentials
+from ...organization.log_audit import LogAuditConfig
 from ..config import Config
 from ..plan import ScanPlan
 from .coordinator import OrgPorts
@@ -53,8 +55,22 @@ class StsRoleAssumer:
         return cast("Credentials", found)
 
 
+@dataclass(frozen=True)
+class SlsLogAuditReader:
+    credentials: Credentials = field(repr=False)
+    region: str
+    account_id: str
+
+    def describe(self, timeout: float) -> LogAuditConfig | None:
+        describe_app = _adapter("logaudit").describe_app
+        return cast(
+            "LogAuditConfig | None", describe_app(self.credentials, self.region, self.account_id, timeout)
+        )
+
+
 def ports(plan: ScanPlan, config: Config, credentials: Credentials, account_id: str) -> OrgPorts:
     """The organisation calls with the function's credentials, in the function's region."""
     directory = cast("MemberDirectory", _adapter("resourcemanager").ResourceDirectoryAdapter(credentials))
     queue = FcWorkerQueue(credentials, plan.home_region, account_id, config.worker_function)
-    return OrgPorts(directory, queue, StsRoleAssumer(credentials, plan.home_region))
+    log_audit = SlsLogAuditReader(credentials, plan.home_region, account_id)
+    return OrgPorts(directory, queue, StsRoleAssumer(credentials, plan.home_region), log_audit)
