@@ -16,7 +16,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from types import SimpleNamespace
-from typing import Any, TextIO, cast
+from typing import Any, TextIO
 
 from ..adapters.calls import CallError
 from ..adapters.credentials import CredentialsError
@@ -72,8 +72,7 @@ def _run(document: dict[str, Any], event: bytes) -> local.OrganizationRun:
     from .. import emulator  # needs `responses` (the `local` extra): imported when used
 
     cloud = emulator.EmulatedCloud()
-    organization = cast("local.OrganizationEmulator", cloud)
-    organization.seed_organization(document)
+    cloud.seed_organization(document)
     account = local.management_account(document)
     region = os.environ.get("FINDINGS_REGION") or os.environ.get("FC_REGION") or DEFAULT_REGION
     environ = {
@@ -87,7 +86,7 @@ def _run(document: dict[str, Any], event: bytes) -> local.OrganizationRun:
     }
     context = _context(emulator.DEFAULT_CREDENTIALS, account, region)
     with cloud:
-        return local.run_organization(organization, event, environ, context)
+        return local.run_organization(cloud, event, environ, context)
 
 
 def _context(key: Any, account: str, region: str) -> Any:

@@ -1,55 +1,34 @@
 """An organisation scan run in-process against the emulated cloud (`cis216 invoke
 events/org-timer.json`): the coordinator, then every queued worker invocation, drained from the
 emulator's FC queue in order (a worker that raises is retried, as FC does), then the findings.
-
-The emulator's organisation seeding and FC queue (orgengine's) are used through the small
-Protocols below; every call goes through the real adapters and SDKs (wiring.py).
+Every call goes through the real adapters and SDKs (wiring.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ...adapters.credentials import Credentials
 from ...findings import Finding
 from ...inventory import read_file
+from ...organization.snapshot import load_organization
 from ..bootstrap import Clock, Cloud, MakeReadCloud, ReadAccess, bootstrap
 from ..plan import ScanPlan
 from . import entry, wiring
 from .coordinator import CoordinatorReport, MakePorts
 from .worker import WorkerReport
 
+if TYPE_CHECKING:  # the emulator needs `responses` (the `local` extra): the caller brings it
+    from ...emulator import DrainResult, EmulatedCloud, Invocation
+
 SAMPLE_ORGANIZATION = Path(__file__).resolve().parents[2] / "samples" / "sample-organization.json"
 DRAIN_ATTEMPTS = 3  # FC's default for asynchronous invocations: the first run and two retries
-
-
-class QueuedInvocation(Protocol):
-    @property
-    def body(self) -> bytes: ...
-    @property
-    def async_task_id(self) -> str | None: ...
-
-
-class DrainingFc(Protocol):
-    def drain(self, run: Callable[[Any], None], *, max_attempts: int = 3) -> Any: ...
-
-
-class OrganizationEmulator(Protocol):
-    """What of the emulated cloud an organisation run uses."""
-
-    @property
-    def fc(self) -> DrainingFc: ...
-
-    def seed_organization(self, org: Any) -> Any: ...
-
-    def create_logstore(self, account: str, region: str, project: str, logstore: str) -> None: ...
 
 
 def is_organization_document(document: Any) -> bool:
@@ -60,7 +39,7 @@ def load_organization_document(path: str | Path | None) -> dict[str, Any]:
     """The organisation snapshot (default: the bundled sample), validated by the organisation
     snapshot's own reader (an InventoryError names the JSON path)."""
     source = Path(path) if path else SAMPLE_ORGANIZATION
-    importlib.import_module("cis216.organization.snapshot").load_organization(source)
+    load_organization(source)
     document: dict[str, Any] = json.loads(read_file(source))
     return document
 
@@ -76,7 +55,7 @@ class OrganizationRun:
     coordinator: CoordinatorReport
     workers: list[WorkerReport] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # worker invocations that failed for good
-    drained: Any = None  # the emulator's own account of the drain
+    drained: DrainResult | None = None  # the emulator's own account of the drain
 
     @property
     def findings(self) -> list[Finding]:
@@ -84,7 +63,7 @@ class OrganizationRun:
         return [*self.coordinator.refused, *(f for w in self.workers for f in w.findings)]
 
 
-def emulated_cloud(emulated: OrganizationEmulator) -> MakeReadCloud:
+def emulated_cloud(emulated: EmulatedCloud) -> MakeReadCloud:
     """`bootstrap` for the emulated cloud, the findings logstore created first."""
 
     def make_cloud(plan: ScanPlan, credentials: Credentials, clock: Clock, read: ReadAccess | None) -> Cloud:
@@ -98,7 +77,7 @@ def emulated_cloud(emulated: OrganizationEmulator) -> MakeReadCloud:
 
 
 def run_organization(
-    emulated: OrganizationEmulator,
+    emulated: EmulatedCloud,
     event: bytes,
     environ: Mapping[str, str],
     context: Any,
@@ -116,7 +95,7 @@ def run_organization(
     errors: dict[str, str] = {}
     done: set[str] = set()
 
-    def run_worker(invocation: QueuedInvocation) -> None:
+    def run_worker(invocation: Invocation) -> None:
         task = invocation.async_task_id or "?"
         worker_context = _worker_context(context, worker_environ)
         try:

@@ -1,30 +1,22 @@
-"""The real organisation adapters behind the ports: adapters/resourcemanager.py
-(ResourceDirectoryAdapter), adapters/fc.py (invoke_async) and adapters/sts.py (assume_role).
-
-They are looked up by name, here and nowhere else, so that this flow type-checks and its unit tests
-run on their own; a missing adapter fails loudly (ModuleNotFoundError / AttributeError) the first
-time a coordinator or worker runs.
-"""
+"""The real organisation adapters behind the ports (shell/org/ports.py): adapters/resourcemanager.py
+(ResourceDirectoryAdapter), adapters/fc.py (invoke_async) and adapters/sts.py (assume_role). Each
+adapter imports its SDK when first called, so importing them here costs the cold start nothing."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from typing import Any, cast
 
+from ...adapters import fc, sts
 from ...adapters.credentials import Credentials
+from ...adapters.resourcemanager import ResourceDirectoryAdapter
 from ..config import Config
 from ..plan import ScanPlan
 from .coordinator import OrgPorts
-from .ports import Dispatch, MemberDirectory
+from .ports import Dispatch
 
 # One AssumeRole per worker, valid for the whole scan. Never below 1200 s: the SDK's credentials
 # provider marks credentials stale 15 minutes before expiry and would call AssumeRole on every use.
 SESSION_SECONDS = 1800
-
-
-def _adapter(module: str) -> Any:
-    return importlib.import_module(f"cis216.adapters.{module}")
 
 
 @dataclass(frozen=True)
@@ -35,11 +27,9 @@ class FcWorkerQueue:
     function_name: str
 
     def enqueue(self, payload: bytes, task_id: str, timeout: float) -> Dispatch:
-        invoke = _adapter("fc").invoke_async
-        answer = invoke(
+        return fc.invoke_async(
             self.credentials, self.region, self.account_id, self.function_name, payload, task_id, timeout
         )
-        return cast("Dispatch", answer)
 
 
 @dataclass(frozen=True)
@@ -48,13 +38,13 @@ class StsRoleAssumer:
     region: str
 
     def assume(self, role_arn: str, session_name: str, timeout: float) -> Credentials:
-        assume_role = _adapter("sts").assume_role
-        found = assume_role(self.credentials, self.region, role_arn, session_name, SESSION_SECONDS, timeout)
-        return cast("Credentials", found)
+        return sts.assume_role(
+            self.credentials, self.region, role_arn, session_name, SESSION_SECONDS, timeout
+        )
 
 
 def ports(plan: ScanPlan, config: Config, credentials: Credentials, account_id: str) -> OrgPorts:
     """The organisation calls with the function's credentials, in the function's region."""
-    directory = cast("MemberDirectory", _adapter("resourcemanager").ResourceDirectoryAdapter(credentials))
+    directory = ResourceDirectoryAdapter(credentials)
     queue = FcWorkerQueue(credentials, plan.home_region, account_id, config.worker_function)
     return OrgPorts(directory, queue, StsRoleAssumer(credentials, plan.home_region))
