@@ -74,7 +74,7 @@ def work(
         )
     except CallError as error:
         code, cause = refusal(ports.directory, own, member, f"AssumeRole {role}: {error}")
-        return _failed(own, plan, job, code, cause)
+        return _failed(own, (plan, config, clock), job, code, cause)
     try:
         cloud = make_cloud(plan, credentials, clock, ReadAccess(member, assumed))
         snapshot, inventory = scan.gather(plan, cloud)
@@ -82,7 +82,8 @@ def work(
         findings = scan.mark_accepted_risk(findings, config, clock)
     except Exception as error:  # whatever the member's scan raised is its finding, not a retry
         logs.scrub(error)
-        return _failed(own, plan, job, codes.MEMBER_SCAN_FAILED, f"{type(error).__name__}: {error}")
+        cause = f"{type(error).__name__}: {error}"
+        return _failed(own, (plan, config, clock), job, codes.MEMBER_SCAN_FAILED, cause)
     report = ScanReport.of(plan, member, snapshot, inventory, findings, ApiCalls.of(cloud.stats), 0)
     summary = report.summary.model_copy(update={"scan_id": job.scan_id})
     evaluated_at = stamp(cloud)
@@ -107,8 +108,13 @@ def refusal(directory: MemberDirectory, cloud: Cloud, member: str, cause: str) -
     return codes.MEMBER_ROLE_NOT_ASSUMABLE, cause
 
 
-def _failed(own: Cloud, plan: ScanPlan, job: WorkerEvent, code: str, cause: str) -> WorkerReport:
-    finding = failure_finding(job.member.account_id, code, cause)
+def _failed(
+    own: Cloud, run: tuple[ScanPlan, Config, Clock], job: WorkerEvent, code: str, cause: str
+) -> WorkerReport:
+    """The member's error finding, written (accepted risk applies to it as to any finding)."""
+    plan, config, clock = run
+    failure = failure_finding(job.member.account_id, code, cause)
+    (finding,) = scan.mark_accepted_risk([failure], config, clock)
     written = write_records(own, plan, finding_records([finding], job.scan_id, stamp(own)))
     log.warning("member not scanned", extra={"member": job.member.account_id, "code": code, "error": cause})
     summary = {"error": code, "cause": cause}
