@@ -8,27 +8,46 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ...adapters.credentials import Credentials
 from ...findings import Finding
 from ...inventory import read_file
 from ...organization.snapshot import load_organization
-from ..bootstrap import Clock, Cloud, MakeReadCloud, ReadAccess, bootstrap
+from ..bootstrap import SYSTEM_CLOCK, Clock, Cloud, MakeReadCloud, ReadAccess, bootstrap
 from ..plan import ScanPlan
 from . import entry, wiring
 from .coordinator import CoordinatorReport, MakePorts
 from .worker import WorkerReport
 
-if TYPE_CHECKING:  # the emulator needs `responses` (the `local` extra): the caller brings it
-    from ...emulator import DrainResult, EmulatedCloud, Invocation
-
 SAMPLE_ORGANIZATION = Path(__file__).resolve().parents[2] / "samples" / "sample-organization.json"
 DRAIN_ATTEMPTS = 3  # FC's default for asynchronous invocations: the first run and two retries
+
+
+# The emulator is no part of the FC package (nor of a install without the `local` extra), so what
+# this runner uses of it (cis216.emulator.EmulatedCloud, its FcBackend) is typed structurally here.
+class QueuedInvocation(Protocol):
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def async_task_id(self) -> str | None: ...
+
+
+class DrainingFc(Protocol):
+    def drain(self, run: Callable[[Any], None], *, max_attempts: int = 3) -> Any: ...
+
+
+class OrganizationEmulator(Protocol):
+    """What of the emulated cloud an organisation run uses."""
+
+    @property
+    def fc(self) -> DrainingFc: ...
+
+    def create_logstore(self, account: str, region: str, project: str, logstore: str) -> None: ...
 
 
 def is_organization_document(document: Any) -> bool:
@@ -55,7 +74,7 @@ class OrganizationRun:
     coordinator: CoordinatorReport
     workers: list[WorkerReport] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # worker invocations that failed for good
-    drained: DrainResult | None = None  # the emulator's own account of the drain
+    drained: Any = None  # the emulator's own account of the drain (its DrainResult)
 
     @property
     def findings(self) -> list[Finding]:
@@ -63,7 +82,7 @@ class OrganizationRun:
         return [*self.coordinator.refused, *(f for w in self.workers for f in w.findings)]
 
 
-def emulated_cloud(emulated: EmulatedCloud) -> MakeReadCloud:
+def emulated_cloud(emulated: OrganizationEmulator) -> MakeReadCloud:
     """`bootstrap` for the emulated cloud, the findings logstore created first."""
 
     def make_cloud(plan: ScanPlan, credentials: Credentials, clock: Clock, read: ReadAccess | None) -> Cloud:
@@ -77,17 +96,18 @@ def emulated_cloud(emulated: EmulatedCloud) -> MakeReadCloud:
 
 
 def run_organization(
-    emulated: EmulatedCloud,
+    emulated: OrganizationEmulator,
     event: bytes,
     environ: Mapping[str, str],
     context: Any,
     make_ports: MakePorts | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> OrganizationRun:
     """The coordinator with `environ` (MODE=organization), then every queued worker (MODE=worker);
-    the real adapters (wiring.ports) unless `make_ports` says otherwise."""
+    the real adapters (wiring.ports) unless `make_ports` says otherwise; `clock` paces retries."""
     make_ports = make_ports or wiring.ports
     make_cloud = emulated_cloud(emulated)
-    coordinator = entry.run(event, context, environ, make_cloud=make_cloud, make_ports=make_ports)
+    coordinator = entry.run(event, context, environ, make_cloud, make_ports, clock)
     assert isinstance(coordinator, CoordinatorReport)
     result = OrganizationRun(coordinator)
     worker_environ = {**environ, "MODE": "worker"}
@@ -95,13 +115,11 @@ def run_organization(
     errors: dict[str, str] = {}
     done: set[str] = set()
 
-    def run_worker(invocation: Invocation) -> None:
+    def run_worker(invocation: QueuedInvocation) -> None:
         task = invocation.async_task_id or "?"
         worker_context = _worker_context(context, worker_environ)
         try:
-            report = entry.run(
-                invocation.body, worker_context, worker_environ, make_cloud=make_cloud, make_ports=make_ports
-            )
+            report = entry.run(invocation.body, worker_context, worker_environ, make_cloud, make_ports, clock)
         except Exception as error:  # FC retries it; what it said last is kept for the report
             errors[task] = f"{type(error).__name__}: {error}"
             raise
