@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import json
+import random
 from collections import Counter
 from collections.abc import Iterator
 
@@ -117,8 +118,6 @@ def org_cases() -> list[Case]:
 def org_sample(cases: list[Case], size: int = ORG_SAMPLE_SIZE) -> list[Case]:
     """Fixed seed: every (API, kind) pair of ORGANIZATION_CALLS, every API, scope and (kind,
     persistence) at least once, topped up at random to `size`, in matrix order."""
-    import random
-
     chooser = random.Random(SEED)
     chosen: set[Case] = set()
     strata = (
