@@ -204,11 +204,17 @@ def render_organization(
         return
     width = max(len(r[0]) for r in rows)
     out.write(f"{'MEMBER':<{width}}  {'VERDICT':<7}  CODES\n")
+    mutes = {f.account_id: f.mute for f in findings if f.scope == "account" and f.mute is not None}
     for member, status, found, reason in rows:
         out.write(f"{member:<{width}}  {status.upper():<7}  {', '.join(found) or '-'}\n")
         out.write(f"{'':<{width}}  {reason}\n")
+        if (mute := mutes.get(member)) is not None:
+            out.write(f"{'':<{width}}  muted by {mute.entry} until {mute.expires}: {mute.justification}\n")
     counts = {s: sum(1 for r in rows if r[1] == s) for s in STATUS_ORDER}
-    out.write(f"\n{len(rows)} members: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + "\n")
+    muted = f"; {len(mutes)} muted (accepted risk)" if mutes else ""
+    out.write(
+        f"\n{len(rows)} members: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + muted + "\n"
+    )
 
 
 def member_rows(findings: Sequence[Finding]) -> list[tuple[str, str, list[str], str]]:

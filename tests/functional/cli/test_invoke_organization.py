@@ -119,6 +119,9 @@ def test_a_mutelist_reaches_every_worker(tmp_path):
     # The workers mark them; the coordinator queued every member, so only workers wrote these.
     assert muted == failing
     assert all(f["mute"]["justification"] == "accepted in the test" for f in found if f["muted"])
+    code, out = invoke(EVENTS / "org-timer.json", "--mutelist", mutelist)
+    assert code == EXIT_OK and f"; {len(failing)} muted (accepted risk)" in out
+    assert out.count("muted by entries[") == len(failing)
     bad = tmp_path / "bad.json"
     bad.write_text('{"entries": [{"account": "*"}]}', encoding="utf-8")
     assert invoke(EVENTS / "org-timer.json", "--mutelist", bad)[0] == EXIT_BAD_INPUT

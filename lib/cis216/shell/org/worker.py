@@ -74,7 +74,7 @@ def work(
         )
     except CallError as error:
         code, cause = refusal(ports.directory, own, member, f"AssumeRole {role}: {error}")
-        return _failed(own, (plan, config, clock), job, code, cause)
+        return _failed(own, plan, job, _failure(member, code, cause, config, clock), cause)
     try:
         cloud = make_cloud(plan, credentials, clock, ReadAccess(member, assumed))
         snapshot, inventory = scan.gather(plan, cloud)
@@ -83,7 +83,8 @@ def work(
     except Exception as error:  # whatever the member's scan raised is its finding, not a retry
         logs.scrub(error)
         cause = f"{type(error).__name__}: {error}"
-        return _failed(own, (plan, config, clock), job, codes.MEMBER_SCAN_FAILED, cause)
+        failure = _failure(member, codes.MEMBER_SCAN_FAILED, cause, config, clock)
+        return _failed(own, plan, job, failure, cause)
     report = ScanReport.of(plan, member, snapshot, inventory, findings, ApiCalls.of(cloud.stats), 0)
     summary = report.summary.model_copy(update={"scan_id": job.scan_id})
     evaluated_at = stamp(cloud)
@@ -108,14 +109,16 @@ def refusal(directory: MemberDirectory, cloud: Cloud, member: str, cause: str) -
     return codes.MEMBER_ROLE_NOT_ASSUMABLE, cause
 
 
-def _failed(
-    own: Cloud, run: tuple[ScanPlan, Config, Clock], job: WorkerEvent, code: str, cause: str
-) -> WorkerReport:
-    """The member's error finding, written (accepted risk applies to it as to any finding)."""
-    plan, config, clock = run
-    failure = failure_finding(job.member.account_id, code, cause)
-    (finding,) = scan.mark_accepted_risk([failure], config, clock)
+def _failure(member: str, code: str, cause: str, config: Config, clock: Clock) -> Finding:
+    """The member's error finding; accepted risk (MUTELIST) applies to it as to any finding."""
+    (finding,) = scan.mark_accepted_risk([failure_finding(member, code, cause)], config, clock)
+    return finding
+
+
+def _failed(own: Cloud, plan: ScanPlan, job: WorkerEvent, finding: Finding, cause: str) -> WorkerReport:
+    """The member's error finding, written; the worker's summary says why."""
+    member, code = job.member.account_id, finding.reason_codes[0]
     written = write_records(own, plan, finding_records([finding], job.scan_id, stamp(own)))
-    log.warning("member not scanned", extra={"member": job.member.account_id, "code": code, "error": cause})
+    log.warning("member not scanned", extra={"member": member, "code": code, "error": cause})
     summary = {"error": code, "cause": cause}
-    return WorkerReport(job.scan_id, job.member.account_id, (finding,), summary, written)
+    return WorkerReport(job.scan_id, member, (finding,), summary, written)
