@@ -61,6 +61,11 @@ class FakeDirectory:
     def get_resource_directory(self, timeout: float) -> FakeDirectoryInfo:
         return FakeDirectoryInfo(self.organization_id, self.management)
 
+    def get_account(self, account_id: str, timeout: float) -> FakeMember | None:
+        """The member, or None once it left (is no longer in `members`), as GetAccount answers."""
+        self.calls.append(("GetAccount", 0))
+        return next((m for m in self.members if m.account_id == account_id), None)
+
 
 @dataclass
 class FakeQueue:

@@ -77,7 +77,8 @@ ORGANIZATION_APIS = frozenset(
 ORGANIZATION_ACTIONS: dict[str, tuple[str, ...]] = {
     api: API_ACTIONS[api] for api in sorted(ORGANIZATION_APIS)
 }
-# Which function makes which organisation call (the worker checks membership when AssumeRole fails).
+# Which function makes which organisation call (the worker asks GetAccount when AssumeRole fails:
+# a member that left the directory, or one without the role).
 ORGANIZATION_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "coordinator": (
         "GetResourceDirectory",
@@ -87,7 +88,7 @@ ORGANIZATION_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "InvokeFunction",
         "DescribeApp",
     ),
-    "worker": ("ListAccounts", "ListAccountsForParent", "AssumeRole", "PutLogs"),
+    "worker": ("GetAccount", "AssumeRole", "PutLogs"),
 }
 # The placeholders of the organisation policies, besides PLACEHOLDERS.
 ORG_PLACEHOLDERS = ("MEMBER_ROLE_NAME", "LOG_ARCHIVE_ROLE_NAME", "WORKER_FUNCTION")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_the_table(capsys):
 
 def test_jsonl_prints_every_finding(capsys):
     code, out = invoke(EVENTS / "org-timer.json", "--format", "jsonl")
-    assert code == 0
+    assert code == 1  # by default: member C's alarm, member D's error
     found = [json.loads(line) for line in out.splitlines()]
     assert {f["account_id"] for f in found} == set(MEMBERS)
     assert '"enqueued": 5' in capsys.readouterr().err  # the organisation summary, on stderr
@@ -91,3 +92,31 @@ def test_jsonl_prints_every_finding(capsys):
 def test_an_organisation_run_is_emulated_only():
     code, _ = invoke(EVENTS / "org-timer.json", "--cloud", "real")
     assert code == 2
+
+
+def test_a_worker_that_failed_for_good_is_exit_3_after_everything_was_printed(monkeypatch, capsys):
+    make_cloud = local.emulated_cloud
+
+    def unwritable(emulated):
+        made = make_cloud(emulated)
+
+        def cloud(plan, credentials, clock, read):
+            built = made(plan, credentials, clock, read)
+            if read is not None and read.account_id == o.MEMBER_B:
+
+                class Broken:
+                    project, logstore = built.writer.project, built.writer.logstore
+
+                    def write(self, records, when=None):
+                        raise RuntimeError("findings logstore unavailable")
+
+                return replace(built, writer=Broken())
+            return built
+
+        return cloud
+
+    monkeypatch.setattr(local, "emulated_cloud", unwritable)
+    code, out = invoke(EVENTS / "org-timer.json", "--format", "jsonl", "--fail-on", "none")
+    assert code == 3
+    assert {json.loads(line)["account_id"] for line in out.splitlines()} == set(MEMBERS) - {o.MEMBER_B}
+    assert "worker failed for good" in capsys.readouterr().err

@@ -41,7 +41,7 @@ def account_findings(seed):
     code = cli.main(
         ["invoke", str(EVENTS / "org-timer.json"), "--seed", str(seed), "--format", "jsonl"], out=out
     )
-    assert code == 0
+    assert code == 1  # members in error or alarm: the default --fail-on (README, "Exit codes")
     found = [json.loads(line) for line in out.getvalue().splitlines()]
     return {f["account_id"]: f for f in found if f["scope"] == "account"}
 
@@ -89,7 +89,7 @@ def test_an_unreadable_describe_app_is_no_verdict_never_a_kinder_one(monkeypatch
 
 def test_the_table_names_the_log_audit_coverage():
     out = io.StringIO()
-    assert cli.main(["invoke", str(EVENTS / "org-timer.json"), "--seed", str(LOG_AUDIT_SAMPLE)], out=out) == 0
+    assert cli.main(["invoke", str(EVENTS / "org-timer.json"), "--seed", str(LOG_AUDIT_SAMPLE)], out=out) == 1
     assert codes.COVERED_BY_LOG_AUDIT in out.getvalue()
 
 

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from cis216.adapters.calls import CallError
 from cis216.cli.organization import member_rows, render_organization
 from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.profiles.strict import codes
@@ -132,6 +133,31 @@ def test_the_coordinator_queues_one_worker_per_member_and_every_member_gets_a_ve
     assert json.loads(covered["evidence"])["organization"]["trail"] == "org"
     (role,) = [c for c in stored(org, summary.scan_id) if c["account_id"] == o.MEMBER_D]
     assert "EntityNotExist.Role" in role["reason"]
+
+
+def test_a_failed_get_account_keeps_the_assume_role_cause_and_names_both(org, monkeypatch):
+    report = run(org, TIMER)
+    org.ports.directory.members = [m for m in org.ports.directory.members if m.account_id != o.MEMBER_E]
+    org.ports.assumer.missing.add(o.MEMBER_E)
+
+    def unreadable(account_id, timeout):
+        raise CallError("GetAccount", "ServiceUnavailable", "try again later", status=503)
+
+    monkeypatch.setattr(org.ports.directory, "get_account", unreadable)
+    drain(org)
+    found = verdicts(org, report.summary.scan_id)
+    assert found[o.MEMBER_E] == ("error", [codes.MEMBER_ROLE_NOT_ASSUMABLE])
+    assert found[o.MEMBER_D] == ("error", [codes.MEMBER_ROLE_NOT_ASSUMABLE])
+    (left,) = [c for c in stored(org, report.summary.scan_id) if c["account_id"] == o.MEMBER_E]
+    assert "EntityNotExist.Role" in left["reason"] and "GetAccount" in left["reason"]
+    assert "ServiceUnavailable" in left["reason"]
+
+
+def test_the_worker_asks_get_account_only_when_assume_role_failed(org):
+    run(org, TIMER)
+    drain(org)
+    asked = [call for call in org.ports.directory.calls if call[0] == "GetAccount"]
+    assert len(asked) == 1  # member D, the one whose role is missing
 
 
 def test_a_rerun_queues_nothing_twice(org):

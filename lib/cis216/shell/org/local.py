@@ -1,14 +1,11 @@
 """An organisation scan run in-process against the emulated cloud (`cis216 invoke
 events/org-timer.json`): the coordinator, then every queued worker invocation, drained from the
 emulator's FC queue in order (a worker that raises is retried, as FC does), then the findings.
-
-The emulator's organisation seeding and FC queue (orgengine's) are used through the small
-Protocols below; every call goes through the real adapters and SDKs (wiring.py).
+Every call goes through the real adapters and SDKs (wiring.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -20,7 +17,8 @@ from typing import Any, Protocol
 from ...adapters.credentials import Credentials
 from ...findings import Finding
 from ...inventory import read_file
-from ..bootstrap import Clock, Cloud, MakeReadCloud, ReadAccess, bootstrap
+from ...organization.snapshot import load_organization
+from ..bootstrap import SYSTEM_CLOCK, Clock, Cloud, MakeReadCloud, ReadAccess, bootstrap
 from ..plan import ScanPlan
 from . import entry, wiring
 from .coordinator import CoordinatorReport, MakePorts
@@ -30,6 +28,8 @@ SAMPLE_ORGANIZATION = Path(__file__).resolve().parents[2] / "samples" / "sample-
 DRAIN_ATTEMPTS = 3  # FC's default for asynchronous invocations: the first run and two retries
 
 
+# The emulator is no part of the FC package (nor of a install without the `local` extra), so what
+# this runner uses of it (cis216.emulator.EmulatedCloud, its FcBackend) is typed structurally here.
 class QueuedInvocation(Protocol):
     @property
     def body(self) -> bytes: ...
@@ -47,8 +47,6 @@ class OrganizationEmulator(Protocol):
     @property
     def fc(self) -> DrainingFc: ...
 
-    def seed_organization(self, org: Any) -> Any: ...
-
     def create_logstore(self, account: str, region: str, project: str, logstore: str) -> None: ...
 
 
@@ -60,7 +58,7 @@ def load_organization_document(path: str | Path | None) -> dict[str, Any]:
     """The organisation snapshot (default: the bundled sample), validated by the organisation
     snapshot's own reader (an InventoryError names the JSON path)."""
     source = Path(path) if path else SAMPLE_ORGANIZATION
-    importlib.import_module("cis216.organization.snapshot").load_organization(source)
+    load_organization(source)
     document: dict[str, Any] = json.loads(read_file(source))
     return document
 
@@ -76,7 +74,7 @@ class OrganizationRun:
     coordinator: CoordinatorReport
     workers: list[WorkerReport] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # worker invocations that failed for good
-    drained: Any = None  # the emulator's own account of the drain
+    drained: Any = None  # the emulator's own account of the drain (its DrainResult)
 
     @property
     def findings(self) -> list[Finding]:
@@ -103,12 +101,13 @@ def run_organization(
     environ: Mapping[str, str],
     context: Any,
     make_ports: MakePorts | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> OrganizationRun:
     """The coordinator with `environ` (MODE=organization), then every queued worker (MODE=worker);
-    the real adapters (wiring.ports) unless `make_ports` says otherwise."""
+    the real adapters (wiring.ports) unless `make_ports` says otherwise; `clock` paces retries."""
     make_ports = make_ports or wiring.ports
     make_cloud = emulated_cloud(emulated)
-    coordinator = entry.run(event, context, environ, make_cloud=make_cloud, make_ports=make_ports)
+    coordinator = entry.run(event, context, environ, make_cloud, make_ports, clock)
     assert isinstance(coordinator, CoordinatorReport)
     result = OrganizationRun(coordinator)
     worker_environ = {**environ, "MODE": "worker"}
@@ -120,9 +119,7 @@ def run_organization(
         task = invocation.async_task_id or "?"
         worker_context = _worker_context(context, worker_environ)
         try:
-            report = entry.run(
-                invocation.body, worker_context, worker_environ, make_cloud=make_cloud, make_ports=make_ports
-            )
+            report = entry.run(invocation.body, worker_context, worker_environ, make_cloud, make_ports, clock)
         except Exception as error:  # FC retries it; what it said last is kept for the report
             errors[task] = f"{type(error).__name__}: {error}"
             raise

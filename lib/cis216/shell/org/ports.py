@@ -57,6 +57,10 @@ class MemberDirectory(Protocol):
 
     def get_resource_directory(self, timeout: float) -> ResourceDirectory: ...
 
+    def get_account(self, account_id: str, timeout: float) -> Member | None:
+        """The member, or None when the directory does not hold it (any more)."""
+        ...
+
 
 class WorkerQueue(Protocol):
     """FC asynchronous invocations of the worker function: `already_queued` when the task id was

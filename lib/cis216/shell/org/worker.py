@@ -7,8 +7,8 @@ coverage from the payload (organization/verdict.py) and writes the findings with
 credentials into the central findings logstore, under the organisation scan's id.
 
 Failures are findings, written by the worker: the role cannot be assumed (MEMBER_ROLE_NOT_ASSUMABLE,
-or MEMBER_LEFT_ORGANIZATION when the directory no longer lists the member), the scan raised
-(MEMBER_SCAN_FAILED). Only a failed write raises, so FC retries only what left no trace.
+or MEMBER_LEFT_ORGANIZATION when GetAccount says the directory no longer holds the member), the
+scan raised (MEMBER_SCAN_FAILED). Only a failed write raises, so FC retries only what left no trace.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ...adapters.calls import Caller, CallError
+from ...adapters.calls import CallError
 from ...adapters.credentials import Credentials
 from ...adapters.writer import summary_contents
 from ...core import evaluate
@@ -31,8 +31,7 @@ from ..events import WorkerEvent
 from ..plan import ScanPlan
 from ..report import ApiCalls, ScanReport, Written
 from .coordinator import MakePorts, session_name
-from .members import MAX_PAGES, PAGE_SIZE
-from .ports import AccountsPage, MemberDirectory
+from .ports import MemberDirectory
 from .records import finding_records, stamp, write_records
 
 log = logs.get(__name__)
@@ -74,9 +73,8 @@ def work(
             "AssumeRole", lambda t: ports.assumer.assume(role, session_name(job.scan_id), t)
         )
     except CallError as error:
-        left = has_left(ports.directory, own, job)
-        code = codes.MEMBER_LEFT_ORGANIZATION if left else codes.MEMBER_ROLE_NOT_ASSUMABLE
-        return _failed(own, plan, job, code, f"AssumeRole {role}: {error}")
+        code, cause = refusal(ports.directory, own, member, f"AssumeRole {role}: {error}")
+        return _failed(own, plan, job, _failure(member, code, cause, config, clock), cause)
     try:
         cloud = make_cloud(plan, credentials, clock, ReadAccess(member, assumed))
         snapshot, inventory = scan.gather(plan, cloud)
@@ -84,7 +82,9 @@ def work(
         findings = scan.mark_accepted_risk(findings, config, clock)
     except Exception as error:  # whatever the member's scan raised is its finding, not a retry
         logs.scrub(error)
-        return _failed(own, plan, job, codes.MEMBER_SCAN_FAILED, f"{type(error).__name__}: {error}")
+        cause = f"{type(error).__name__}: {error}"
+        failure = _failure(member, codes.MEMBER_SCAN_FAILED, cause, config, clock)
+        return _failed(own, plan, job, failure, cause)
     report = ScanReport.of(plan, member, snapshot, inventory, findings, ApiCalls.of(cloud.stats), 0)
     summary = report.summary.model_copy(update={"scan_id": job.scan_id})
     evaluated_at = stamp(cloud)
@@ -96,34 +96,29 @@ def work(
     return WorkerReport(job.scan_id, member, report.findings, summary.model_dump(mode="json"), written)
 
 
-def has_left(directory: MemberDirectory, cloud: Cloud, job: WorkerEvent) -> bool:
-    """Whether the member is gone from the directory (its folder's listing, else the whole one).
-    A listing that fails proves nothing: the role is then blamed, and the error says so."""
-    member = job.member
+def refusal(directory: MemberDirectory, cloud: Cloud, member: str, cause: str) -> tuple[str, str]:
+    """Why AssumeRole failed, as (code, cause): one GetAccount tells a member that left the
+    directory (STS answers it as a missing role) from a member without the role. A GetAccount that
+    fails proves nothing: the role is then blamed, and the cause names both failures."""
     try:
-        for number in range(1, MAX_PAGES + 1):
-            page = _page(directory, cloud.caller, member.folder_id, number)
-            if any(m.account_id == member.account_id for m in page.members):
-                return False
-            if not page.members or number * (page.page_size or PAGE_SIZE) >= page.total:
-                return True
-    except CallError:
-        return False
-    return False
+        found = cloud.caller.call("GetAccount", lambda t: directory.get_account(member, t))
+    except CallError as error:
+        return codes.MEMBER_ROLE_NOT_ASSUMABLE, f"{cause}; GetAccount {member} failed too: {error}"
+    if found is None:
+        return codes.MEMBER_LEFT_ORGANIZATION, f"{cause}; GetAccount {member}: no longer in the directory"
+    return codes.MEMBER_ROLE_NOT_ASSUMABLE, cause
 
 
-def _page(directory: MemberDirectory, caller: Caller, folder: str | None, number: int) -> AccountsPage:
-    if folder:
-        return caller.call(
-            "ListAccountsForParent",
-            lambda t: directory.list_accounts_for_parent(folder, number, PAGE_SIZE, t),
-        )
-    return caller.call("ListAccounts", lambda t: directory.list_accounts(number, PAGE_SIZE, t))
+def _failure(member: str, code: str, cause: str, config: Config, clock: Clock) -> Finding:
+    """The member's error finding; accepted risk (MUTELIST) applies to it as to any finding."""
+    (finding,) = scan.mark_accepted_risk([failure_finding(member, code, cause)], config, clock)
+    return finding
 
 
-def _failed(own: Cloud, plan: ScanPlan, job: WorkerEvent, code: str, cause: str) -> WorkerReport:
-    finding = failure_finding(job.member.account_id, code, cause)
+def _failed(own: Cloud, plan: ScanPlan, job: WorkerEvent, finding: Finding, cause: str) -> WorkerReport:
+    """The member's error finding, written; the worker's summary says why."""
+    member, code = job.member.account_id, finding.reason_codes[0]
     written = write_records(own, plan, finding_records([finding], job.scan_id, stamp(own)))
-    log.warning("member not scanned", extra={"member": job.member.account_id, "code": code, "error": cause})
+    log.warning("member not scanned", extra={"member": member, "code": code, "error": cause})
     summary = {"error": code, "cause": cause}
-    return WorkerReport(job.scan_id, job.member.account_id, (finding,), summary, written)
+    return WorkerReport(job.scan_id, member, (finding,), summary, written)
