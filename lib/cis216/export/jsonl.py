@@ -61,7 +61,7 @@ def _read_line(line: str, where: str) -> ExportedFinding:
     return ExportedFinding(
         finding,
         _text(envelope.get("scan_id"), "scan_id", where),
-        _time(envelope.get("evaluated_at"), where),
+        _optional_time(envelope.get("evaluated_at"), where),
         _text(envelope.get("finding_id"), "finding_id", where),
     )
 
@@ -72,9 +72,12 @@ def _text(value: Any, field: str, where: str) -> str | None:
     raise FindingsInputError(f"{where}: {field}: expected a non-empty string")
 
 
-def _time(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
+def _optional_time(value: Any, where: str) -> datetime | None:
+    return None if value is None else parse_time(value, where)
+
+
+def parse_time(value: Any, where: str) -> datetime:
+    """An `evaluated_at` (ISO 8601; UTC when it names no zone), or an error naming `where`."""
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:

@@ -13,7 +13,7 @@ from cis216 import cli
 from cis216.adapters.calls import RetryPolicy
 from cis216.adapters.credentials import CredentialsError
 from cis216.adapters.writer import TOPIC, finding_contents
-from cis216.cli import report as report_command
+from cis216.cli import sls_source
 from cis216.core import evaluate
 from cis216.emulator import DEFAULT_CREDENTIALS, EmulatedCloud
 from cis216.inventory import load_inventory
@@ -48,7 +48,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_CREDENTIALS.access_key_secret)
     if DEFAULT_CREDENTIALS.security_token:
         monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", DEFAULT_CREDENTIALS.security_token)
-    monkeypatch.setattr(report_command, "retry_policy", lambda: RetryPolicy(sleep=lambda _: None))
+    monkeypatch.setattr(sls_source, "retry_policy", lambda: RetryPolicy(sleep=lambda _: None))
 
 
 # ---------------------------------------------------------------------------------------- from a file
@@ -221,7 +221,7 @@ def test_no_credentials_is_exit_3(
     def nothing_found(*_: object) -> None:
         raise CredentialsError("no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ...")
 
-    monkeypatch.setattr(report_command, "resolve", nothing_found)
+    monkeypatch.setattr(sls_source, "resolve", nothing_found)
     assert report(*SLS_ARGS, "--until", T0)[0] == 3
     assert "cis216: reading findings failed: no credentials" in capsys.readouterr().err
 
