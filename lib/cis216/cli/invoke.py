@@ -184,7 +184,8 @@ def _write_report(path: str, report: ScanReport, local: LocalRun, side: TextIO) 
     try:
         findings = [f.model_dump(mode="json") for f in report.findings]
         summary = report.summary.model_dump(mode="json")
-        write_scan_report(findings, summary, f"cis216 invoke ({cloud})", path)
+        collected = str(report.snapshot.get("collected_at") or "")
+        write_scan_report(findings, summary, f"cis216 invoke ({cloud})", path, evaluated_at=collected)
     except OSError as error:
         print(f"cis216: cannot write {path}: {error.strerror or error}", file=sys.stderr)
         return False

@@ -86,13 +86,25 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def write_scan_report(
-    findings: list[dict[str, Any]], summary: dict[str, Any], source: str, path: str
+    findings: list[dict[str, Any]],
+    summary: dict[str, Any],
+    source: str,
+    path: str,
+    evaluated_at: str = "",
 ) -> None:
     """The page on one scan's findings (`--format json` dicts) and its summary, written to `path`
-    (`cis216 invoke --report`); OSError when it cannot be written."""
+    (`cis216 invoke --report`); OSError when it cannot be written. `evaluated_at`: the time the
+    findings judge (the collection's), shown in the header."""
     scan_id = str(summary.get("scan_id") or "")
-    rows = [normalized({**finding, "scan_id": scan_id}) for finding in findings]
-    record = normalized({"scan_id": scan_id, "account_id": summary.get("account_id"), "evidence": summary})
+    rows = [normalized({**finding, "scan_id": scan_id, "evaluated_at": evaluated_at}) for finding in findings]
+    record = normalized(
+        {
+            "scan_id": scan_id,
+            "account_id": summary.get("account_id"),
+            "evaluated_at": evaluated_at,
+            "evidence": summary,
+        }
+    )
     report = report_of(scans_of(rows, [record]), source, with_history=False)
     Path(path).write_text(render_report(report), encoding="utf-8")
 

@@ -246,7 +246,7 @@ def card(finding: Finding, anchor: str, item: ResourceHistory | None = None) -> 
     evidence = _dict(finding.get("evidence"))
     meta = [
         f"account {finding.get('account_id') or '-'}",
-        f"region {finding.get('region') or '-'}",
+        f"region {finding.get('region') or ('all' if finding.get('scope') == 'account' else '-')}",
         f"scope {finding.get('scope') or '-'}",
     ]
     if finding.get("severity"):
