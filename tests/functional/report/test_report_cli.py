@@ -4,6 +4,7 @@ history of several scans; and every way it can fail, with its exit code."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,16 @@ def test_invoke_refuses_an_unwritable_report_path_before_scanning(
     )
     assert code == 2
     assert "--report" in capsys.readouterr().err
+
+
+def test_invoke_report_names_the_collection_time_and_the_account_regions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETRY_BASE_SECONDS", "0")
+    target, snapshot = tmp_path / "report.html", tmp_path / "snapshot.json"
+    argv = ["invoke", str(EVENTS / "timer.json"), "--report", str(target), "--save-snapshot", str(snapshot)]
+    assert cli.main(argv, out=io.StringIO()) == 0
+    collected = json.loads(snapshot.read_text(encoding="utf-8"))["collected_at"]
+    html = target.read_text(encoding="utf-8")
+    assert f"<dt>Evaluated at</dt><dd>{collected}</dd>" in html  # not "not recorded in the input"
+    assert "region all · scope account" in html  # the account finding covers every region
