@@ -102,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the FC handler locally on an event file",
         description="Run the FC function's scan on EVENT_FILE with a context like FC's. By default "
         "against the built-in emulated cloud seeded with the bundled sample account: no credentials needed.",
+        epilog="Exit codes: 0 ran and the verdict did not fail it, 1 it did (--fail-on: by default the "
+        "control's verdict is alarm or error), 2 bad input or usage, 3 the scan or the write of findings "
+        "failed. Dry run (collect and evaluate, write nothing): --dry-run, DRY_RUN=true, or "
+        '"dry_run": true in the event.',
     )
     invoke_command.add_argument(
         "event", metavar="EVENT_FILE", help=f"an FC event, e.g. events/timer.json, at most {_MIB} MiB"
@@ -123,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invoke_command.add_argument(
         "--report", metavar="PATH", help="also write the HTML report of the findings to PATH (cis216 report)"
+    )
+    invoke_command.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="collect and evaluate, write no finding to SLS (as DRY_RUN=true); says what it would write",
     )
     _add_output_options(invoke_command, with_profile=False)
     setup.add_parser(commands)
