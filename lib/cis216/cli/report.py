@@ -28,7 +28,7 @@ from ..report import (
 )
 from ..report.model import normalized
 from .evaluate import read_stdin
-from .output import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, CliError
+from .output import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, CliError, check_writable
 from .sls_source import add_sls_options, read_logs, sls_source
 
 
@@ -110,15 +110,11 @@ def write_scan_report(
 
 
 def _checked_output(path: str) -> Path | None:
+    """The HTML file ('-': standard output), checked as every command checks -o, before reading."""
     if path == "-":
         return None
-    target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise CliError(f"-o {path}: is a directory")
-    if not parent.is_dir():
-        raise CliError(f"-o {path}: no such directory {str(parent)!r}")
-    return target
+    check_writable(path, "-o")
+    return Path(path)
 
 
 def _from_file(args: argparse.Namespace) -> Report:
