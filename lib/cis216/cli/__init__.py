@@ -1,5 +1,5 @@
-"""Command line: `cis216 evaluate SNAPSHOT` (offline), `cis216 invoke EVENT` (the FC scan, locally)
-and `cis216 export FINDINGS.jsonl` (OCSF, CSV).
+"""Command line: `cis216 evaluate SNAPSHOT` (offline), `cis216 invoke EVENT` (the FC scan, locally),
+`cis216 setup` (the findings store), `cis216 report` (HTML) and `cis216 export` (OCSF, CSV).
 
 The parser and `main` live here; each command in its module (evaluate.py, invoke.py); what is
 printed and the exit codes in output.py (documented there, re-exported here).
@@ -96,7 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"path of a snapshot JSON file ('-' for stdin), at most {_MIB} MiB, naming at least one region",
     )
     _add_output_options(evaluate_command)
+    _add_invoke_parser(commands)
+    setup.add_parser(commands)
+    report.add_parser(commands)
+    export.add_parser(commands)
+    return parser
 
+
+def _add_invoke_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     invoke_command = commands.add_parser(
         "invoke",
         help="run the FC handler locally on an event file",
@@ -134,10 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="collect and evaluate, write no finding to SLS (as DRY_RUN=true); says what it would write",
     )
     _add_output_options(invoke_command, with_profile=False)
-    setup.add_parser(commands)
-    report.add_parser(commands)
-    export.add_parser(commands)
-    return parser
 
 
 def _add_output_options(parser: argparse.ArgumentParser, with_profile: bool = True) -> None:
