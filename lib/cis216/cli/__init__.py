@@ -67,6 +67,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except BrokenPipeError:
         silence_stdout()  # `cis216 invoke ... | head`: the run is done, its reader went away
         return EXIT_OK
+    except ModuleNotFoundError as error:
+        if error.name not in LOCAL_EXTRA:
+            raise
+        print(
+            f"cis216: error: the emulated cloud needs {error.name}, which the `local` extra installs: "
+            "pip install 'cis216[local]'",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+
+
+# What the emulated cloud needs beyond the runtime requirements (pyproject's `local` extra): a user
+# who installed cis216 without it is told so, not shown a traceback.
+LOCAL_EXTRA = frozenset({"responses", "duckdb"})
 
 
 _MIB = MAX_INPUT_BYTES // (1024 * 1024)

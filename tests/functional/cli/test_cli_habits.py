@@ -77,3 +77,31 @@ def test_an_output_into_a_missing_directory_is_exit_2_before_anything_runs(
     argv = [command, source if command == "evaluate" else str(findings), "-o", str(tmp_path / "no" / "x")]
     assert cli.main(argv, out=io.StringIO()) == 2
     assert f"-o {tmp_path}/no/x: no such directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "patched"),
+    [
+        (["invoke", str(EVENTS / "timer.json")], "cis216.cli.invoke._emulated"),
+        (["setup"], "cis216.cli.setup._emulated_cloud"),
+        (["setup", "--preview", "x.html"], "cis216.cli.setup_preview.write_preview"),
+    ],
+)
+def test_the_emulated_cloud_without_the_local_extra_is_exit_2_naming_it(
+    argv: list[str], patched: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def missing(*_: object) -> None:
+        raise ModuleNotFoundError("No module named 'duckdb'", name="duckdb")
+
+    monkeypatch.setattr(patched, missing)
+    assert cli.main(argv, out=io.StringIO()) == 2
+    assert "pip install 'cis216[local]'" in capsys.readouterr().err
+
+
+def test_another_missing_module_is_not_blamed_on_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(*_: object) -> None:
+        raise ModuleNotFoundError("No module named 'something_else'", name="something_else")
+
+    monkeypatch.setattr("cis216.cli.setup._emulated_cloud", missing)
+    with pytest.raises(ModuleNotFoundError):
+        cli.main(["setup"], out=io.StringIO())

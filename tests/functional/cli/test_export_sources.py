@@ -24,6 +24,7 @@ from cis216.inventory import load_inventory
 from tests.builders import ACCOUNT, alert, snapshot
 from tests.functional.emulator.clients import sls
 from tests.paths import SAMPLES
+from tests.unit.export.test_ocsf import assert_valid
 
 REGION, PROJECT, STORE = "cn-hangzhou", "cis216-findings", "cis216_findings"
 COLLECTED_MS = 1795917600000  # 2026-11-29T02:00:00Z, the builders' and the samples' collected_at
@@ -66,6 +67,8 @@ def test_a_snapshot_is_recognised_and_evaluated_with_the_strict_profile(disabled
     assert {e["time"] for e in found} == {COLLECTED_MS}  # the snapshot's collected_at: the same bytes
     assert all("correlation_uid" not in e["metadata"] for e in found)  # no scan: none invented
     assert export(disabled) == (code, out)
+    for event in found:
+        assert_valid(event)
 
 
 def test_the_bundled_sample_gives_what_evaluate_gives(tmp_path: Path) -> None:
@@ -217,6 +220,8 @@ def test_from_sls_every_finding_with_its_scan_time_and_id(emulated_cloud: Emulat
     by_scan = {e["metadata"]["correlation_uid"]: e["time"] for e in found}
     assert by_scan == {"2026-11-28-scan": COLLECTED_MS - 86_400_000, "2026-11-29-scan": COLLECTED_MS}
     assert found[0]["metadata"]["uid"] == "2026-11-28-scan-f0"
+    for event in found:
+        assert_valid(event)  # OCSF's published 1.8.0 schema
     assert {e["finding_info"]["uid"] for e in found[:first]} == {
         e["finding_info"]["uid"] for e in found[first:]
     }
