@@ -55,6 +55,8 @@ def _list(value: object) -> list[Any]:
 def feed_path(finding: Finding) -> str:
     """Where the events flow: trail -> project -> logstore (region), for each feed the finding names."""
     evidence = _dict(finding.get("evidence"))
+    if not evidence:
+        return ""  # nothing recorded (a powerpipe row): no path to show, rather than an invented one
     if finding.get("scope") == "trail":
         feed = _dict(evidence.get("feed"))
         if not feed:
@@ -221,6 +223,8 @@ def mute_block(finding: Finding) -> str:
 
 def raw_evidence(finding: Finding) -> str:
     evidence = finding.get("evidence") or {}
+    if not evidence:
+        return ""  # an empty fold would promise evidence the finding does not have
     text = json.dumps(
         evidence, ensure_ascii=False
     )  # one line, wrapped by the page: 1,000 findings stay small

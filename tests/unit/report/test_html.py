@@ -262,3 +262,12 @@ def test_a_thousand_findings_within_the_size_budget() -> None:
     size = len(page(findings).encode("utf-8"))
     assert size < BUDGET_BYTES
     assert size < BUDGET_RATIO * len(jsonl(findings).encode("utf-8"))
+
+
+def test_a_finding_without_evidence_shows_no_invented_feed_and_no_empty_fold() -> None:
+    # powerpipe rows carry no evidence: an "ok" trail delivering to SLS must not read "no SLS delivery".
+    html = page(sample_findings("sample-account.json", "powerpipe"))
+    assert "no SLS delivery" not in html and "<h4>Feed</h4>" not in html
+    assert "Raw evidence (JSON)" not in html
+    strict = page(sample_findings())
+    assert "<h4>Feed</h4>" in strict and "Raw evidence (JSON)" in strict  # evidence still shown
