@@ -29,7 +29,7 @@ from ..adapters.credentials import CredentialsError
 from ..core import DEFAULT_PROFILE, PROFILES
 from ..core import evaluate as evaluate_inventory
 from ..export import ExportedFinding, read_findings, write_csv, write_ocsf
-from ..export.logs import findings_of_logs
+from ..export.logs import findings_of_logs, latest_scans
 from ..export.ocsf import ocsf_finding
 from ..inventory import MAX_INPUT_BYTES, decode_json, parse_inventory, read_file, require_scanned
 from ..mute import apply_mutelist
@@ -62,7 +62,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--format", choices=EXPORT_FORMATS, default="ocsf", help="ocsf (default) or csv")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (UTF-8) instead of stdout")
     parser.add_argument(
-        "--scan-id", metavar="ID", help="the scan id of findings without one (OCSF metadata.correlation_uid)"
+        "--scan-id",
+        metavar="ID",
+        help="the scan id of findings without one (OCSF metadata.correlation_uid); with --from-sls, "
+        "only the findings of that scan",
     )
     parser.add_argument(
         "--time",
@@ -87,6 +90,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--mutelist", metavar="FILE", help="JSON accepted-risk list applied to the snapshot's findings"
     )
     add_sls_options(parser, "the findings logs of the last --since")
+    parser.add_argument(
+        "--latest",
+        action="store_true",
+        help="with --from-sls: only each account's latest scan (what is true now); "
+        "--scan-id ID: only that scan",
+    )
 
 
 def _iso_time(text: str) -> datetime:
@@ -132,6 +141,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 def _from_input(args: argparse.Namespace) -> list[ExportedFinding]:
     if not args.findings:
         raise CliError("give a findings file or snapshot (FINDINGS, '-' for stdin), or --from-sls")
+    _refuse_sls_options(args)
     source = "stdin" if args.findings == "-" else args.findings
     text = read_stdin() if args.findings == "-" else read_file(args.findings)
     document = decode_json(text, source) if args.snapshot else snapshot_document(text)
@@ -173,14 +183,26 @@ def _from_sls(args: argparse.Namespace) -> list[ExportedFinding]:
     if args.findings:
         raise CliError("give either a findings file or --from-sls, not both")
     _refuse_snapshot_options(args, "findings read from SLS")
-    if args.scan_id or args.time:
-        raise CliError("--scan-id and --time do not apply to --from-sls: every log names its scan and time")
+    if args.time:
+        raise CliError("--time does not apply to --from-sls: every log names its evaluation time")
+    if args.latest and args.scan_id:
+        raise CliError("give either --latest or --scan-id, not both")
     source = sls_source(args)
     logs = read_logs(source, "cis216-export")
     findings = findings_of_logs(((log.time, log.contents) for log in logs), f"SLS {source}")
     if not findings:
         raise CliError(f"{source} holds no findings in the last {source.age}")
-    return findings
+    if args.scan_id:
+        findings = [e for e in findings if e.scan_id == args.scan_id]
+        if not findings:
+            raise CliError(f"{source} holds no findings of scan {args.scan_id!r} in the last {source.age}")
+    return latest_scans(findings) if args.latest else findings
+
+
+def _refuse_sls_options(args: argparse.Namespace) -> None:
+    """What only reading from SLS means, given without --from-sls: said, not silently ignored."""
+    if args.latest:
+        raise CliError("--latest applies to --from-sls")
 
 
 def _refuse_snapshot_options(args: argparse.Namespace, what: str) -> None:

@@ -89,3 +89,21 @@ def _json(text: str, key: str, where: str) -> Any:
         return json.loads(text)
     except (ValueError, RecursionError):
         raise FindingsInputError(f"{where}: {key}: not JSON") from None
+
+
+def latest_scans(findings: Iterable[ExportedFinding]) -> list[ExportedFinding]:
+    """The findings of each account's latest scan (by evaluated_at, then scan id): what is true now,
+    also when accounts are scanned by separate deployments into one logstore."""
+    kept = list(findings)
+    latest: dict[str, tuple[datetime, str]] = {}
+    for exported in kept:
+        account = exported.finding.account_id or ""
+        stamp = (exported.evaluated_at or _EPOCH, exported.scan_id or "")
+        if account not in latest or stamp > latest[account]:
+            latest[account] = stamp
+    return [
+        e for e in kept if (e.evaluated_at or _EPOCH, e.scan_id or "") == latest[e.finding.account_id or ""]
+    ]
+
+
+_EPOCH = datetime.fromtimestamp(0, timezone.utc)

@@ -231,6 +231,28 @@ def test_from_sls_every_finding_with_its_scan_time_and_id(emulated_cloud: Emulat
 
 
 @pytest.mark.usefixtures("sls_env")
+def test_one_scan_or_each_accounts_latest(
+    emulated_cloud: EmulatedCloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count = put_scan(emulated_cloud, "2026-11-28-scan", T0 - 86400)
+    put_scan(emulated_cloud, "2026-11-29-scan", T0)
+    for flags, scan in (
+        (["--scan-id", "2026-11-28-scan"], "2026-11-28-scan"),
+        (["--latest"], "2026-11-29-scan"),
+    ):
+        code, out = export(*SLS_ARGS, "--until", T0, *flags)
+        assert code == EXIT_OK and len(events(out)) == count
+        assert {e["metadata"]["correlation_uid"] for e in events(out)} == {scan}
+    assert export(*SLS_ARGS, "--until", T0, "--scan-id", "nope")[0] == EXIT_BAD_INPUT
+    assert "holds no findings of scan 'nope' in the last 30d" in capsys.readouterr().err
+
+
+def test_latest_without_from_sls_is_exit_2(disabled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert export(disabled, "--latest")[0] == EXIT_BAD_INPUT
+    assert "--latest applies to --from-sls" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("sls_env")
 def test_a_finding_written_twice_is_exported_once(emulated_cloud: EmulatedCloud) -> None:
     count = put_scan(emulated_cloud, "2026-11-29-scan", T0)
     put_scan(emulated_cloud, "2026-11-29-scan", T0 + 5)  # a retried write: the same finding ids
@@ -315,7 +337,8 @@ def test_no_credentials_is_exit_3(
     [
         ([], "holds no findings in the last 30d"),
         (["{file}"], "either a findings file or --from-sls"),
-        (["--scan-id", "s"], "--scan-id and --time do not apply to --from-sls"),
+        (["--time", "2026-11-29T02:00:00Z"], "--time does not apply to --from-sls"),
+        (["--latest", "--scan-id", "s"], "give either --latest or --scan-id, not both"),
         (["--profile", "strict"], "--profile applies to a snapshot, not to findings read from SLS"),
     ],
 )
