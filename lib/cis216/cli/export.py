@@ -57,7 +57,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "findings",
         nargs="?",
         metavar="FINDINGS",
-        help=f"JSON Lines of findings, or an inventory snapshot ('-' for stdin), at most {_MIB} MiB",
+        help=f"JSON Lines of findings (or a JSON array of them), or an inventory snapshot ('-' for "
+        f"stdin), at most {_MIB} MiB",
     )
     parser.add_argument("--format", choices=EXPORT_FORMATS, default="ocsf", help="ocsf (default) or csv")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (UTF-8) instead of stdout")

@@ -383,3 +383,19 @@ def test_help_names_every_source_and_exit_code(capsys: pytest.CaptureFixture[str
         "3 reading SLS failed",
     ):
         assert words in text
+
+
+def test_a_json_array_of_findings_is_read_too(
+    disabled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = io.StringIO()
+    main(["evaluate", str(disabled), "--format", "json", "--fail-on", "none"], out=out)
+    array = tmp_path / "findings.json"
+    array.write_text(out.getvalue(), encoding="utf-8")
+    code, text = export(array, "--time", "2026-11-29T02:00:00Z")
+    assert code == EXIT_OK and [e["compliance"]["status"] for e in events(text)] == ["Fail", "Fail"]
+    broken = json.loads(out.getvalue())
+    broken[1]["status"] = "failed"
+    array.write_text(json.dumps(broken), encoding="utf-8")
+    assert export(array) == (EXIT_BAD_INPUT, "")
+    assert f"{array}: [1]: status: Input should be" in capsys.readouterr().err
