@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SNAPSHOT",
         help=f"path of a snapshot JSON file ('-' for stdin), at most {_MIB} MiB, naming at least one region",
     )
+    evaluate_command.add_argument(
+        "--report", metavar="PATH", help="also write the HTML report of the findings to PATH (cis216 report)"
+    )
     _add_output_options(evaluate_command)
     _add_invoke_parser(commands)
     setup.add_parser(commands)

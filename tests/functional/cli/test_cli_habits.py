@@ -105,3 +105,23 @@ def test_another_missing_module_is_not_blamed_on_the_extra(monkeypatch: pytest.M
     monkeypatch.setattr("cis216.cli.setup._emulated_cloud", missing)
     with pytest.raises(ModuleNotFoundError):
         cli.main(["setup"], out=io.StringIO())
+
+
+def test_evaluate_writes_the_report_as_invoke_does(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "report.html"
+    argv = ["evaluate", str(SAMPLES / "cis-text-account.json"), "--report", str(target)]
+    assert (
+        cli.main(argv, out=io.StringIO()) == 1
+    )  # the sample's verdict is alarm: the report is written all the same
+    assert capsys.readouterr().err == f"report: {target}\n"
+    html = target.read_text(encoding="utf-8")
+    assert "<dt>Evaluated at</dt><dd>2026-11-29T02:00:00Z</dd>" in html  # the snapshot's collected_at
+    assert "cis216 evaluate (snapshot " in html and html.count("<article ") == 2
+
+
+def test_evaluate_refuses_an_unwritable_report_path_before_evaluating(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["evaluate", str(tmp_path / "missing.json"), "--report", str(tmp_path / "no" / "r.html")]
+    assert cli.main(argv, out=io.StringIO()) == 2
+    assert f"--report {tmp_path}/no/r.html: no such directory" in capsys.readouterr().err
