@@ -180,14 +180,20 @@ def other_alerts(finding: Finding) -> str:
         for alert in map(_dict, _list(feed.get("alerts"))):
             codes = ", ".join(str(c) for c in [*_list(alert.get("codes")), *_list(alert.get("advisories"))])
             rows.append(
-                f"<tr><td>{e(feed.get('project'))}/{e(feed.get('logstore'))}</td>"
-                f"<td>{e(alert.get('alert'))}</td><td>{e(alert.get('query_entry'))}</td>"
+                f"<tr><td>{_breakable(feed.get('project'))}/<wbr>{_breakable(feed.get('logstore'))}</td>"
+                f"<td>{_breakable(alert.get('alert'))}</td><td>{e(alert.get('query_entry'))}</td>"
                 f"<td>{e(codes or 'effective')}</td></tr>"
             )
     if not rows:
         return ""
     head = "<tr><th>feed</th><th>alert</th><th>entry</th><th>codes</th></tr>"
-    return f"<h4>Alerts on the feed</h4><table>{head}{''.join(rows)}</table>"
+    return f'<h4>Alerts on the feed</h4><table class="alerts">{head}{"".join(rows)}</table>'
+
+
+def _breakable(value: object) -> str:
+    """A name, escaped, that may wrap after '/', '_' or '-' (project, logstore and alert names are
+    single words of up to 63 characters: broken anywhere else they read as two names)."""
+    return re.sub(r"([/_-])", r"\1<wbr>", e(value))
 
 
 def fix_block(finding: Finding) -> str:
@@ -215,10 +221,17 @@ def mute_block(finding: Finding) -> str:
         [
             ("justification", mute.get("justification")),
             ("expires", mute.get("expires")),
-            ("entry", json.dumps(mute.get("entry"), ensure_ascii=False) if mute.get("entry") else ""),
+            ("entry", _entry(mute.get("entry"))),
         ]
     )
     return f'<div class="{kind}"><b>{e(state)}</b>{rows}</div>'
+
+
+def _entry(entry: object) -> str:
+    """The mutelist entry as its JSON path (`entries[0]`), or the entry itself as JSON."""
+    if entry in (None, ""):
+        return ""
+    return entry if isinstance(entry, str) else json.dumps(entry, ensure_ascii=False, sort_keys=True)
 
 
 def raw_evidence(finding: Finding) -> str:
