@@ -262,4 +262,6 @@ def test_invoke_report_names_the_collection_time_and_the_account_regions(
     collected = json.loads(snapshot.read_text(encoding="utf-8"))["collected_at"]
     html = target.read_text(encoding="utf-8")
     assert f"<dt>Evaluated at</dt><dd>{collected}</dd>" in html  # not "not recorded in the input"
+    # what the scan id is named after, when the collection ran later (an old event replayed)
+    assert "<dt>Triggered</dt><dd>timer daily-cis216-scan, 2026-11-29T02:00:00+00:00</dd>" in html
     assert "region all · scope account" in html  # the account finding covers every region
