@@ -35,7 +35,7 @@ from ..inventory import MAX_INPUT_BYTES, decode_json, parse_inventory, read_file
 from ..mute import apply_mutelist
 from .evaluate import SETTINGS_PROFILE, load_mutelist, load_settings, read_stdin
 from .output import EXIT_OK, EXIT_RUN_FAILED, CliError, check_writable, output_to, silence_stdout
-from .sls_source import add_sls_options, read_logs, sls_source
+from .sls_source import add_sls_options, read_logs, refuse_sls_options, sls_source
 
 EXPORT_FORMATS = ("ocsf", "csv")
 _MIB = MAX_INPUT_BYTES // (1024 * 1024)
@@ -204,6 +204,7 @@ def _refuse_sls_options(args: argparse.Namespace) -> None:
     """What only reading from SLS means, given without --from-sls: said, not silently ignored."""
     if args.latest:
         raise CliError("--latest applies to --from-sls")
+    refuse_sls_options(args)
 
 
 def _refuse_snapshot_options(args: argparse.Namespace, what: str) -> None:

@@ -29,7 +29,7 @@ from ..report import (
 from ..report.model import normalized
 from .evaluate import read_stdin
 from .output import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, CliError, check_writable
-from .sls_source import add_sls_options, read_logs, sls_source
+from .sls_source import add_sls_options, read_logs, refuse_sls_options, sls_source
 
 
 def add_parser(commands: Any) -> None:
@@ -120,6 +120,7 @@ def _checked_output(path: str) -> Path | None:
 def _from_file(args: argparse.Namespace) -> Report:
     if not args.findings:
         raise CliError("give a findings file (FINDINGS.jsonl, '-' for stdin) or --from-sls")
+    refuse_sls_options(args)
     if args.findings == "-":
         text, source = read_stdin(), "stdin"
     else:

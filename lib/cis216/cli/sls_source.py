@@ -44,7 +44,6 @@ def add_sls_options(parser: argparse.ArgumentParser, what: str) -> None:
     sls.add_argument("--region", help="region of the project (default: $FINDINGS_REGION)")
     sls.add_argument(
         "--since",
-        default=DEFAULT_SINCE,
         type=since_seconds,
         metavar="AGE",
         help=f"how far back: 30d, 12h, 90m (default: {DEFAULT_SINCE})",
@@ -82,7 +81,16 @@ def sls_source(args: argparse.Namespace) -> SlsSource:
     logstore = _setting(args.logstore, "FINDINGS_LOGSTORE", "--logstore", is_logstore_name)
     region = _setting(args.region, "FINDINGS_REGION", "--region", is_region_id)
     end = args.until if args.until is not None else int(datetime.now(timezone.utc).timestamp())
-    return SlsSource(project, logstore, region, end - args.since, end)
+    since = args.since if args.since is not None else since_seconds(DEFAULT_SINCE)
+    return SlsSource(project, logstore, region, end - since, end)
+
+
+def refuse_sls_options(args: argparse.Namespace) -> None:
+    """The options of reading SLS given without --from-sls: said, not silently ignored."""
+    options = ("project", "logstore", "region", "since", "until")
+    given = [f"--{name}" for name in options if getattr(args, name) is not None]
+    if given:
+        raise CliError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} with --from-sls only")
 
 
 def read_logs(source: SlsSource, client: str) -> list[QueriedLog]:

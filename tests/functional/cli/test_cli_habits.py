@@ -125,3 +125,22 @@ def test_evaluate_refuses_an_unwritable_report_path_before_evaluating(
     argv = ["evaluate", str(tmp_path / "missing.json"), "--report", str(tmp_path / "no" / "r.html")]
     assert cli.main(argv, out=io.StringIO()) == 2
     assert f"--report {tmp_path}/no/r.html: no such directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["report", "export"])
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--project", "cis216-findings"], "--project applies with --from-sls only"),
+        (["--since", "7d", "--region", "cn-hangzhou"], "--region, --since apply with --from-sls only"),
+    ],
+)
+def test_sls_options_without_from_sls_are_exit_2_not_ignored(
+    command: str, options: list[str], said: str, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = tmp_path / "findings.jsonl"
+    out = io.StringIO()
+    cli.main(["evaluate", str(SAMPLES / "sample-account.json"), "--format", "jsonl"], out=out)
+    findings.write_text(out.getvalue(), encoding="utf-8")
+    assert cli.main([command, str(findings), *options], out=io.StringIO()) == 2
+    assert said in capsys.readouterr().err
