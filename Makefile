@@ -8,7 +8,8 @@
 #               Linux, with pip (no Docker; needs PyPI). Skipped when requirements.txt and lib/ did
 #               not change; FORCE=1 builds anyway (pip resolves requirements.txt's ranges again).
 #   make bench  the benchmark (bench/run.py), figures printed and written to bench/results.json
-#   make screenshots  docs/img/report.png: the report of the bundled sample, shot by headless Chromium
+#   make screenshots  docs/img/report.png (the report of the bundled sample) and docs/img/dashboard.png
+#               (`cis216 setup --preview`), shot by headless Chromium
 #   make bench-org  the organisation fan-out (bench/org.py): 1,000 members, 100 ms per call, wall
 #               time vs ideal, AssumeRole peak rate, largest payload (bench/org-results.json)
 #   make faults the whole fault matrix of issue 12 (tests/functional/faults; `make test` runs a
@@ -35,12 +36,15 @@ run: venv
 	$(BIN)/cis216 invoke events/timer.json --report out/report.html || test $$? -eq 1  # 1: a finding matched --fail-on
 	@echo "open out/report.html in a browser: the findings of this run as one self-contained page"
 
-# docs/img/report.png, the README's picture of the report: the bundled sample's findings rendered by
-# headless Chromium (Debian package `chromium`).
+# The README's pictures, rendered by headless Chromium (Debian package `chromium`):
+# docs/img/report.png, the bundled sample's findings; docs/img/dashboard.png, the dashboard's charts
+# computed on the bundled samples (a local preview, not the SLS console).
 screenshots: venv
 	@mkdir -p out
 	$(BIN)/cis216 invoke events/timer.json --format jsonl --report out/sample-report.html >/dev/null 2>&1 || test $$? -eq 1
-	$(BIN)/python -m tests.browser out/sample-report.html docs/img/report.png
+	$(BIN)/python -m tests.browser out/sample-report.html docs/img/report.png 1200 1500
+	$(BIN)/cis216 setup --preview out/dashboard.html
+	$(BIN)/python -m tests.browser out/dashboard.html docs/img/dashboard.png 1400 2400
 
 lint: venv
 	$(BIN)/ruff format --check lib handler tests bench

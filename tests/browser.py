@@ -1,7 +1,7 @@
 """Headless Chromium for the report's browser test and `make screenshots` (no Python dependency:
 Chromium's own --screenshot and --log-net-log, and the PNG read with the standard library).
 
-    python -m tests.browser REPORT.html SHOT.png    # what `make screenshots` runs
+    python -m tests.browser PAGE.html SHOT.png [WIDTH HEIGHT]   # what `make screenshots` runs
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ def _unfilter(kind: int, line: bytearray, prior: bytearray, step: int) -> None:
             line[i] = (line[i] + _paeth(left, prior[i], corner)) & 0xFF
 
 
-def distinct_pixels(png: bytes, every: int = 1) -> int:
-    """How many different colours an 8-bit RGB(A) PNG has (every `every`-th row counted)."""
+def decode(png: bytes) -> tuple[int, int, list[bytes]]:
+    """An 8-bit RGB(A) PNG as (width, pixel size in bytes, rows of raw pixels)."""
     if png[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("not a PNG")
     pos, data, header = 8, b"", b""
@@ -121,22 +121,59 @@ def distinct_pixels(png: bytes, every: int = 1) -> int:
         raise ValueError(f"only 8-bit RGB/RGBA is read here (depth {depth}, colour type {colour})")
     step = 3 if colour == 2 else 4
     raw, stride = zlib.decompress(data), width * step
-    prior, colours = bytearray(stride), set()
+    prior, rows = bytearray(stride), []
     for row in range(height):
         start = row * (stride + 1)
         line = bytearray(raw[start + 1 : start + 1 + stride])
         _unfilter(raw[start], line, prior, step)
-        if row % every == 0:
-            colours.update(bytes(line[i : i + step]) for i in range(0, stride, step))
+        rows.append(bytes(line))
         prior = line
+    return width, step, rows
+
+
+def encode(width: int, step: int, rows: list[bytes]) -> bytes:
+    """Rows of raw pixels as a PNG (no filter: small enough for a screenshot, and plain)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, len(rows), 8, 2 if step == 3 else 6, 0, 0, 0)
+    data = zlib.compress(b"".join(b"\x00" + row for row in rows), 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def distinct_pixels(png: bytes, every: int = 1) -> int:
+    """How many different colours an 8-bit RGB(A) PNG has (every `every`-th row counted)."""
+    _, step, rows = decode(png)
+    colours = set()
+    for line in rows[::every]:
+        colours.update(line[i : i + step] for i in range(0, len(line), step))
     return len(colours)
 
 
+def trim_bottom(png: bytes, margin: int = 16) -> bytes:
+    """The picture without the empty page below the content (rows of the bottom row's one colour),
+    `margin` rows of it kept: a screenshot as tall as what it shows."""
+    width, step, rows = decode(png)
+    blank = rows[-1]
+    if blank != blank[:step] * width:
+        return png  # the content reaches the bottom: nothing to trim
+    last = len(rows) - 1
+    while last > 0 and rows[last] == blank:
+        last -= 1
+    return encode(width, step, rows[: min(len(rows), last + 1 + margin)])
+
+
 def main(argv: list[str]) -> int:
+    """`HTML PNG [WIDTH HEIGHT]`: the page shot at WIDTHxHEIGHT (default 1200x1500), the empty page
+    below a shorter content trimmed off."""
     html, png = Path(argv[0]), Path(argv[1])
+    width, height = (int(argv[2]), int(argv[3])) if len(argv) >= 4 else (1200, 1500)
     png.parent.mkdir(parents=True, exist_ok=True)
-    shot = shoot(html, png, width=1200, height=1500)
-    print(f"{png}: {len(shot.png)} bytes, {distinct_pixels(shot.png, every=4)} colours")
+    shoot(html, png, width=width, height=height)
+    picture = trim_bottom(png.read_bytes())
+    png.write_bytes(picture)
+    print(f"{png}: {len(picture)} bytes, {distinct_pixels(picture, every=4)} colours")
     return 0
 
 

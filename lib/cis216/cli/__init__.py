@@ -1,5 +1,5 @@
-"""Command line: `cis216 evaluate SNAPSHOT` (offline), `cis216 invoke EVENT` (the FC scan, locally)
-and `cis216 export FINDINGS.jsonl` (OCSF, CSV).
+"""Command line: `cis216 evaluate SNAPSHOT` (offline), `cis216 invoke EVENT` (the FC scan, locally),
+`cis216 setup` (the findings store), `cis216 report` (HTML) and `cis216 export` (OCSF, CSV).
 
 The parser and `main` live here; each command in its module (evaluate.py, invoke.py); what is
 printed and the exit codes in output.py (documented there, re-exported here).
@@ -67,6 +67,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except BrokenPipeError:
         silence_stdout()  # `cis216 invoke ... | head`: the run is done, its reader went away
         return EXIT_OK
+    except ModuleNotFoundError as error:
+        if error.name not in LOCAL_EXTRA:
+            raise
+        print(
+            f"cis216: error: the emulated cloud needs {error.name}, which the `local` extra installs: "
+            "pip install 'cis216[local]'",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+
+
+# What the emulated cloud needs beyond the runtime requirements (pyproject's `local` extra): a user
+# who installed cis216 without it is told so, not shown a traceback.
+LOCAL_EXTRA = frozenset({"responses", "duckdb"})
 
 
 _MIB = MAX_INPUT_BYTES // (1024 * 1024)
@@ -95,13 +109,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SNAPSHOT",
         help=f"path of a snapshot JSON file ('-' for stdin), at most {_MIB} MiB, naming at least one region",
     )
+    evaluate_command.add_argument(
+        "--report", metavar="PATH", help="also write the HTML report of the findings to PATH (cis216 report)"
+    )
     _add_output_options(evaluate_command)
+    _add_invoke_parser(commands)
+    setup.add_parser(commands)
+    report.add_parser(commands)
+    export.add_parser(commands)
+    return parser
 
+
+def _add_invoke_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     invoke_command = commands.add_parser(
         "invoke",
         help="run the FC handler locally on an event file",
         description="Run the FC function's scan on EVENT_FILE with a context like FC's. By default "
         "against the built-in emulated cloud seeded with the bundled sample account: no credentials needed.",
+        epilog="Exit codes: 0 ran and the verdict did not fail it, 1 it did (--fail-on: by default the "
+        "control's verdict is alarm or error), 2 bad input or usage, 3 the scan or the write of findings "
+        "failed. Dry run (collect and evaluate, write nothing): --dry-run, DRY_RUN=true, or "
+        '"dry_run": true in the event.',
     )
     invoke_command.add_argument(
         "event", metavar="EVENT_FILE", help=f"an FC event, e.g. events/timer.json, at most {_MIB} MiB"
@@ -124,11 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     invoke_command.add_argument(
         "--report", metavar="PATH", help="also write the HTML report of the findings to PATH (cis216 report)"
     )
+    invoke_command.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="collect and evaluate, write no finding to SLS (as DRY_RUN=true); says what it would write",
+    )
     _add_output_options(invoke_command, with_profile=False)
-    setup.add_parser(commands)
-    report.add_parser(commands)
-    export.add_parser(commands)
-    return parser
 
 
 def _add_output_options(parser: argparse.ArgumentParser, with_profile: bool = True) -> None:

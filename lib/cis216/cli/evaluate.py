@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import timezone
+from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
 
 from ..core import evaluate as evaluate_inventory
+from ..findings import Finding
 from ..gcpause import collection_paused
 from ..inventory import Inventory, decode_json, parse_inventory, read_file, read_text, require_scanned
 from ..mute import Mutelist, apply_mutelist, mutelist_from_text
+from ..report import render_report, report_of_findings
 from ..settings import Settings
 from ..validation import describe
 from .output import CliError, check_writable, fail_on_exit, output_to, render, silence_stdout
@@ -26,6 +29,8 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"--settings applies to the {SETTINGS_PROFILE} profile only")
     if args.output:
         check_writable(args.output, "-o")
+    if args.report:
+        check_writable(args.report, "--report")
     settings = load_settings(args.settings)
     mutelist = load_mutelist(args.mutelist)
     # One short run over objects without cycles: the collector would only walk them (gcpause.py).
@@ -40,7 +45,22 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
                 render(findings, args.format, target)
         except BrokenPipeError:
             silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
+        if args.report:
+            _write_report(args.report, findings, args.snapshot, inventory)
     return fail_on_exit(findings, args.fail_on)
+
+
+def _write_report(path: str, findings: list[Finding], snapshot: str, inventory: Inventory) -> None:
+    """`--report PATH`: the HTML report of these findings (`cis216 report`), as `invoke --report`."""
+    collected = inventory.collected_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = [f.model_dump(mode="json") for f in findings]
+    source = "snapshot on stdin" if snapshot == "-" else f"snapshot {snapshot}"
+    page = render_report(report_of_findings(rows, f"cis216 evaluate ({source})", collected))
+    try:
+        Path(path).write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"--report {path}: cannot write: {error.strerror or error}") from None
+    print(f"report: {path}", file=sys.stderr)
 
 
 def load_mutelist(path: str | None) -> Mutelist | None:

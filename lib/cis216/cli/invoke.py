@@ -126,6 +126,8 @@ class LocalRun:
 def invoke(args: argparse.Namespace, out: TextIO) -> int:
     event = _read_event(args.event)
     if organization.wanted(event, args.seed):  # the coordinator and every worker (docs/organization.md)
+        if args.dry_run:  # the organisation run reads its environment itself
+            raise CliError("--dry-run: for an organisation scan, set DRY_RUN=true in the environment")
         return organization.invoke_organization(args, out, event)
     # Before the scan writes anything: a bad path is exit 2.
     if args.save_snapshot:
@@ -140,6 +142,8 @@ def invoke(args: argparse.Namespace, out: TextIO) -> int:
     local = _emulated(args.seed) if args.cloud == "emulated" else _real(args.seed)
     if mutelist is not None:
         local.environ["MUTELIST"] = mutelist  # the scan applies it, as the function does
+    if args.dry_run:
+        local.environ["DRY_RUN"] = "true"  # what the function reads: the plan then writes nothing
     try:
         with logs.LOGGER.writing_to(sys.stderr):
             report = local.run(event)
@@ -184,7 +188,8 @@ def _write_report(path: str, report: ScanReport, local: LocalRun, side: TextIO) 
     try:
         findings = [f.model_dump(mode="json") for f in report.findings]
         summary = report.summary.model_dump(mode="json")
-        write_scan_report(findings, summary, f"cis216 invoke ({cloud})", path)
+        collected = str(report.snapshot.get("collected_at") or "")
+        write_scan_report(findings, summary, f"cis216 invoke ({cloud})", path, evaluated_at=collected)
     except OSError as error:
         print(f"cis216: cannot write {path}: {error.strerror or error}", file=sys.stderr)
         return False

@@ -1,7 +1,7 @@
 """`cis216 setup --preview FILE`: the dashboard's charts computed on the bundled samples, as HTML.
 
 Both bundled sample accounts are scanned once a day for a week against the emulated cloud (each
-scan at its own time, so the charts see a history); every chart's query then runs through the
+scan at its own time, so the charts see a history; one finding muted by SAMPLE_MUTELIST); every chart's query then runs through the
 emulator's SLS query support over the findings those scans wrote, and store/preview.py lays the
 results out as the dashboard places its charts. Nothing real is touched.
 """
@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from ..emulator.records import StoredLog
 
 SAMPLES = (SAMPLE, SAMPLE.parent / "cis-text-account.json")
+# Accepted risk, so that the muted-findings chart has something to show: the sample account's
+# unreadable project (a team's own, audited there), muted as a deployment's MUTELIST would.
+SAMPLE_MUTELIST = {
+    "entries": [
+        {
+            "account": "1234567890123456",
+            "resource": "acs:log:ap-southeast-1:1234567890123456:project/sg-data-platform",
+            "reason_codes": ["SCAN_ERROR"],
+            "justification": "the data team's project: its alerts are audited in their own review",
+            "expires": "2027-03-31",
+        }
+    ]
+}
 LAST_SCAN = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)  # the bundled timer event's time
 DAYS = 7
 
@@ -34,6 +47,7 @@ def sample_history(days: int = DAYS, last: datetime = LAST_SCAN) -> list[StoredL
     stored: list[StoredLog] = []
     for seed in SAMPLES:
         local = _emulated(str(seed))
+        local.environ["MUTELIST"] = json.dumps(SAMPLE_MUTELIST)
         cloud = local.emulated
         assert cloud is not None
         for back in range(days - 1, -1, -1):

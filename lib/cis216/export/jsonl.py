@@ -1,5 +1,5 @@
 """Findings read back from JSON Lines: one finding object per line, as `cis216 evaluate|invoke
---format jsonl` print them. A line may also carry the scan's `scan_id`, `evaluated_at` (ISO 8601)
+--format jsonl` print them (or one JSON array of them, as `--format json` prints them). A line may also carry the scan's `scan_id`, `evaluated_at` (ISO 8601)
 and `finding_id`, as the findings logstore holds them; any other key, a missing field or a wrong
 value is an error naming the line and the field. Blank lines are skipped.
 """
@@ -32,11 +32,26 @@ class ExportedFinding:
 
 
 def read_findings(text: str, source: str) -> list[ExportedFinding]:
+    """JSON Lines of findings; or one JSON array of them (`--format json`), as `cis216 report` reads."""
+    text = text.removeprefix("\ufeff")
+    array = _array(text)
+    if array is not None:
+        return [_read_object(item, f"{source}: [{number}]") for number, item in enumerate(array)]
     out = []
-    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             out.append(_read_line(line, f"{source}: line {number}"))
     return out
+
+
+def _array(text: str) -> list[Any] | None:
+    if not text.lstrip().startswith("["):
+        return None
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None  # the line reader names the line
+    return document if isinstance(document, list) else None
 
 
 def _read_line(line: str, where: str) -> ExportedFinding:
@@ -47,6 +62,10 @@ def _read_line(line: str, where: str) -> ExportedFinding:
             f"{error.msg} at column {error.colno}" if isinstance(error, json.JSONDecodeError) else "too deep"
         )
         raise FindingsInputError(f"{where}: not JSON: {detail}") from None
+    return _read_object(document, where)
+
+
+def _read_object(document: Any, where: str) -> ExportedFinding:
     if not isinstance(document, dict):
         raise FindingsInputError(
             f"{where}: expected a JSON object (one finding), got {type(document).__name__}"
@@ -61,7 +80,7 @@ def _read_line(line: str, where: str) -> ExportedFinding:
     return ExportedFinding(
         finding,
         _text(envelope.get("scan_id"), "scan_id", where),
-        _time(envelope.get("evaluated_at"), where),
+        _optional_time(envelope.get("evaluated_at"), where),
         _text(envelope.get("finding_id"), "finding_id", where),
     )
 
@@ -72,9 +91,12 @@ def _text(value: Any, field: str, where: str) -> str | None:
     raise FindingsInputError(f"{where}: {field}: expected a non-empty string")
 
 
-def _time(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
+def _optional_time(value: Any, where: str) -> datetime | None:
+    return None if value is None else parse_time(value, where)
+
+
+def parse_time(value: Any, where: str) -> datetime:
+    """An `evaluated_at` (ISO 8601; UTC when it names no zone), or an error naming `where`."""
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from .history import History, ResourceHistory, history
 from .html import render_report
-from .model import Report, ReportInputError, Scan, finding_from_log, read_jsonl, report_of, scans_of
+from .model import (
+    Report,
+    ReportInputError,
+    Scan,
+    finding_from_log,
+    read_jsonl,
+    report_of,
+    report_of_findings,
+    scans_of,
+)
 
 __all__ = [
     "History",
@@ -23,5 +32,6 @@ __all__ = [
     "read_jsonl",
     "render_report",
     "report_of",
+    "report_of_findings",
     "scans_of",
 ]

@@ -55,6 +55,8 @@ def _list(value: object) -> list[Any]:
 def feed_path(finding: Finding) -> str:
     """Where the events flow: trail -> project -> logstore (region), for each feed the finding names."""
     evidence = _dict(finding.get("evidence"))
+    if not evidence:
+        return ""  # nothing recorded (a powerpipe row): no path to show, rather than an invented one
     if finding.get("scope") == "trail":
         feed = _dict(evidence.get("feed"))
         if not feed:
@@ -178,14 +180,20 @@ def other_alerts(finding: Finding) -> str:
         for alert in map(_dict, _list(feed.get("alerts"))):
             codes = ", ".join(str(c) for c in [*_list(alert.get("codes")), *_list(alert.get("advisories"))])
             rows.append(
-                f"<tr><td>{e(feed.get('project'))}/{e(feed.get('logstore'))}</td>"
-                f"<td>{e(alert.get('alert'))}</td><td>{e(alert.get('query_entry'))}</td>"
+                f"<tr><td>{_breakable(feed.get('project'))}/<wbr>{_breakable(feed.get('logstore'))}</td>"
+                f"<td>{_breakable(alert.get('alert'))}</td><td>{e(alert.get('query_entry'))}</td>"
                 f"<td>{e(codes or 'effective')}</td></tr>"
             )
     if not rows:
         return ""
     head = "<tr><th>feed</th><th>alert</th><th>entry</th><th>codes</th></tr>"
-    return f"<h4>Alerts on the feed</h4><table>{head}{''.join(rows)}</table>"
+    return f'<h4>Alerts on the feed</h4><table class="alerts">{head}{"".join(rows)}</table>'
+
+
+def _breakable(value: object) -> str:
+    """A name, escaped, that may wrap after '/', '_' or '-' (project, logstore and alert names are
+    single words of up to 63 characters: broken anywhere else they read as two names)."""
+    return re.sub(r"([/_-])", r"\1<wbr>", e(value))
 
 
 def fix_block(finding: Finding) -> str:
@@ -213,14 +221,23 @@ def mute_block(finding: Finding) -> str:
         [
             ("justification", mute.get("justification")),
             ("expires", mute.get("expires")),
-            ("entry", json.dumps(mute.get("entry"), ensure_ascii=False) if mute.get("entry") else ""),
+            ("entry", _entry(mute.get("entry"))),
         ]
     )
     return f'<div class="{kind}"><b>{e(state)}</b>{rows}</div>'
 
 
+def _entry(entry: object) -> str:
+    """The mutelist entry as its JSON path (`entries[0]`), or the entry itself as JSON."""
+    if entry in (None, ""):
+        return ""
+    return entry if isinstance(entry, str) else json.dumps(entry, ensure_ascii=False, sort_keys=True)
+
+
 def raw_evidence(finding: Finding) -> str:
     evidence = finding.get("evidence") or {}
+    if not evidence:
+        return ""  # an empty fold would promise evidence the finding does not have
     text = json.dumps(
         evidence, ensure_ascii=False
     )  # one line, wrapped by the page: 1,000 findings stay small
@@ -246,7 +263,7 @@ def card(finding: Finding, anchor: str, item: ResourceHistory | None = None) -> 
     evidence = _dict(finding.get("evidence"))
     meta = [
         f"account {finding.get('account_id') or '-'}",
-        f"region {finding.get('region') or '-'}",
+        f"region {finding.get('region') or ('all' if finding.get('scope') == 'account' else '-')}",
         f"scope {finding.get('scope') or '-'}",
     ]
     if finding.get("severity"):

@@ -59,6 +59,7 @@ def _facts(scan: Scan, source: str) -> str:
         regions = _distinct([*regions, *(summary.get("evidence") or {}).get("regions", [])])
     rows = [
         ("Scan", scan.scan_id or "not recorded in the input"),
+        *(("Triggered", trigger) for trigger in _triggers(scan)),
         ("Evaluated at", scan.evaluated_at or "not recorded in the input"),
         ("Accounts", ", ".join(_distinct(f.get("account_id") for f in findings)) or "-"),
         ("Regions", f"{len(regions)}: {', '.join(regions)}" if regions else "-"),
@@ -69,6 +70,18 @@ def _facts(scan: Scan, source: str) -> str:
     ]
     cells = "".join(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>" for name, value in rows)
     return f'<dl class="facts">{cells}</dl>'
+
+
+def _triggers(scan: Scan) -> list[str]:
+    """What started the scan, as its summaries say (a timer's time is what the scan id is named
+    after; the evaluation follows it, later when an old event is replayed)."""
+    said = []
+    for summary in scan.summaries:
+        trigger = (summary.get("evidence") or {}).get("trigger") or {}
+        if isinstance(trigger, dict) and trigger.get("kind"):
+            named = " ".join(str(trigger[key]) for key in ("kind", "name") if trigger.get(key))
+            said.append(f"{named}, {trigger['time']}" if trigger.get("time") else named)
+    return sorted(set(said))
 
 
 def _strip(findings: Sequence[Finding]) -> str:

@@ -212,6 +212,12 @@ def report_of(scans: list[Scan], source: str, with_history: bool) -> Report:
     return Report(scan=latest_per_account(scans), source=source, scans=tuple(scans) if with_history else ())
 
 
+def report_of_findings(findings: Iterable[Mapping[str, Any]], source: str, evaluated_at: str = "") -> Report:
+    """The report on findings evaluated at `evaluated_at` (`--format json` dicts of one evaluation)."""
+    rows = [normalized({**finding, "evaluated_at": evaluated_at}) for finding in findings]
+    return report_of(scans_of(rows), source, with_history=False)
+
+
 def per_account(scans: list[Scan]) -> dict[str, list[Scan]]:
     """Each account's own scans (oldest first), holding only its findings: accounts scanned by
     separate deployments into one logstore have scans of their own, at their own times."""

@@ -78,7 +78,8 @@ border-radius:4px;border:1px solid var(--line);background:#f2f4f7}
 table{border-collapse:collapse;width:100%;margin:6px 0;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;
 overflow-wrap:anywhere}
-th{color:var(--soft);font-weight:600}table.kv th{width:30%}
+th{color:var(--soft);font-weight:600;overflow-wrap:normal}table.kv th{width:30%}
+table.alerts td{overflow-wrap:break-word}
 mark{background:#fee4e2;color:#7a271a;outline:2px solid var(--alarm);border-radius:2px;padding:0 1px}
 mark::before{content:"\\2192 ";font-weight:700}
 .fix{border:1px solid #abefc6;background:#ecfdf3;border-radius:6px;padding:8px 12px;margin:8px 0}

@@ -29,9 +29,10 @@ main{display:grid;grid-template-columns:repeat(24,1fr);gap:12px;padding:14px 22p
 section{background:#fff;border:1px solid #d5dbe3;border-radius:6px;padding:10px 12px;overflow:hidden}
 h2{font-size:14.5px;margin:0 0 2px}.meta{color:#5b6877;font-size:11.5px;margin-bottom:6px}
 pre{background:#f5f7fa;border:1px solid #e3e7ed;border-radius:4px;padding:6px;font-size:10.5px;
-white-space:pre-wrap;word-break:break-all;margin:0 0 8px;max-height:64px;overflow:hidden}
+white-space:pre-wrap;overflow-wrap:anywhere;margin:0 0 8px;color:#2b3846}
 table{border-collapse:collapse;width:100%;font-size:11.5px}th,td{border-bottom:1px solid #e6e9ee;
-padding:3px 5px;text-align:left;vertical-align:top;word-break:break-word}th{background:#f0f3f7}
+padding:3px 5px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f0f3f7;
+white-space:nowrap}td.word{white-space:nowrap}td.none{color:#5b6877}
 .bar{display:flex;align-items:center;margin:3px 0;font-size:12px}.label{width:38%;padding-right:6px;
 word-break:break-all}.track{flex:1;display:flex;background:#f0f3f7;border-radius:3px;min-height:18px}
 .seg{color:#fff;font-size:10.5px;padding:1px 4px;white-space:nowrap;overflow:hidden}
@@ -71,13 +72,25 @@ def _table(rows: list[dict[str, str]]) -> str:
         return '<p class="empty">no rows</p>'
     columns = list(rows[0])
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    cells = "".join(
-        "<tr>" + "".join(f"<td>{escape(_short(r.get(c, '')))}</td>" for c in columns) + "</tr>" for r in rows
-    )
+    cells = "".join("<tr>" + "".join(_cell(r.get(c)) for c in columns) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>"
 
 
-def _short(text: str, limit: int = 160) -> str:
+def _cell(value: str | None) -> str:
+    """One value as the console's table shows it: "-" for nothing (a query's null, or the empty
+    region of an account finding), an id or a time kept on one line, long text cut at `_LIMIT`."""
+    if value is None or value in ("", "null"):
+        return '<td class="none">-</td>'
+    if len(value) <= _WORD and "  " not in value:
+        return f'<td class="word">{escape(value)}</td>'
+    return f"<td>{escape(_short(value))}</td>"
+
+
+_WORD = 24  # an account id, a region, a time: never broken across lines
+_LIMIT = 240
+
+
+def _short(text: str, limit: int = _LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -4,6 +4,7 @@ history of several scans; and every way it can fail, with its exit code."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from cis216 import cli
 from cis216.adapters.calls import RetryPolicy
 from cis216.adapters.credentials import CredentialsError
 from cis216.adapters.writer import TOPIC, finding_contents
-from cis216.cli import report as report_command
+from cis216.cli import sls_source
 from cis216.core import evaluate
 from cis216.emulator import DEFAULT_CREDENTIALS, EmulatedCloud
 from cis216.inventory import load_inventory
@@ -48,7 +49,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_CREDENTIALS.access_key_secret)
     if DEFAULT_CREDENTIALS.security_token:
         monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", DEFAULT_CREDENTIALS.security_token)
-    monkeypatch.setattr(report_command, "retry_policy", lambda: RetryPolicy(sleep=lambda _: None))
+    monkeypatch.setattr(sls_source, "retry_policy", lambda: RetryPolicy(sleep=lambda _: None))
 
 
 # ---------------------------------------------------------------------------------------- from a file
@@ -221,7 +222,7 @@ def test_no_credentials_is_exit_3(
     def nothing_found(*_: object) -> None:
         raise CredentialsError("no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ...")
 
-    monkeypatch.setattr(report_command, "resolve", nothing_found)
+    monkeypatch.setattr(sls_source, "resolve", nothing_found)
     assert report(*SLS_ARGS, "--until", T0)[0] == 3
     assert "cis216: reading findings failed: no credentials" in capsys.readouterr().err
 
@@ -249,3 +250,18 @@ def test_invoke_refuses_an_unwritable_report_path_before_scanning(
     )
     assert code == 2
     assert "--report" in capsys.readouterr().err
+
+
+def test_invoke_report_names_the_collection_time_and_the_account_regions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETRY_BASE_SECONDS", "0")
+    target, snapshot = tmp_path / "report.html", tmp_path / "snapshot.json"
+    argv = ["invoke", str(EVENTS / "timer.json"), "--report", str(target), "--save-snapshot", str(snapshot)]
+    assert cli.main(argv, out=io.StringIO()) == 0
+    collected = json.loads(snapshot.read_text(encoding="utf-8"))["collected_at"]
+    html = target.read_text(encoding="utf-8")
+    assert f"<dt>Evaluated at</dt><dd>{collected}</dd>" in html  # not "not recorded in the input"
+    # what the scan id is named after, when the collection ran later (an old event replayed)
+    assert "<dt>Triggered</dt><dd>timer daily-cis216-scan, 2026-11-29T02:00:00+00:00</dd>" in html
+    assert "region all · scope account" in html  # the account finding covers every region

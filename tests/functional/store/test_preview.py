@@ -4,6 +4,7 @@ self-contained, escaped, reproducible HTML page."""
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,17 @@ def test_the_preview_escapes_what_it_shows() -> None:
 
 def test_a_preview_that_cannot_be_written_is_exit_2(tmp_path: Path) -> None:
     assert main(["setup", "--preview", str(tmp_path / "missing" / "x.html")]) == 2
+
+
+def test_the_preview_reads_as_a_person_expects(tmp_path: Path) -> None:
+    """Nothing cut off, no "null" cell, ids and times on one line, the muted chart not empty."""
+    page = tmp_path / "dashboard.html"
+    assert main(["setup", "--preview", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "max-height" not in html and "<td>null</td>" not in html
+    for chart in CHARTS:
+        assert f"<pre>{escape(chart.query)}</pre>" in html  # every query whole
+    assert '<td class="word">2345678901234567</td>' in html  # an account id is never broken
+    assert '<td class="none">-</td>' in html  # the account finding's empty region
+    muted = html.split("muted-findings · ")[1].split("</section>")[0]
+    assert "1 row" in muted and "the data team&#x27;s project" in muted and "2027-03-31" in muted

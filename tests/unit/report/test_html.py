@@ -60,6 +60,7 @@ TAGS = {
     "footer",
     "ul",
     "li",
+    "wbr",  # where a long name may wrap (the alerts table)
 }
 ATTRIBUTES = {
     "lang",
@@ -262,3 +263,24 @@ def test_a_thousand_findings_within_the_size_budget() -> None:
     size = len(page(findings).encode("utf-8"))
     assert size < BUDGET_BYTES
     assert size < BUDGET_RATIO * len(jsonl(findings).encode("utf-8"))
+
+
+def test_a_finding_without_evidence_shows_no_invented_feed_and_no_empty_fold() -> None:
+    # powerpipe rows carry no evidence: an "ok" trail delivering to SLS must not read "no SLS delivery".
+    html = page(sample_findings("sample-account.json", "powerpipe"))
+    assert "no SLS delivery" not in html and "<h4>Feed</h4>" not in html
+    assert "Raw evidence (JSON)" not in html
+    strict = page(sample_findings())
+    assert "<h4>Feed</h4>" in strict and "Raw evidence (JSON)" in strict  # evidence still shown
+
+
+def test_the_mute_entry_reads_as_its_json_path_and_long_names_wrap_at_their_separators() -> None:
+    findings = sample_findings("cis-text-account.json")
+    findings[1].update(
+        muted=True, mute={"justification": "j", "expires": "2027-03-31", "entry": "entries[0]"}
+    )
+    html = page(findings)
+    assert "<th>entry</th><td>entries[0]</td>" in html  # as the mutelist names it, not a quoted string
+    alerts = html.split('<table class="alerts">', 1)[1].split("</table>", 1)[0]
+    assert "sls_<wbr>app_<wbr>audit_<wbr>cis_<wbr>at_<wbr>unauth_<wbr>apicall" in alerts
+    assert "actiontrail-<wbr>central/<wbr>actiontrail_<wbr>org-<wbr>audit-<wbr>trail" in alerts
