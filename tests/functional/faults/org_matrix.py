@@ -60,17 +60,7 @@ ORGANIZATION_CALLS = frozenset(
 DIRECTORY_CALLS = frozenset({"ListAccounts", "ListAccountsForParent", "GetResourceDirectory"})
 
 # What the real flow is known to get wrong, as known_bugs.py marks them (xfail, strict).
-ORG_KNOWN_BUGS: tuple[KnownBug, ...] = (
-    KnownBug(
-        reason="the coordinator's scan of the management account drops a failed read the "
-        "organisation trail's judging did not need (here ListAlerts of the management account's own "
-        "project): no finding and no field of the organisation summary names it, and the management "
-        "account gets no verdict of its own unless the directory lists it "
-        "(shell/org/coordinator.py organization_side; shell/org/records.py OrgSummary)",
-        where={ACCOUNT: {"ListAlerts": frozenset({"every"})}},
-        when=lambda case: case.persistence == "persistent" and case.kind not in HARMLESS,
-    ),
-)
+ORG_KNOWN_BUGS: tuple[KnownBug, ...] = ()
 
 
 def org_known_bugs(case: Case) -> list[KnownBug]:

@@ -263,3 +263,31 @@ def test_the_local_runner_reports_a_worker_that_failed_for_good(org, monkeypatch
     assert result.drained.succeeded == 5 and len(result.drained.failed) == 1
     (failed,) = result.failed
     assert o.MEMBER_B in failed and "findings logstore unavailable" in failed
+
+
+def test_a_failed_read_of_the_management_scan_no_worker_reports_is_the_coordinators_error_finding(org):
+    # The management account is no listed member: no worker scans it, so a read its scan could not
+    # make (here ListAlerts of its own findings project, which the organisation trail's judging does
+    # not need) is named by the coordinator, never dropped.
+    org.cloud.faults.add(
+        "error", api="ListAlerts", account=o.MANAGEMENT, project=PROJECT, status=403, code="Unauthorized"
+    )
+    report = run(org, TIMER)
+    assert isinstance(report, CoordinatorReport)
+    assert report.summary.organization_feed.covers is True  # the trail's judging did not need it
+    (error,) = report.scan_errors
+    assert (error.status, error.account_id, error.reason_codes) == ("error", o.MANAGEMENT, ["SCAN_ERROR"])
+    assert "ListAlerts" in (error.reason or "") and PROJECT in (error.resource or "")
+    written = [c for c in stored(org, report.summary.scan_id) if c["account_id"] == o.MANAGEMENT]
+    assert [(c["status"], c["resource"]) for c in written] == [("error", error.resource)]
+
+
+def test_a_listed_management_account_reports_its_own_failed_reads_once(org):
+    # Listed, the management account gets its own worker, whose scan names the failed read:
+    # the coordinator does not write a second finding for it.
+    org.ports.directory.members.append(FakeMember(o.MANAGEMENT))
+    org.cloud.faults.add(
+        "error", api="ListAlerts", account=o.MANAGEMENT, project=PROJECT, status=403, code="Unauthorized"
+    )
+    report = run(org, TIMER)
+    assert report.scan_errors == ()

@@ -30,6 +30,7 @@ from ...inventory import Inventory
 from ...organization.coverage import OrgCoverage, OrgFeeds, is_organization_trail, unread_coverage
 from ...organization.log_audit import LogAuditSide
 from ...organization.verdict import failure_finding
+from ...profiles.scan_errors import error_findings
 from ...profiles.strict import codes
 from .. import ids, logs, scan
 from ..bootstrap import Clock, Cloud, MakeReadCloud, ReadAccess
@@ -73,6 +74,19 @@ class OrgSide:
     unread: str | None
     management: Inventory
     log_audit: LogAuditSide | None = None  # None: Log Audit not read
+    archive: Inventory | None = None  # the log-archive account's scan, when it is another account
+
+    def unreported_errors(self, members: set[str]) -> list[Finding]:
+        """The failed reads of the accounts the coordinator scanned itself (management, log archive)
+        that no worker will report, because the directory listing did not hand them to one: each an
+        error finding, so a read the organisation trail's judging did not need is still named."""
+        scanned = [self.management, *([self.archive] if self.archive is not None else [])]
+        return [
+            finding
+            for inventory in scanned
+            if inventory.account_id not in members
+            for finding in error_findings(inventory, "strict")
+        ]
 
     def coverage_for(self, organization_id: str, member: str) -> OrgCoverage:
         if self.feeds is None:
@@ -88,6 +102,8 @@ class OrgSide:
 class CoordinatorReport:
     summary: OrgSummary
     refused: tuple[Finding, ...]  # members that could not be queued: written as error findings
+    # Failed reads of the management / log-archive scans no worker reports (OrgSide.unreported_errors).
+    scan_errors: tuple[Finding, ...] = ()
 
 
 def coordinate(
@@ -113,15 +129,17 @@ def coordinate(
     events = [_event(plan, scan_id, m, c) for m, c in zip(listing.members, coverages, strict=True)]
     outcomes = dispatch_all(events, ports.queue, _dispatch_caller(plan, cloud, clock), plan.max_concurrency)
     refused = tuple(o for o in outcomes if isinstance(o, Finding))
+    unreported = side.unreported_errors({m.account_id for m in listing.members})
     summary = _summary(
         plan, scan_id, directory.id, cloud.account_id, listing, events, outcomes, side, coverages
     )
     evaluated_at = stamp(cloud)
-    records = [*finding_records(refused, scan_id, evaluated_at), summary_record(summary, evaluated_at)]
+    findings = (*refused, *unreported)
+    records = [*finding_records(findings, scan_id, evaluated_at), summary_record(summary, evaluated_at)]
     written = write_records(cloud, plan, records)
     summary = summary.model_copy(update={"written": written})
     log.info("organization scan queued", extra={"summary": summary.model_dump(mode="json")})
-    return CoordinatorReport(summary, refused)
+    return CoordinatorReport(summary, refused, tuple(unreported))
 
 
 def organization_side(
@@ -150,7 +168,8 @@ def organization_side(
         return OrgSide(None, why, management)
     archive_cloud = make_cloud(plan, credentials, cloud.clock, ReadAccess(archive_id, archive_credentials))
     _, archive = scan.gather(plan, archive_cloud)
-    return OrgSide(OrgFeeds.of(management, archive, organization_id, plan.settings), None, management)
+    feeds = OrgFeeds.of(management, archive, organization_id, plan.settings)
+    return OrgSide(feeds, None, management, archive=archive)
 
 
 def log_audit_side(

@@ -79,7 +79,8 @@ class OrganizationRun:
     @property
     def findings(self) -> list[Finding]:
         """Every finding written: the coordinator's (members not queued), then each worker's."""
-        return [*self.coordinator.refused, *(f for w in self.workers for f in w.findings)]
+        coordinator = [*self.coordinator.refused, *self.coordinator.scan_errors]
+        return [*coordinator, *(f for w in self.workers for f in w.findings)]
 
 
 def emulated_cloud(emulated: OrganizationEmulator) -> MakeReadCloud:
