@@ -10,6 +10,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from ..core import evaluate as evaluate_inventory
+from ..findings import Finding
 from ..gcpause import collection_paused
 from ..inventory import Inventory, decode_json, parse_inventory, read_file, read_text, require_scanned
 from ..mute import Mutelist, apply_mutelist, mutelist_from_text
@@ -30,17 +31,24 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
     mutelist = load_mutelist(args.mutelist)
     # One short run over objects without cycles: the collector would only walk them (gcpause.py).
     with collection_paused():
-        inventory = read_snapshot(args.snapshot)
-        findings = evaluate_inventory(inventory, args.profile, settings)
-        if mutelist is not None:  # expiry judged on the snapshot's date: the same input, the same output
-            day = inventory.collected_at.astimezone(timezone.utc).date()
-            findings = apply_mutelist(findings, mutelist, day)
+        # The snapshot is freed when this returns, before the collector is back on to walk it.
+        findings = evaluated(read_snapshot(args.snapshot), args.profile, settings, mutelist)
         try:
             with output_to(args.output, out) as target:
                 render(findings, args.format, target)
         except BrokenPipeError:
             silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
     return fail_on_exit(findings, args.fail_on)
+
+
+def evaluated(
+    inventory: Inventory, profile: str, settings: Settings, mutelist: Mutelist | None
+) -> list[Finding]:
+    findings = evaluate_inventory(inventory, profile, settings)
+    if mutelist is None:
+        return findings
+    # Expiry judged on the snapshot's date: the same input, the same output.
+    return apply_mutelist(findings, mutelist, inventory.collected_at.astimezone(timezone.utc).date())
 
 
 def load_mutelist(path: str | None) -> Mutelist | None:
