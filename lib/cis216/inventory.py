@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -233,10 +234,11 @@ class AlertConfiguration(_Raw):
     def _version_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, (int, float)) else value
 
-    @property
-    def queries(self) -> list[AlertQuery]:
-        """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`."""
-        return [AlertQuery.model_validate(q) for q in (self.query_list or []) if isinstance(q, dict)]
+    @cached_property
+    def queries(self) -> tuple[AlertQuery, ...]:
+        """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`.
+        Parsed once per alert (the strict profile reads them for every feed it judges the alert on)."""
+        return tuple(AlertQuery.model_validate(q) for q in (self.query_list or []) if isinstance(q, dict))
 
 
 class Alert(_Raw):
