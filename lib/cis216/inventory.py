@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -397,20 +398,47 @@ def _check_values(document: Any) -> list[str]:
 
 def _values_fine(document: Any) -> bool:
     """Whether `_check_values` would find nothing: the same walk without the paths, which only a
-    problem needs (a snapshot has a million values; building each one's path took most of parsing)."""
-    stack: list[tuple[Any, int]] = [(document, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, float):
-            if not math.isfinite(value):
+    problem needs (a snapshot has a million values; building each one's path took most of parsing).
+
+    Level by level, on exact types (what `json.loads` builds): a value of another type (a dict or
+    float subclass, from a caller that built the document itself) is left to `_check_values`."""
+    level = [document] if type(document) in _CONTAINERS else []
+    depth = 0
+    while level:
+        if depth >= MAX_DEPTH:
+            return False
+        below: list[Any] = []
+        for container in level:
+            if not _children_fine(container.values() if type(container) is dict else container, below):
                 return False
-        elif isinstance(value, (dict, list)):
-            if depth >= MAX_DEPTH:
-                return False
-            for item in value.values() if isinstance(value, dict) else value:
-                if isinstance(item, (dict, list, float)):
-                    stack.append((item, depth + 1))
+        level = below
+        depth += 1
+    return type(document) in _CONTAINERS or _scalar_fine(document)
+
+
+_CONTAINERS = (dict, list)
+
+
+def _children_fine(children: Iterable[Any], below: list[Any]) -> bool:
+    """Appends the containers among `children` to `below`; False on a non-finite float or an
+    unexpected type."""
+    keep = below.append
+    for child in children:
+        kind = type(child)
+        if kind is str:
+            continue
+        if kind is dict or kind is list:
+            keep(child)
+        elif not _scalar_fine(child):
+            return False
     return True
+
+
+def _scalar_fine(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is int or kind is bool or value is None or kind is str
 
 
 def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:
