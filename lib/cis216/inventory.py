@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -65,12 +65,20 @@ class _Raw(BaseModel):
 
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
+    # Fields (by their API names) where an empty string is NULL (`_blank_to_none`). Done here, once
+    # per object, rather than by a validator per field: a snapshot has a hundred thousand of them.
+    blank_is_null: ClassVar[tuple[str, ...]] = ()
+
     @model_validator(mode="before")
     @classmethod
     def _keep_raw(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError(f"expected an object, got {type(data).__name__}")
-        return {**data, "raw": dict(data)}
+        values = {**data, "raw": dict(data)}
+        for key in cls.blank_is_null:
+            if key in values:
+                values[key] = _blank_to_none(values[key])
+        return values
 
 
 class Trail(_Raw):
@@ -89,21 +97,17 @@ class Trail(_Raw):
     organization_id: str | None = Field(default=None, alias="OrganizationId")
     is_shadow_trail: bool | None = Field(default=None, alias="IsShadowTrail")
 
-    @field_validator(
-        "status",
-        "home_region",
-        "trail_region",
-        "region",
-        "event_rw",
-        "sls_project_arn",
-        "sls_write_role_arn",
-        "oss_bucket_name",
-        "organization_id",
-        mode="before",
+    blank_is_null = (
+        "Status",
+        "HomeRegion",
+        "TrailRegion",
+        "Region",
+        "EventRW",
+        "SlsProjectArn",
+        "SlsWriteRoleArn",
+        "OssBucketName",
+        "OrganizationId",
     )
-    @classmethod
-    def _empty_is_null(cls, value: Any) -> Any:
-        return _blank_to_none(value)
 
     @property
     def sls_arn(self) -> SlsProjectArn | None:
@@ -137,17 +141,13 @@ class TrailStatus(_Raw):
     sls_log_store_status: bool | None = Field(default=None, alias="SlsLogStoreStatus")
     stop_logging_time: str | None = Field(default=None, alias="StopLoggingTime")
 
-    @field_validator(
-        "latest_delivery_log_service_error",
-        "latest_delivery_log_service_time",
-        "latest_delivery_error",
-        "latest_delivery_time",
-        "stop_logging_time",
-        mode="before",
+    blank_is_null = (
+        "LatestDeliveryLogServiceError",
+        "LatestDeliveryLogServiceTime",
+        "LatestDeliveryError",
+        "LatestDeliveryTime",
+        "StopLoggingTime",
     )
-    @classmethod
-    def _empty_is_null(cls, value: Any) -> Any:
-        return _blank_to_none(value)
 
 
 class AlertQuery(_Raw):
@@ -254,10 +254,7 @@ class Alert(_Raw):
     schedule: dict[str, Any] | None = None
     configuration: AlertConfiguration | None = None
 
-    @field_validator("status", "state", "display_name", mode="before")
-    @classmethod
-    def _empty_is_null(cls, value: Any) -> Any:
-        return _blank_to_none(value)
+    blank_is_null = ("status", "state", "displayName")
 
     @property
     def enabled(self) -> bool | None:
