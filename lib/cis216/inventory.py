@@ -25,6 +25,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SkipValidation,
     StrictInt,
     ValidationError,
     ValidatorFunctionWrapHandler,
@@ -59,13 +60,15 @@ def _blank_to_none(value: Any) -> Any:
 
 
 class _Raw(BaseModel):
-    """Base for API objects: keeps unknown fields (the API grows) and the verbatim input."""
+    """Base for API objects: keeps unknown fields (the API grows) and the verbatim input (`raw`:
+    the input object itself, neither copied nor validated again: a snapshot holds a hundred
+    thousand of them, and nothing changes a parsed snapshot's documents)."""
 
     # Fields are read by their API names only: Steampipe reads `Name`/`Status`/`queryList`, so a
     # `name`/`status`/`query_list` key is an unknown extra field here, never the same column.
     model_config = ConfigDict(extra="allow", populate_by_name=False, frozen=True)
 
-    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    raw: Annotated[dict[str, Any], SkipValidation] = Field(default_factory=dict, exclude=True)
 
     # Fields (by their API names) where an empty string is NULL (`_blank_to_none`). Done here, once
     # per object, rather than by a validator per field: a snapshot has a hundred thousand of them.
@@ -76,7 +79,7 @@ class _Raw(BaseModel):
     def _keep_raw(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError(f"expected an object, got {type(data).__name__}")
-        values = {**data, "raw": dict(data)}
+        values = {**data, "raw": data}
         for key in cls.blank_is_null:
             if key in values:
                 values[key] = _blank_to_none(values[key])
