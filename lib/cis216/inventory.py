@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from contextvars import ContextVar
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +27,6 @@ from pydantic import (
     SkipValidation,
     StrictInt,
     ValidationError,
-    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -202,19 +200,10 @@ def _query_list_entry(value: Any) -> Any:
                     f"{key}: expected a string (the search statement) or null, got {_json_type(value[key])}"
                 )
         try:
-            parsed = AlertQuery.model_validate(value)
+            AlertQuery.model_validate(value)
         except ValidationError as error:
             raise ValueError(describe(error, path=dotted_path, whole=None, separator="; ")) from None
-        entries = _PARSED_ENTRIES.get()
-        if entries is not None:
-            entries.append(parsed)
     return value
-
-
-# The AlertQuery of each object entry, as `_query_list_entry` parsed it, collected while one
-# AlertConfiguration is validated (`AlertConfiguration._keep_parsed_queries`): what its `queries`
-# would otherwise parse a second time.
-_PARSED_ENTRIES: ContextVar[list[AlertQuery] | None] = ContextVar("_PARSED_ENTRIES", default=None)
 
 
 def _json_type(value: Any) -> str:
@@ -249,23 +238,10 @@ class AlertConfiguration(_Raw):
     def _version_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, (int, float)) else value
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_parsed_queries(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        parsed: list[AlertQuery] = []
-        token = _PARSED_ENTRIES.set(parsed)
-        try:
-            configuration = handler(data)
-        finally:
-            _PARSED_ENTRIES.reset(token)
-        if isinstance(configuration, AlertConfiguration):
-            # Fills the cached property: the entries `queries` would parse, parsed once already.
-            configuration.__dict__["queries"] = tuple(parsed)
-        return configuration
-
     @cached_property
     def queries(self) -> tuple[AlertQuery, ...]:
-        """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`."""
+        """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`.
+        Parsed once per alert (the strict profile reads them for every feed it judges the alert on)."""
         return tuple(AlertQuery.model_validate(q) for q in (self.query_list or []) if isinstance(q, dict))
 
 
