@@ -6,6 +6,10 @@ collections, and the oldest generation's collections traverse everything allocat
 10,000 alerts that took over half the time of `cis216 evaluate` (issue 15's benchmark). Reference
 counting still frees everything as usual; only cycles wait until the collector is back on, which
 it is as soon as the block ends (unless it was off already).
+
+Importing the CLI is the same kind of burst (modules, classes, pydantic's schemas: objects that
+live as long as the process): `startup_paused` imports with the collector off, then moves what was
+imported out of its sight for good (`gc.freeze`), so no later collection walks it again.
 """
 
 from __future__ import annotations
@@ -24,3 +28,11 @@ def collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def startup_paused() -> Iterator[None]:
+    """For a process's start-up imports only: what they create is frozen (never collected)."""
+    with collection_paused():
+        yield
+        gc.freeze()

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    SkipValidation,
     StrictInt,
     ValidationError,
     field_validator,
@@ -55,20 +58,30 @@ def _blank_to_none(value: Any) -> Any:
 
 
 class _Raw(BaseModel):
-    """Base for API objects: keeps unknown fields (the API grows) and the verbatim input."""
+    """Base for API objects: keeps unknown fields (the API grows) and the verbatim input (`raw`:
+    the input object itself, neither copied nor validated again: a snapshot holds a hundred
+    thousand of them, and nothing changes a parsed snapshot's documents)."""
 
     # Fields are read by their API names only: Steampipe reads `Name`/`Status`/`queryList`, so a
     # `name`/`status`/`query_list` key is an unknown extra field here, never the same column.
     model_config = ConfigDict(extra="allow", populate_by_name=False, frozen=True)
 
-    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    raw: Annotated[dict[str, Any], SkipValidation] = Field(default_factory=dict, exclude=True)
+
+    # Fields (by their API names) where an empty string is NULL (`_blank_to_none`). Done here, once
+    # per object, rather than by a validator per field: a snapshot has a hundred thousand of them.
+    blank_is_null: ClassVar[tuple[str, ...]] = ()
 
     @model_validator(mode="before")
     @classmethod
     def _keep_raw(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError(f"expected an object, got {type(data).__name__}")
-        return {**data, "raw": dict(data)}
+        values = {**data, "raw": data}
+        for key in cls.blank_is_null:
+            if key in values:
+                values[key] = _blank_to_none(values[key])
+        return values
 
 
 class Trail(_Raw):
@@ -87,21 +100,17 @@ class Trail(_Raw):
     organization_id: str | None = Field(default=None, alias="OrganizationId")
     is_shadow_trail: bool | None = Field(default=None, alias="IsShadowTrail")
 
-    @field_validator(
-        "status",
-        "home_region",
-        "trail_region",
-        "region",
-        "event_rw",
-        "sls_project_arn",
-        "sls_write_role_arn",
-        "oss_bucket_name",
-        "organization_id",
-        mode="before",
+    blank_is_null = (
+        "Status",
+        "HomeRegion",
+        "TrailRegion",
+        "Region",
+        "EventRW",
+        "SlsProjectArn",
+        "SlsWriteRoleArn",
+        "OssBucketName",
+        "OrganizationId",
     )
-    @classmethod
-    def _empty_is_null(cls, value: Any) -> Any:
-        return _blank_to_none(value)
 
     @property
     def sls_arn(self) -> SlsProjectArn | None:
@@ -135,17 +144,13 @@ class TrailStatus(_Raw):
     sls_log_store_status: bool | None = Field(default=None, alias="SlsLogStoreStatus")
     stop_logging_time: str | None = Field(default=None, alias="StopLoggingTime")
 
-    @field_validator(
-        "latest_delivery_log_service_error",
-        "latest_delivery_log_service_time",
-        "latest_delivery_error",
-        "latest_delivery_time",
-        "stop_logging_time",
-        mode="before",
+    blank_is_null = (
+        "LatestDeliveryLogServiceError",
+        "LatestDeliveryLogServiceTime",
+        "LatestDeliveryError",
+        "LatestDeliveryTime",
+        "StopLoggingTime",
     )
-    @classmethod
-    def _empty_is_null(cls, value: Any) -> Any:
-        return _blank_to_none(value)
 
 
 class AlertQuery(_Raw):
@@ -233,10 +238,11 @@ class AlertConfiguration(_Raw):
     def _version_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, (int, float)) else value
 
-    @property
-    def queries(self) -> list[AlertQuery]:
-        """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`."""
-        return [AlertQuery.model_validate(q) for q in (self.query_list or []) if isinstance(q, dict)]
+    @cached_property
+    def queries(self) -> tuple[AlertQuery, ...]:
+        """The object entries of queryList, parsed; a non-object entry is kept only in `query_list`.
+        Parsed once per alert (the strict profile reads them for every feed it judges the alert on)."""
+        return tuple(AlertQuery.model_validate(q) for q in (self.query_list or []) if isinstance(q, dict))
 
 
 class Alert(_Raw):
@@ -251,10 +257,7 @@ class Alert(_Raw):
     schedule: dict[str, Any] | None = None
     configuration: AlertConfiguration | None = None
 
-    @field_validator("status", "state", "display_name", mode="before")
-    @classmethod
-    def _empty_is_null(cls, value: Any) -> Any:
-        return _blank_to_none(value)
+    blank_is_null = ("status", "state", "displayName")
 
     @property
     def enabled(self) -> bool | None:
@@ -395,20 +398,47 @@ def _check_values(document: Any) -> list[str]:
 
 def _values_fine(document: Any) -> bool:
     """Whether `_check_values` would find nothing: the same walk without the paths, which only a
-    problem needs (a snapshot has a million values; building each one's path took most of parsing)."""
-    stack: list[tuple[Any, int]] = [(document, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, float):
-            if not math.isfinite(value):
+    problem needs (a snapshot has a million values; building each one's path took most of parsing).
+
+    Level by level, on exact types (what `json.loads` builds): a value of another type (a dict or
+    float subclass, from a caller that built the document itself) is left to `_check_values`."""
+    level = [document] if type(document) in _CONTAINERS else []
+    depth = 0
+    while level:
+        if depth >= MAX_DEPTH:
+            return False
+        below: list[Any] = []
+        for container in level:
+            if not _children_fine(container.values() if type(container) is dict else container, below):
                 return False
-        elif isinstance(value, (dict, list)):
-            if depth >= MAX_DEPTH:
-                return False
-            for item in value.values() if isinstance(value, dict) else value:
-                if isinstance(item, (dict, list, float)):
-                    stack.append((item, depth + 1))
+        level = below
+        depth += 1
+    return type(document) in _CONTAINERS or _scalar_fine(document)
+
+
+_CONTAINERS = (dict, list)
+
+
+def _children_fine(children: Iterable[Any], below: list[Any]) -> bool:
+    """Appends the containers among `children` to `below`; False on a non-finite float or an
+    unexpected type."""
+    keep = below.append
+    for child in children:
+        kind = type(child)
+        if kind is str:
+            continue
+        if kind is dict or kind is list:
+            keep(child)
+        elif not _scalar_fine(child):
+            return False
     return True
+
+
+def _scalar_fine(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is int or kind is bool or value is None or kind is str
 
 
 def parse_inventory(document: Any, source: str = "snapshot") -> Inventory:

@@ -8,8 +8,10 @@ printed and the exit codes in output.py (documented there, re-exported here).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import TextIO
 
 from .. import __version__
@@ -17,7 +19,6 @@ from ..core import DEFAULT_PROFILE, PROFILES
 from ..export import FindingsInputError
 from ..inventory import MAX_INPUT_BYTES, InventoryError
 from ..mute import MutelistError
-from . import export, report, setup
 from .evaluate import evaluate
 from .output import (
     EXIT_BAD_INPUT,
@@ -46,16 +47,14 @@ __all__ = [
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(only=_command_named(argv)).parse_args(argv)
     try:
         if args.command == "evaluate":
             return evaluate(args, out)
-        if args.command == "setup":
-            return setup.run(args, out)
-        if args.command == "report":
-            return report.run(args, out)
-        if args.command == "export":
-            return export.run(args, out)
+        if args.command in LAZY_COMMANDS:
+            run: Callable[[argparse.Namespace, TextIO], int] = _command_module(args.command).run
+            return run(args, out)
         # Imported when run: the scan's shell, adapters and SDKs would add about 50 ms to every
         # `cis216 evaluate` (issue 15: 0.2 s on the sample).
         from .invoke import invoke
@@ -85,8 +84,25 @@ LOCAL_EXTRA = frozenset({"responses", "duckdb"})
 
 _MIB = MAX_INPUT_BYTES // (1024 * 1024)
 
+# Commands whose modules (`cli/<name>.py`, with `add_parser` and `run`) are imported only when they
+# run, or to list them: they load the SDKs, the store, the report, which `cis216 evaluate` never
+# uses (issue 15: 0.2 s on the sample; importing them cost about 45 ms).
+LAZY_COMMANDS = ("setup", "report", "export")
 
-def build_parser() -> argparse.ArgumentParser:
+
+def _command_module(name: str) -> ModuleType:
+    return importlib.import_module(f".{name}", __name__)
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, when its first word names one (else None: options, help, a typo)."""
+    return argv[0] if argv and argv[0] in ("evaluate", "invoke", *LAZY_COMMANDS) else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with `only`, the lazy commands other than `only` are left out: that
+    parser reads an argument list starting with `only` exactly as the whole one does (a command's
+    own options, usage and errors are its subparser's)."""
     parser = argparse.ArgumentParser(
         prog="cis216",
         description="CIS Alibaba Cloud Foundations Benchmark v2.0.0, control 2.16: are unauthorized API "
@@ -114,9 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_output_options(evaluate_command)
     _add_invoke_parser(commands)
-    setup.add_parser(commands)
-    report.add_parser(commands)
-    export.add_parser(commands)
+    for name in LAZY_COMMANDS:
+        if only is None or only == name:
+            _command_module(name).add_parser(commands)
     return parser
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
@@ -15,7 +15,6 @@ from ..findings import Finding
 from ..gcpause import collection_paused
 from ..inventory import Inventory, decode_json, parse_inventory, read_file, read_text, require_scanned
 from ..mute import Mutelist, apply_mutelist, mutelist_from_text
-from ..report import render_report, report_of_findings
 from ..settings import Settings
 from ..validation import describe
 from .output import CliError, check_writable, fail_on_exit, output_to, render, silence_stdout
@@ -36,23 +35,24 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
     # One short run over objects without cycles: the collector would only walk them (gcpause.py).
     with collection_paused():
         inventory = read_snapshot(args.snapshot)
-        findings = evaluate_inventory(inventory, args.profile, settings)
-        if mutelist is not None:  # expiry judged on the snapshot's date: the same input, the same output
-            day = inventory.collected_at.astimezone(timezone.utc).date()
-            findings = apply_mutelist(findings, mutelist, day)
+        collected_at = inventory.collected_at
+        findings = evaluated(inventory, args.profile, settings, mutelist)
+        del inventory  # freed here, before the collector is back on to walk it
         try:
             with output_to(args.output, out) as target:
                 render(findings, args.format, target)
         except BrokenPipeError:
             silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
         if args.report:
-            _write_report(args.report, findings, args.snapshot, inventory)
+            _write_report(args.report, findings, args.snapshot, collected_at)
     return fail_on_exit(findings, args.fail_on)
 
 
-def _write_report(path: str, findings: list[Finding], snapshot: str, inventory: Inventory) -> None:
+def _write_report(path: str, findings: list[Finding], snapshot: str, collected_at: datetime) -> None:
     """`--report PATH`: the HTML report of these findings (`cis216 report`), as `invoke --report`."""
-    collected = inventory.collected_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    from ..report import render_report, report_of_findings  # only when asked: evaluate starts fast
+
+    collected = collected_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     rows = [f.model_dump(mode="json") for f in findings]
     source = "snapshot on stdin" if snapshot == "-" else f"snapshot {snapshot}"
     page = render_report(report_of_findings(rows, f"cis216 evaluate ({source})", collected))
@@ -61,6 +61,16 @@ def _write_report(path: str, findings: list[Finding], snapshot: str, inventory: 
     except OSError as error:
         raise CliError(f"--report {path}: cannot write: {error.strerror or error}") from None
     print(f"report: {path}", file=sys.stderr)
+
+
+def evaluated(
+    inventory: Inventory, profile: str, settings: Settings, mutelist: Mutelist | None
+) -> list[Finding]:
+    findings = evaluate_inventory(inventory, profile, settings)
+    if mutelist is None:
+        return findings
+    # Expiry judged on the snapshot's date: the same input, the same output.
+    return apply_mutelist(findings, mutelist, inventory.collected_at.astimezone(timezone.utc).date())
 
 
 def load_mutelist(path: str | None) -> Mutelist | None:

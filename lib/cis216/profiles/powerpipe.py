@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Finding, Status
-from ..inventory import Inventory, Trail
+from ..inventory import Alert, Inventory, Trail
 from .errors import error_findings
 from .sqltext import ilike_contains_in_order, json_field_text, jsonb_text, pg_lower, pg_trim
 from .strict.remediation import with_remediation
@@ -51,15 +51,30 @@ def is_unauthorized_call_query(text: str) -> bool:
 
 def alert_regions(inventory: Inventory) -> set[str]:
     """alert_check: the regions (as joined: trim(lower(region))) holding a qualifying alert."""
-    regions = set()
+    regions: set[str] = set()
+    # Accounts repeat a query on many alerts: each distinct text is matched once.
+    judged: dict[str, bool] = {}
     for region, region_inventory in inventory.regions.items():
-        for project in region_inventory.sls_projects.values():
-            for alert in project.alerts:
-                if alert.status not in ("ENABLED", None) or alert.query_list is None:
-                    continue
-                if any(is_unauthorized_call_query(text) for text in _query_texts(alert.query_list)):
-                    regions.add(pg_trim(pg_lower(region)))
+        joined = pg_trim(pg_lower(region))
+        if joined in regions:
+            continue  # one qualifying alert is all the join asks of a region
+        if any(_qualifies(project.alerts, judged) for project in region_inventory.sls_projects.values()):
+            regions.add(joined)
     return regions
+
+
+def _qualifies(alerts: Iterable[Alert], judged: dict[str, bool]) -> bool:
+    """Whether one of `alerts` is a qualifying one; `judged` memoises the verdict of each text."""
+    for alert in alerts:
+        if alert.status not in ("ENABLED", None) or alert.query_list is None:
+            continue
+        for text in _query_texts(alert.query_list):
+            verdict = judged.get(text)
+            if verdict is None:
+                verdict = judged[text] = is_unauthorized_call_query(text)
+            if verdict:
+                return True
+    return False
 
 
 def _query_texts(query_list: Iterable[object]) -> Iterable[str]:

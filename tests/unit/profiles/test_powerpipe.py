@@ -400,3 +400,29 @@ def test_near_misses(text):
 def test_arn_parts_as_steampipe_substring_reads_them(text, region, project):
     assert sql_substring(text, ARN_REGION) == region
     assert sql_substring(text, ARN_PROJECT) == project
+
+
+# --- each distinct query text is judged once (alert_regions memoises by text) ---------------------
+
+
+def test_a_repeated_query_counts_only_on_the_alerts_that_qualify() -> None:
+    # The same text on a disabled alert in Hangzhou and an enabled one in Shanghai: the memo is per
+    # text, the status is per alert, so only Shanghai holds a qualifying alert.
+    regions = {
+        HZ: region(trails=[trail()], alerts=[alert(name="off", status="DISABLED")]),
+        SH: region(alerts=[alert(name="on")]),
+    }
+    assert powerpipe.alert_regions(inventory(regions)) == {SH}
+
+
+def test_a_repeated_query_counts_in_every_region_it_is_in() -> None:
+    regions = {HZ: region(alerts=[alert(name="a")]), SH: region(alerts=[alert(name="b")])}
+    assert powerpipe.alert_regions(inventory(regions)) == {HZ, SH}
+
+
+def test_a_text_judged_not_qualifying_stays_so_and_other_texts_are_still_judged() -> None:
+    regions = {
+        HZ: region(alerts=[alert(name="x", query="status: 500"), alert(name="y", query="status: 500")]),
+        SH: region(alerts=[alert(name="x", query="status: 500"), alert(name="z")]),
+    }
+    assert powerpipe.alert_regions(inventory(regions)) == {SH}

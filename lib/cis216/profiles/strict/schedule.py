@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -26,6 +27,8 @@ def duration(text: Any) -> int | None:
     return int(match.group(1)) * UNIT_SECONDS[match.group(2).lower()] if match else None
 
 
+# Pure, on two short texts that accounts repeat on every alert ('-15m', 'now'): read each pair once.
+@lru_cache(maxsize=1024)
 def window_seconds(start: str | None, end: str | None) -> tuple[int | None, str]:
     """Shortest length of the query window; (0, why) for a fixed absolute window."""
     if start and end and _EPOCH.match(start) and _EPOCH.match(end):

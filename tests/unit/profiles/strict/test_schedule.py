@@ -61,3 +61,11 @@ def test_window_seconds(start, end, seconds):
 )
 def test_interval_seconds(schedule, seconds):
     assert interval_seconds(schedule)[0] == seconds
+
+
+def test_window_seconds_is_read_per_pair_of_texts() -> None:
+    # Memoised on (start, end): the same start with another end is another window.
+    assert window_seconds("-15m", "now") == (900, "-15m..now")
+    assert window_seconds("-15m", "-5m") == (600, "-15m..-5m")
+    assert window_seconds("-15m", "now") == (900, "-15m..now")
+    assert window_seconds("-15m", None) == (900, "-15m..now")
