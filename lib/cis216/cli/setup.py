@@ -156,6 +156,12 @@ def setup(
         return EXIT_RUN_FAILED
 
 
+EMULATED_BANNER = (
+    "EMULATED CLOUD (--cloud emulated, the default): a trial against an empty in-process cloud; "
+    "nothing real is read or changed. --cloud real sets up your account's store."
+)
+
+
 def _plan_and_apply(
     args: argparse.Namespace,
     out: TextIO,
@@ -165,6 +171,8 @@ def _plan_and_apply(
     emulated: bool,
 ) -> int:
     changes = plan(spec, read_current(store, spec))
+    if emulated and args.format == "table":  # said first, where the plan is read: no real store yet
+        out.write(EMULATED_BANNER + "\n")
     _print_plan(changes, args.format, out, applying=args.apply)
     if not args.apply or changes.no_change:
         if emulated:

@@ -253,3 +253,13 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["setup", "--help"])
     assert exited.value.code == 0
     assert "--apply" in capsys.readouterr().out
+
+
+def test_the_default_emulated_cloud_says_so_where_the_plan_is_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `cis216 setup --apply` without --cloud is a trial: stdout must not read like a real store was made.
+    assert main(["setup", "--apply"]) == 0
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert first.startswith("EMULATED CLOUD (--cloud emulated, the default)") and "nothing real" in first
+    assert any(line.startswith("verified:") for line in rest)
