@@ -28,6 +28,7 @@ from ..report import (
 )
 from ..report.model import normalized
 from .evaluate import read_stdin
+from .export import snapshot_document
 from .output import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, CliError, check_writable
 from .sls_source import add_sls_options, read_logs, refuse_sls_options, sls_source
 
@@ -125,6 +126,11 @@ def _from_file(args: argparse.Namespace) -> Report:
         text, source = read_stdin(), "stdin"
     else:
         text, source = read_file(args.findings, MAX_INPUT_BYTES), args.findings
+    if snapshot_document(text) is not None:
+        raise CliError(
+            f"{source}: this is an inventory snapshot, not findings: run "
+            f"`cis216 evaluate {args.findings} --report PATH`"
+        )
     findings = read_jsonl(text, source)
     return report_of(scans_of(findings), f"JSON Lines ({len(findings)} findings)", with_history=False)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from .. import __version__
 from ..findings import CONTROL, STATUS_ORDER
-from .cards import attr, card, e, verdict
+from .cards import attr, card, chips, e, mute_block, verdict
 from .history import History, ResourceHistory, history_per_account
 from .model import Finding, Report, Scan, resource_key
 from .style import CSP, CSS, icon
@@ -123,6 +123,8 @@ def _failed_call(finding: Finding) -> str:
     return (
         f"<b>{e(evidence.get('api') or 'a read')}</b> in {e(where or finding.get('resource'))}: "
         f"<code>{e(evidence.get('code'))}</code> {e(evidence.get('message') or finding.get('reason'))}"
+        # A failed read can be an accepted risk too (or its mute expired): say so where it is listed.
+        f"{mute_block(finding)}{chips(finding.get('advisories') or [], 'adv')}"
     )
 
 

@@ -60,7 +60,7 @@ def parse_list_field(value: object) -> list[str]:
     if text.startswith("["):
         try:
             parsed = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = None
         if isinstance(parsed, list):
             return [str(item) for item in parsed]
@@ -74,7 +74,7 @@ def _json_object(value: object, what: str) -> dict[str, Any] | None:
         return None
     try:
         parsed = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than Python reads: unreadable all the same
         return {"unreadable": what, "text": value[:2000]}
     return parsed if isinstance(parsed, dict) else {"unreadable": what, "text": value[:2000]}
 
@@ -109,21 +109,36 @@ def read_jsonl(text: str, source: str) -> list[Finding]:
     """Findings as `cis216 evaluate|invoke --format jsonl` print them (one JSON object a line);
     a JSON array (`--format json`) is read too."""
     if text.lstrip().startswith("["):
-        try:
-            rows = json.loads(text)
-        except ValueError as error:
-            raise ReportInputError(f"{source}: not JSON: {error}") from None
+        lines = len(text.strip().splitlines())
+        rows = _decoded(text, source, f"{source}: line 1" if lines == 1 else f"{source}: the JSON array")
         return [_finding(row, source, f"item {number}") for number, row in enumerate(rows)]
     findings = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-        except ValueError as error:
-            raise ReportInputError(f"{source}: line {number}: not JSON: {error}") from None
+        row = _decoded(line, f"{source}: line {number}", f"{source}: line {number}")
         findings.append(_finding(row, source, f"line {number}"))
     return findings
+
+
+def _decoded(text: str, where: str, deep_where: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ReportInputError(f"{where}: not JSON: {error}") from None
+    except RecursionError:  # e.g. 100,000 '[': Python's parser gives up before the JSON ends
+        raise ReportInputError(f"{deep_where}: not JSON: nested too deeply to read") from None
+
+
+def _whole_number(finding: Finding, key: str, where: str, field: str = "") -> None:
+    """`finding[key]` as an int (a digit string is taken), or a ReportInputError naming the field."""
+    value = finding.get(key)
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return
+    if isinstance(value, str) and value.strip().isdigit():
+        finding[key] = int(value)
+        return
+    raise ReportInputError(f"{where}: field {field or key}: {value!r} is not a whole number")
 
 
 def _finding(row: object, source: str, where: str) -> Finding:
@@ -134,7 +149,9 @@ def _finding(row: object, source: str, where: str) -> Finding:
         raise ReportInputError(
             f"{source}: {where}: status {status!r} is not one of {', '.join(STATUS_ORDER)}"
         )
-    return normalized(row)
+    finding = normalized(row)
+    _whole_number(finding, "time", f"{source}: {where}")  # the logs' __time__: scans are ordered by it
+    return finding
 
 
 def finding_from_log(contents: Mapping[str, str], time: int = 0) -> tuple[str, Finding]:
@@ -144,6 +161,10 @@ def finding_from_log(contents: Mapping[str, str], time: int = 0) -> tuple[str, F
     finding["time"] = time
     if record == "summary":
         finding["counts"] = _json_object(contents.get("counts"), "counts") or {}
+        where = f"the summary log of scan {finding['scan_id'] or '(unnamed)'} at __time__ {time}"
+        _whole_number(
+            finding["evidence"], "collection_errors", where, "evidence.collection_errors"
+        )  # the page adds them up
     return record, finding
 
 

@@ -111,6 +111,34 @@ def test_bad_input_is_exit_2(
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"status":"ok","time":"x"}\n', "line 1: field time: 'x' is not a whole number"),
+        ("[" * 100_000 + "\n", "line 1: not JSON: nested too deeply to read"),
+        ('{"status":"ok"}\n' + "[" * 100_000 + "\n", "line 2: not JSON: nested too deeply to read"),
+    ],
+)
+def test_unreadable_findings_are_exit_2_naming_the_line_and_field(
+    text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(text, encoding="utf-8")
+    code, _ = report(path, "--dry-run")
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_snapshot_is_pointed_to_evaluate(capsys: pytest.CaptureFixture[str]) -> None:
+    snapshot = SAMPLES / "sample-account.json"
+    code, _ = report(snapshot, "--dry-run")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert (
+        f"this is an inventory snapshot, not findings: run `cis216 evaluate {snapshot} --report PATH`" in err
+    )
+
+
 @pytest.mark.parametrize("args", [["--since", "30"], ["--since", "0d"], ["--until", "yesterday"]])
 def test_bad_options_are_usage_errors(args: list[str]) -> None:
     with pytest.raises(SystemExit) as raised:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 
+from cis216.core import evaluate
+from cis216.inventory import load_inventory
+from cis216.mute import apply_mutelist, parse_mutelist
 from cis216.report import Scan, read_jsonl, render_report, report_of, scans_of
 from cis216.report.cards import mark_query
 from cis216.report.model import normalized
 from cis216.report.style import CSP
+from tests.paths import SAMPLES
 from tests.report_samples import jsonl, organisation, sample_findings
 
 HOSTILE = "<script>alert('x')</script>\"' onmouseover=\"x\" &amp; 无告警 – \u202e</b>"
@@ -211,10 +216,47 @@ def test_muted_findings_are_shown_apart_with_their_justification() -> None:
     assert "(1 muted)" in html
 
 
+def muted_sample(resource: str, expires: str) -> list[dict]:
+    """The findings of `cis216 evaluate sample-account.json`, through `apply_mutelist` with one entry."""
+    entry = {
+        "account": "*",
+        "resource": resource,
+        "justification": "read denied by design",
+        "expires": expires,
+    }
+    findings = evaluate(load_inventory(SAMPLES / "sample-account.json"), "strict")
+    muted = apply_mutelist(findings, parse_mutelist({"entries": [entry]}, "test"), date(2026, 11, 29))
+    return [f.model_dump(mode="json") for f in muted]
+
+
+def coverage(html: str) -> str:
+    return html.split("<h2>Coverage", 1)[1].split("</section>", 1)[0]
+
+
 def test_an_expired_mute_says_so() -> None:
-    findings = sample_findings("cis-text-account.json")
-    findings[1].update(muted=False, mute={"justification": "j", "expires": "2020-01-01", "entry": {}})
-    assert "not muted: the entry has expired" in page(findings)
+    # apply_mutelist leaves a finding whose entry expired unmuted, with a MUTE_EXPIRED advisory.
+    findings = muted_sample("*actiontrail/stopped-trail-sg", "2020-01-01")
+    trails = [f for f in findings if f["scope"] == "trail" and "MUTE_EXPIRED" in str(f["advisories"])]
+    assert trails and not any(f["muted"] or f["mute"] for f in trails)
+    html = page(findings)
+    assert "MUTE_EXPIRED: entries[0] expired on 2020-01-01" in html.split("<h2>Trails", 1)[1]
+    assert "<h2>Muted" not in html
+
+
+def test_a_muted_failed_read_shows_its_mute_in_coverage() -> None:
+    findings = muted_sample("*project/sg-data-platform", "2027-03-31")
+    assert [f["scope"] for f in findings if f["muted"]] == ["scan"]
+    box = coverage(page(findings))
+    assert "sg-data-platform" in box and "muted (accepted risk)" in box
+    assert "read denied by design" in box and "2027-03-31" in box and "entries[0]" in box
+
+
+def test_an_expired_mute_on_a_failed_read_shows_in_coverage() -> None:
+    findings = muted_sample("*project/sg-data-platform", "2020-01-01")
+    assert not any(f["muted"] for f in findings)
+    box = coverage(page(findings))
+    assert "MUTE_EXPIRED: entries[0] expired on 2020-01-01" in box
+    assert "muted (accepted risk)" not in box
 
 
 def test_marking_only_quoted_occurrences() -> None:

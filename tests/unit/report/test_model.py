@@ -126,3 +126,18 @@ def test_the_report_shows_every_accounts_latest_scan() -> None:
     latest = report_of(scans_of(findings), "src", with_history=True).scan
     assert latest.scan_id == "a2, b1" and latest.evaluated_at == "2026-12-03T00:00:00Z"
     assert sorted((f["account_id"], f["status"]) for f in latest.findings) == [("A", "ok"), ("B", "ok")]
+
+
+def test_a_summary_log_with_a_bad_collection_error_count_names_the_field() -> None:
+    contents = {"record": "summary", "scan_id": "s1", "evidence": json.dumps({"collection_errors": "many"})}
+    with pytest.raises(
+        ReportInputError, match=r"scan s1 at __time__ 7: field evidence.collection_errors: 'many'"
+    ):
+        finding_from_log(contents, 7)
+    _, summary = finding_from_log({**contents, "evidence": json.dumps({"collection_errors": "2"})}, 7)
+    assert summary["evidence"]["collection_errors"] == 2
+
+
+def test_a_time_given_as_digits_is_read_as_a_number() -> None:
+    [finding] = read_jsonl('{"status": "ok", "time": "12"}', "f")
+    assert finding["time"] == 12
