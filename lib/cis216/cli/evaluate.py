@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import TextIO
 
@@ -35,12 +35,14 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
     # One short run over objects without cycles: the collector would only walk them (gcpause.py).
     with collection_paused():
         inventory = read_snapshot(args.snapshot)
-        collected_at = inventory.collected_at
+        # The findings' evaluated_at: the moment the snapshot describes, so the same snapshot
+        # exports the same bytes (an OCSF `time`), in the writer's format.
+        collected_at = inventory.collected_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         findings = evaluated(inventory, args.profile, settings, mutelist)
         del inventory  # freed here, before the collector is back on to walk it
         try:
             with output_to(args.output, out) as target:
-                render(findings, args.format, target)
+                render(findings, args.format, target, evaluated_at=collected_at)
         except BrokenPipeError:
             silence_stdout()  # the reader went away: not an error; the verdict still decides the exit code
         if args.report:
@@ -48,11 +50,10 @@ def evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return fail_on_exit(findings, args.fail_on)
 
 
-def _write_report(path: str, findings: list[Finding], snapshot: str, collected_at: datetime) -> None:
+def _write_report(path: str, findings: list[Finding], snapshot: str, collected: str) -> None:
     """`--report PATH`: the HTML report of these findings (`cis216 report`), as `invoke --report`."""
     from ..report import render_report, report_of_findings  # only when asked: evaluate starts fast
 
-    collected = collected_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     rows = [f.model_dump(mode="json") for f in findings]
     source = "snapshot on stdin" if snapshot == "-" else f"snapshot {snapshot}"
     page = render_report(report_of_findings(rows, f"cis216 evaluate ({source})", collected))

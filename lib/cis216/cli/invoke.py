@@ -178,7 +178,9 @@ def _print(report: ScanReport, local: LocalRun, fmt: str, out: TextIO) -> None:
         render_summary(report.summary, out)
     else:
         side.write(report.summary.to_json(indent=2) + "\n")
-    render(report.findings, fmt, out, scan_id=report.summary.scan_id)
+    # evaluated_at: when the account was read (the findings logstore stamps the write, seconds later).
+    collected = str(report.snapshot.get("collected_at") or "") or None
+    render(report.findings, fmt, out, report.summary.scan_id, collected, report.finding_ids)
     side.write(_written_line(report.summary, local) + "\n")
 
 

@@ -13,8 +13,10 @@ when any finding has one of them; `--fail-on none` never. Muted findings (accept
 fail a run: a muted account finding leaves no verdict to fail on.
 
 Formats: table (default; the fix of each finding under it, muted findings apart), json (one
-array), jsonl (one finding per line), csv (the flat fields, export/flat.py's columns), md (a
-Markdown table, then each finding's fix). `-o FILE` writes the output to FILE instead of stdout.
+array), jsonl (one finding per line; json and jsonl add the envelope keys known: `evaluated_at`,
+and for a scan `scan_id` and `finding_id`, the ids its logs carry), csv (the flat fields,
+export/flat.py's columns), md (a Markdown table, then each finding's fix). `-o FILE` writes the
+output to FILE instead of stdout.
 """
 
 from __future__ import annotations
@@ -48,19 +50,43 @@ class CliError(Exception):
     """A user-facing error: printed on stderr, exit code 2."""
 
 
-def render(findings: Sequence[Finding], fmt: str, out: TextIO, scan_id: str | None = None) -> None:
-    rows = [f.model_dump(mode="json") for f in findings]
+def render(
+    findings: Sequence[Finding],
+    fmt: str,
+    out: TextIO,
+    scan_id: str | None = None,
+    evaluated_at: str | None = None,
+    finding_ids: Sequence[str] | None = None,
+) -> None:
+    """json, jsonl and csv rows carry the envelope keys known (`scan_id`, `evaluated_at`,
+    `finding_id`, as the findings logstore holds them), so that `export` times and correlates them."""
+    rows = _rows(findings, scan_id, evaluated_at, finding_ids)
     if fmt == "json":
         out.write(json_text(rows) + "\n")
     elif fmt == "jsonl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        write_csv(((f, scan_id, None) for f in findings), out)
+        write_csv(((f, scan_id, evaluated_at) for f in findings), out)
     elif fmt == "md":
         _render_markdown(findings, out)
     else:
         _render_table(findings, out)
+
+
+def _rows(
+    findings: Sequence[Finding],
+    scan_id: str | None,
+    evaluated_at: str | None,
+    finding_ids: Sequence[str] | None,
+) -> list[dict[str, Any]]:
+    ids: Sequence[str | None] = finding_ids if finding_ids is not None else [None] * len(findings)
+    rows = []
+    for finding, finding_id in zip(findings, ids, strict=True):
+        envelope = {"scan_id": scan_id, "evaluated_at": evaluated_at, "finding_id": finding_id}
+        known = {key: value for key, value in envelope.items() if value}
+        rows.append({**finding.model_dump(mode="json"), **known})
+    return rows
 
 
 def json_text(rows: list[dict[str, Any]]) -> str:

@@ -5,11 +5,14 @@ Mapping (docs/export.md has the table):
 - `compliance.status_id`: ok -> 1 Pass, alarm -> 3 Fail, error/info/skip -> 2 Warning ("did not
   yield a result due to missing information"), with the cis216 status in `status_code` and the
   reason in `status_detail`; `compliance.control` "2.16" of the CIS standard;
-- `severity_id`: an alarm carries the control's severity (high -> 4); an ok or skip finding
-  1 Informational (nothing to do); info and error 2 Low ("the user decides if action is needed");
+- `severity_id`: alarm 3 Medium and ok 1 Informational (the reference mapping: severity rates the
+  event, a failed check, not the control's "high"); error, info, skip 1 Informational: nothing was
+  judged wrong, their reason is in `compliance.status_detail` (OCSF's 0 Unknown would read as a
+  broken producer);
 - `status_id` (the consumer's workflow): 1 New, or 3 Suppressed for a muted finding (accepted risk);
-- `finding_info.uid`: the same for a (control, account, resource) in every scan; `metadata.uid`:
-  this event (the finding id when known); `metadata.correlation_uid`: the scan id when known;
+- `finding_info.uid`: the same for a (control, profile, account, region, resource) in every scan
+  (powerpipe writes one row per trail and region); `metadata.uid`: this event (the finding id when
+  known); `metadata.correlation_uid`: the scan id when known;
 - `remediation.desc` (left out when there is nothing to fix), `cloud {provider, region, account}`,
   `resources [{uid, type, region}]`, `evidences [{data: <evidence>}]`, `unmapped {profile, scope,
   reason_codes, advisories, mute}`.
@@ -35,21 +38,21 @@ ACCOUNT_TYPE_OTHER = 99  # OCSF has no Alibaba Cloud account type
 
 _COMPLIANCE = {"ok": (1, "Pass"), "alarm": (3, "Fail")}
 _WARNING = (2, "Warning")
-_SEVERITY = {"informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
-_SEVERITY_CAPTION = {1: "Informational", 2: "Low", 3: "Medium", 4: "High", 5: "Critical"}
+SEVERITY_INFORMATIONAL, SEVERITY_MEDIUM = 1, 3
+_SEVERITY_CAPTION = {SEVERITY_INFORMATIONAL: "Informational", SEVERITY_MEDIUM: "Medium"}
 _RESOURCE_TYPE = {"account": "Alibaba Cloud Account", "trail": "ActionTrail Trail", "scan": "API Call Target"}
 
 
 def stable_uid(finding: Finding) -> str:
-    """The same for a (control, account, resource) in every scan: how a SIEM follows one finding."""
-    key = "|".join((finding.control, finding.account_id or "", finding.resource or ""))
+    """The same for a (control, profile, account, region, resource) in every scan: how a SIEM
+    follows one finding. The region counts: powerpipe judges a multi-region trail once per region."""
+    parts = (finding.control, finding.profile, finding.account_id, finding.region, finding.resource)
+    key = "|".join(part or "" for part in parts)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _severity_id(finding: Finding) -> int:
-    if finding.status == "alarm":
-        return _SEVERITY[finding.severity]
-    return 1 if finding.status in ("ok", "skip") else 2
+    return SEVERITY_MEDIUM if finding.status == "alarm" else SEVERITY_INFORMATIONAL
 
 
 def _compliance(finding: Finding) -> dict[str, Any]:

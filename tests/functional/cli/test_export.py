@@ -75,7 +75,17 @@ def test_csv_from_stdin_to_a_file(jsonl, tmp_path, monkeypatch):
         (ACCOUNT, "alarm", '["ALERT_DISABLED"]'),
         (ACCOUNT, "alarm", '["ALERT_DISABLED"]'),
     ]
-    assert {r["evaluated_at"] for r in rows} == {""}  # unknown, and not invented
+    # evaluate's lines carry the snapshot's collected_at; no scan id is invented
+    assert {(r["scan_id"], r["evaluated_at"]) for r in rows} == {("", TIME)}
+
+
+def test_evaluate_lines_carry_the_snapshot_time_so_export_is_reproducible(jsonl):
+    """No --time: `time` is the snapshot's collected_at (from the line), not the export's moment."""
+    assert {json.loads(line)["evaluated_at"] for line in jsonl.read_text().splitlines()} == {TIME}
+    code, out = run("export", jsonl)
+    assert code == EXIT_OK
+    assert {json.loads(line)["time"] for line in out.splitlines()} == {1795917600000}  # TIME in ms
+    assert run("export", jsonl) == (code, out)  # the same bytes
 
 
 @pytest.mark.parametrize(

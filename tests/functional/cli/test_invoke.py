@@ -8,6 +8,9 @@ import json
 import pytest
 
 from cis216 import cli
+from cis216.export.jsonl import ENVELOPE
+from cis216.findings import Finding
+from cis216.shell.ids import finding_ids
 from tests.paths import EVENTS, REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -272,3 +275,29 @@ def test_default_exit_follows_the_account_verdict_and_mutelist_and_output_file(t
         == f"cis216: error: {mutelist}: entries[0].expires: 'tomorrow' is not an ISO date (YYYY-MM-DD)\n"
     )
     assert invoke(EVENTS / "timer.json", "-o", tmp_path / "no" / "out.txt")[0] == 2
+
+
+def test_jsonl_lines_carry_the_scan_the_finding_ids_and_the_time(tmp_path):
+    """What the findings logstore adds to each finding, so that export and report correlate them."""
+    snapshot = tmp_path / "snap.json"
+    code, out = invoke(EVENTS / "timer.json", "--format", "jsonl", "--save-snapshot", snapshot)
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    scan = lines[0]["scan_id"]
+    assert scan.startswith("20261129T020000Z-") and {line["scan_id"] for line in lines} == {scan}
+    collected = json.loads(snapshot.read_text())["collected_at"]
+    assert {line["evaluated_at"] for line in lines} == {collected}
+    findings = [
+        Finding.model_validate({k: v for k, v in line.items() if k not in ENVELOPE}) for line in lines
+    ]
+    assert [line["finding_id"] for line in lines] == finding_ids(scan, findings)  # the ids written to SLS
+    jsonl = tmp_path / "findings.jsonl"
+    jsonl.write_text(out, encoding="utf-8")
+    exported = io.StringIO()
+    assert cli.main(["export", str(jsonl)], out=exported) == 0
+    events = [json.loads(line) for line in exported.getvalue().splitlines()]
+    assert [e["metadata"]["uid"] for e in events] == [line["finding_id"] for line in lines]
+    assert {e["metadata"]["correlation_uid"] for e in events} == {scan}
+    page = tmp_path / "report.html"
+    assert cli.main(["report", str(jsonl), "-o", str(page)], out=io.StringIO()) == 0
+    assert scan in page.read_text(encoding="utf-8")

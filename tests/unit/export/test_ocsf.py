@@ -5,20 +5,24 @@ turned into a JSON Schema (draft 2020-12) with the `cloud` profile the events de
 from __future__ import annotations
 
 import functools
+import io
 import json
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import jsonschema
 import pytest
 from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
 
+import cis216
 from cis216.core import evaluate
-from cis216.export import OCSF_VERSION, ocsf_finding, stable_uid
+from cis216.export import OCSF_VERSION, ocsf_finding, stable_uid, write_ocsf
 from cis216.findings import Mute
 from cis216.inventory import parse_inventory
 from cis216.mute import apply_mutelist, parse_mutelist
 from tests.builders import ACCOUNT, alert, run_strict, scan_error, snapshot
 
+SAMPLE_ACCOUNT = Path(cis216.__file__).parent / "samples" / "sample-account.json"
 WHEN = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
 
 
@@ -69,9 +73,9 @@ def test_the_validation_catches_a_wrong_event():
     ("status", "compliance", "severity"),
     [
         ("ok", (1, "Pass"), (1, "Informational")),
-        ("alarm", (3, "Fail"), (4, "High")),
-        ("error", (2, "Warning"), (2, "Low")),
-        ("info", (2, "Warning"), (2, "Low")),
+        ("alarm", (3, "Fail"), (3, "Medium")),  # the reference table, not the control's "high"
+        ("error", (2, "Warning"), (1, "Informational")),  # nothing judged wrong: the why is
+        ("info", (2, "Warning"), (1, "Informational")),  # in status_detail
         ("skip", (2, "Warning"), (1, "Informational")),
     ],
 )
@@ -141,8 +145,26 @@ def test_the_finding_uid_is_stable_across_scans_and_the_event_uid_is_not():
     assert one["metadata"]["uid"] != two["metadata"]["uid"]
 
 
+def test_powerpipe_rows_of_one_trail_in_several_regions_have_their_own_uids():
+    """powerpipe judges a multi-region trail once per region: one finding each, not one merged."""
+    inventory = parse_inventory(json.loads(SAMPLE_ACCOUNT.read_text(encoding="utf-8")))
+    first = evaluate(inventory, "powerpipe")
+    assert len({f.resource for f in first}) < len(first)  # the case: a trail in several regions
+    events = [ocsf_finding(f, WHEN, "scan-1") for f in first]
+    assert len({e["finding_info"]["uid"] for e in events}) == len(events)
+    assert len({e["metadata"]["uid"] for e in events}) == len(events)
+    again = [ocsf_finding(f, WHEN, "scan-2") for f in evaluate(inventory, "powerpipe")]
+    assert [e["finding_info"]["uid"] for e in again] == [e["finding_info"]["uid"] for e in events]
+    strict = {stable_uid(f) for f in run_strict(snapshot())}
+    assert strict.isdisjoint(stable_uid(f) for f in first)  # the profile is part of the finding
+
+
 def test_an_ok_finding_has_no_remediation_and_keys_serialise_sorted():
     event = ocsf_finding(run_strict(snapshot())[0], WHEN)
     assert "remediation" not in event
-    text = json.dumps(event, sort_keys=True)
-    assert list(json.loads(text)) == sorted(event)
+    out = io.StringIO()
+    write_ocsf([event, event], out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2 and out.getvalue().endswith("\n")
+    assert list(json.loads(lines[0])) == sorted(event)
+    assert list(json.loads(lines[0])["metadata"]) == sorted(event["metadata"])
