@@ -31,7 +31,7 @@ from ..profiles.strict.feedresult import judge_feeds
 from ..profiles.strict.feeds import find_log_audit_feeds
 from ..profiles.strict.reads import nothing_read
 from ..settings import Settings
-from .coverage import ALERT_APIS, failed_read, member_sensitive
+from .coverage import ALERT_APIS, failed_read, member_sensitive, shown_reads
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def _judged(
             "alert": best.alert.name if best is not None else None,
             "codes": codes.ordered(found),
             "excludes_member": excluded,
-            "failed_reads": failed,
+            **shown_reads(failed),
             "detail": _detail(covers, decided, excluded, config),
         }
     )
