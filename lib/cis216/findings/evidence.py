@@ -219,6 +219,8 @@ class LogAuditEvidence(EvidenceModel):
     configuration read with DescribeApp, its central project judged by the coordinator for this
     member's events)."""
 
+    optional_keys: ClassVar[frozenset[str]] = frozenset({"failed_reads_not_shown"})
+
     central_account: str = Field(description="the account whose Log Audit collects (the coordinator's)")
     region: str | None = Field(description="the region of the central project")
     project: str | None = Field(description="slsaudit-center-<central account>-<region>")
@@ -235,7 +237,8 @@ class LogAuditEvidence(EvidenceModel):
     excludes_member: bool = Field(
         description="its alert covers other members but its query excludes this one"
     )
-    failed_reads: list[str]
+    failed_reads: list[str] = Field(description="the first failed reads of its central account (covers null)")
+    failed_reads_not_shown: int = Field(default=0, description="failed reads beyond those listed")
     detail: str
 
 
@@ -244,7 +247,8 @@ class OrganizationEvidence(EvidenceModel):
     coordinator from the management and log-archive side, for this member's events), and Log Audit's
     central collection where it is configured in multi-account mode (`log_audit`)."""
 
-    optional_keys: ClassVar[frozenset[str]] = frozenset({"log_audit"})
+    # Absent unless set: findings whose failed reads all fit keep their JSON unchanged.
+    optional_keys: ClassVar[frozenset[str]] = frozenset({"log_audit", "failed_reads_not_shown"})
 
     organization_id: str
     member: str = Field(description="the member account it was judged for")
@@ -260,7 +264,10 @@ class OrganizationEvidence(EvidenceModel):
     excludes_member: bool = Field(
         description="its alert covers other members but its query excludes this one"
     )
-    failed_reads: list[str] = Field(description="the failed reads of the organisation side (covers null)")
+    failed_reads: list[str] = Field(
+        description="the first failed reads of the organisation side (covers null)"
+    )
+    failed_reads_not_shown: int = Field(default=0, description="failed reads beyond those listed")
     detail: str
     log_audit: LogAuditEvidence | None = Field(
         default=None, description="Log Audit's central collection, when configured in multi-account mode"

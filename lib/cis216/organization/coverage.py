@@ -17,7 +17,9 @@ judged once for every member (`OrgFeeds` remembers), others once per member.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..findings import OrganizationEvidence
 from ..inventory import Inventory, RegionInventory, ScanError, Trail
@@ -36,6 +38,9 @@ TRAIL_APIS = frozenset({"DescribeRegions", "DescribeTrails", "GetTrailStatus"})
 ALERT_APIS = frozenset({"DescribeRegions", "ListProject", "ListAlerts", "GetIndex"})
 # A query that names an account field, or holds digits an account id could match, may judge one
 # member differently from another; any other query judges every member alike.
+# The failed reads a coverage quotes: the worker's payload travels through FC's asynchronous queue
+# (128 KB at most) however many reads failed; the rest are counted (`failed_reads_not_shown`).
+FAILED_READS_SHOWN = 3
 _MEMBER_SENSITIVE = re.compile(r"accountid|owner_id|recipient|\d{3,}", re.IGNORECASE)
 
 
@@ -189,9 +194,18 @@ def coverage_of(
         alert=best.alert.name if best is not None else None,
         codes=codes.ordered(found),
         excludes_member=excluded,
-        failed_reads=failed,
         detail=_detail(covers, decided, excluded),
+        **shown_reads(failed),
     )
+
+
+def shown_reads(reads: Sequence[str]) -> dict[str, Any]:
+    """`failed_reads` (the first FAILED_READS_SHOWN) and, only when some are left out,
+    `failed_reads_not_shown`: a coverage whose reads all fit keeps its JSON unchanged."""
+    shown: dict[str, Any] = {"failed_reads": list(reads[:FAILED_READS_SHOWN])}
+    if len(reads) > FAILED_READS_SHOWN:
+        shown["failed_reads_not_shown"] = len(reads) - FAILED_READS_SHOWN
+    return shown
 
 
 def failed_read(call: FailedCall) -> str:

@@ -31,7 +31,7 @@ from ..profiles.strict.feedresult import judge_feeds
 from ..profiles.strict.feeds import find_log_audit_feeds
 from ..profiles.strict.reads import nothing_read
 from ..settings import Settings
-from .coverage import ALERT_APIS, failed_read, member_sensitive
+from .coverage import ALERT_APIS, failed_read, member_sensitive, shown_reads
 
 
 @dataclass(frozen=True)
@@ -56,29 +56,39 @@ class LogAuditConfig:
         return self.directory_scope == "all" or member in self.members
 
 
-def central_inventory(central: Inventory, region: str, project: str) -> Inventory:
-    """The central account's inventory cut down to Log Audit's central project in `region` (and the
-    failed reads that could hide it or its alerts): no trail, no other project is its feed."""
-    own = central.regions.get(region)
-    kept = RegionInventory.model_construct(
-        trails=[],
-        sls_projects={n: p for n, p in (own.sls_projects.items() if own else ()) if n == project},
-        errors=[e for e in (own.errors if own else []) if e.api in ALERT_APIS],
-        trail_status={},
-    )
+def central_inventory(central: Inventory) -> Inventory:
+    """The central account's SLS projects of every region (and the failed reads that could hide them
+    or their alerts), without its trails: an alert in any project or region may name the central
+    logstore (binding.py), so every listing counts; which project is the feed, `judge` decides."""
+    regions = {
+        name: RegionInventory.model_construct(
+            trails=[],
+            sls_projects=dict(region.sls_projects),
+            errors=[e for e in region.errors if e.api in ALERT_APIS],
+            trail_status={},
+        )
+        for name, region in central.regions.items()
+    }
     # Built from parts already validated: constructed, not parsed again.
     return Inventory.model_construct(
         version=central.version,
         account_id=central.account_id,
         collected_at=central.collected_at,
-        regions={region: kept} if own is not None else {},
+        regions=regions,
     )
 
 
-def judge(inventory: Inventory, settings: Settings, member: str | None) -> AccountDecision:
-    """The strict account decision, the only feed being Log Audit's central logstore."""
+def judge(
+    inventory: Inventory, settings: Settings, member: str | None, config: LogAuditConfig
+) -> AccountDecision:
+    """The strict account decision, the only feed being the configured central logstore (a stale
+    central project of another region is not Log Audit's feed)."""
     evaluation = Evaluation.of(inventory, settings, member_account=member)
-    feeds = find_log_audit_feeds(inventory, settings, evaluation.unexpected)
+    feeds = [
+        feed
+        for feed in find_log_audit_feeds(inventory, settings, evaluation.unexpected)
+        if feed.project == config.project and feed.region == config.region
+    ]
     results = judge_feeds(feeds, inventory, evaluation)
     failed = [*nothing_read(inventory), *evaluation.failed, *evaluation.unexpected.calls]
     return decide([], results, [], failed, accept_log_audit=True).account
@@ -90,7 +100,7 @@ class LogAuditFeeds:
     on demand per member and remembered (once for every member unless a query names one)."""
 
     config: LogAuditConfig
-    inventory: Inventory  # central_inventory(...)
+    inventory: Inventory  # central_inventory(central)
     settings: Settings
     _sensitive: bool | None = None
     _decisions: dict[str | None, AccountDecision] = field(default_factory=dict, repr=False)
@@ -98,7 +108,7 @@ class LogAuditFeeds:
     @classmethod
     def of(cls, config: LogAuditConfig, central: Inventory, settings: Settings) -> LogAuditFeeds:
         judged = settings.model_copy(update={"accept_log_audit": True})
-        return cls(config, central_inventory(central, config.region, config.project), judged)
+        return cls(config, central_inventory(central), judged)
 
     @property
     def sensitive(self) -> bool:
@@ -109,14 +119,16 @@ class LogAuditFeeds:
     def decision(self, member: str | None) -> AccountDecision:
         key = member if self.sensitive else None
         if key not in self._decisions:
-            self._decisions[key] = judge(self.inventory, self.settings, key if key is not None else member)
+            self._decisions[key] = judge(
+                self.inventory, self.settings, key if key is not None else member, self.config
+            )
         return self._decisions[key]
 
     def coverage_for(self, member: str) -> LogAuditEvidence:
         config = self.config
         if not (config.collects(member) and config.actiontrail_enabled):
             return _not_collected(config, member)
-        if not self.inventory.regions:
+        if config.region not in self.inventory.regions:
             why = f"region {config.region} (Log Audit's central project) was not scanned"
             return unread_log_audit(config.central_account, why, config)
         decided = self.decision(member)
@@ -168,7 +180,7 @@ def _judged(
             "alert": best.alert.name if best is not None else None,
             "codes": codes.ordered(found),
             "excludes_member": excluded,
-            "failed_reads": failed,
+            **shown_reads(failed),
             "detail": _detail(covers, decided, excluded, config),
         }
     )

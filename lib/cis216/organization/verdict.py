@@ -155,22 +155,24 @@ def _log_audit_reason(audit: LogAuditEvidence) -> str:
 def _unread_reason(coverage: OrgCoverage, finding: Finding) -> str:
     audit = coverage.log_audit
     if coverage.covers is None:
-        failed = "; ".join(coverage.failed_reads) or "unknown"
+        failed = _reads(coverage.failed_reads, coverage.failed_reads_not_shown) or "unknown"
         reason = (
             f"No verdict: the member's own feeds do not cover it ({finding.reason}) and the organisation side "
             f"could not be read ({failed}), so whether the {coverage.label} covers it is unknown."
         )
         if audit is not None and audit.covers is None:
-            reason += (
-                f" Log Audit's central collection could not be read either ({'; '.join(audit.failed_reads)})."
-            )
+            reason += f" Log Audit's central collection could not be read either ({_reads(audit.failed_reads, audit.failed_reads_not_shown)})."
         return reason
-    failed = "; ".join(audit.failed_reads) if audit is not None else "unknown"
+    failed = _reads(audit.failed_reads, audit.failed_reads_not_shown) if audit is not None else "unknown"
     return (
         f"No verdict: neither the member's own feeds ({finding.reason}) nor the {coverage.label} cover it, "
         f"and Log Audit's multi-account collection could not be read ({failed}), so whether it covers "
         "the member is unknown."
     )
+
+
+def _reads(shown: list[str], not_shown: int) -> str:
+    return "; ".join(shown) + (f"; and {not_shown} more" if not_shown else "")
 
 
 def _not_covered_reason(coverage: OrgCoverage, finding: Finding, own: list[str]) -> str:

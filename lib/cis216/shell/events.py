@@ -21,7 +21,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from ..aliyun import is_account_id, is_region_id
 from ..core import check_profile
@@ -241,6 +241,18 @@ class WorkerEvent(BaseModel):
         if value.profile not in (None, "strict"):
             raise ValueError(
                 f"profile {value.profile!r}: an organisation scan judges with the strict profile"
+            )
+        return value
+
+    @field_validator("coverage")
+    @classmethod
+    def _about_the_member(cls, value: OrgCoverage, info: ValidationInfo) -> OrgCoverage:
+        # The worker judges its member on this coverage: another member's would be a verdict on
+        # data never read for it. (Its Log Audit side names no member: judged once for all.)
+        member = info.data.get("member")
+        if isinstance(member, MemberRef) and value.member != member.account_id:
+            raise ValueError(
+                f"coverage.member {value.member!r} is not this event's member.account_id {member.account_id!r}"
             )
         return value
 

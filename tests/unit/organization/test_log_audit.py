@@ -133,3 +133,47 @@ def test_not_accepting_log_audit_elsewhere_does_not_matter_here():
 def test_the_evidence_is_small():
     assert len(feeds().coverage_for(o.MEMBER_A).model_dump_json()) < 512
     assert len(unread_log_audit(CENTRAL, "DescribeApp: Throttling").model_dump_json()) < 512
+
+
+OTHER_REGION = "cn-shanghai"
+
+
+def two_regions(central_alerts: list[Any], other: dict[str, Any]) -> Inventory:
+    """The central project (holding `central_alerts`) in REGION and region OTHER_REGION as `other`."""
+    home = b.region(
+        trails=[o.org_trail()],
+        alerts=central_alerts,
+        project=PROJECT,
+        logstores={LOG_AUDIT_LOGSTORE: {}},
+        errors=[],
+    )
+    return parse_inventory(b.document(account=CENTRAL, regions={b.REGION: home, OTHER_REGION: other}))
+
+
+def test_an_alert_in_another_region_on_the_central_logstore_covers():
+    # SLS reads the project and region an entry names, wherever the alert itself lives (binding.py).
+    remote = b.alert(name="remote", store=LOG_AUDIT_LOGSTORE, project=PROJECT, region=b.REGION)
+    other = b.region(trails=[], alerts=[remote], project="ops-shanghai", errors=[])
+    found = feeds(inventory=two_regions([], other)).coverage_for(o.MEMBER_A)
+    assert (found.covers, found.alert, found.codes) == (True, "remote", [])
+
+
+@pytest.mark.parametrize("api", ["ListAlerts", "ListProject"])
+def test_a_failed_read_in_another_region_is_no_verdict_never_not_covered(api):
+    # The alert that would cover the member may sit in the listing that failed.
+    project = {"project": "ops-shanghai"} if api == "ListAlerts" else {}
+    failed = b.scan_error(api=api, code="Unauthorized", **project)
+    other = b.region(trails=[], errors=[failed])
+    found = feeds(inventory=two_regions([], other)).coverage_for(o.MEMBER_A)
+    assert found.covers is None and found.codes == []
+    where = "ops-shanghai" if api == "ListAlerts" else OTHER_REGION
+    assert found.failed_reads == [f"{api} ({where}): Unauthorized"]
+
+
+def test_only_the_configured_central_project_is_log_audits_feed():
+    # A stale central project of another region, with an effective alert, is not the configured feed.
+    stale = log_audit_project(CENTRAL, OTHER_REGION)
+    alert = b.alert(name="stale", store=LOG_AUDIT_LOGSTORE, project=stale)
+    other = b.region(trails=[], alerts=[alert], project=stale, logstores={LOG_AUDIT_LOGSTORE: {}}, errors=[])
+    found = feeds(inventory=two_regions([], other)).coverage_for(o.MEMBER_A)
+    assert found.covers is False and found.alert != "stale"
