@@ -202,6 +202,26 @@ def test_a_member_scan_that_raises_is_its_error_finding(org):
     assert found[o.MEMBER_A] == ("error", [codes.MEMBER_SCAN_FAILED])
 
 
+def test_an_error_carrying_the_assumed_roles_secret_is_logged_and_written_redacted(org):
+    report = run(org, TIMER)
+
+    def leaking(plan, credentials, clock, read):
+        if read is not None and read.account_id == o.MEMBER_A:
+            raise RuntimeError(f"signing failed with {read.credentials.access_key_secret}")
+        return bootstrap(plan, credentials, clock, read)
+
+    lines = io.StringIO()
+    with logs.LOGGER.writing_to(lines):
+        for payload in list(org.ports.queue.tasks.values()):
+            run(org, payload, {**ENVIRON, "MODE": "worker"}, make_cloud=leaking)
+    minted = [a.credentials for a in org.cloud.sts.assumed if a.role_arn.split(":")[3] == o.MEMBER_A]
+    secret = minted[-1].access_key_secret
+    written = [c for c in stored(org, report.summary.scan_id) if c["account_id"] == o.MEMBER_A]
+    assert any("signing failed with" in c["reason"] for c in written)
+    texts = [lines.getvalue(), *(json.dumps(c) for c in written)]
+    assert lines.getvalue() and not any(secret in text for text in texts)
+
+
 def test_folders_and_allow_deny_lists(org):
     directory = org.ports.directory
     directory.members = [

@@ -166,6 +166,7 @@ def organization_side(
     except CallError as error:
         why = f"the log-archive account's role {role} could not be assumed: {error}"
         return OrgSide(None, why, management)
+    logs.LOGGER.add_secrets(*archive_credentials.secrets())  # the log archive's session, redacted too
     archive_cloud = make_cloud(plan, credentials, cloud.clock, ReadAccess(archive_id, archive_credentials))
     _, archive = scan.gather(plan, archive_cloud)
     feeds = OrgFeeds.of(management, archive, organization_id, plan.settings)
