@@ -3,12 +3,13 @@ by page, then the allow and deny lists. Each call goes through the scan's Caller
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...adapters.calls import Caller
-from ..events import MemberRef
+from ..events import MemberRef, Overrides
 from .ports import AccountsPage, MemberDirectory
 
 PAGE_SIZE = 100  # the API's largest page: 10,000 members are 100 pages
@@ -24,10 +25,19 @@ class MemberListing:
     excluded: int  # left out by ORG_ACCOUNTS_ALLOW / ORG_ACCOUNTS_DENY
 
 
-def task_id(scan_id: str, member: str) -> str:
-    """The worker's async task id: the same scan and member always give the same id, so FC refuses
-    a rerun's repeat (409) instead of queuing the member twice."""
-    task = f"cis216-{scan_id}-{member}"
+def run_variant(overrides: Overrides) -> str:
+    """What of the invocation, besides its scan id, the task id must tell apart: a dry run from a
+    real one ("dry"/"run") and the overrides (regions, settings, profile; a short hash), since the
+    scan id ignores them: a dry run never blocks the real run of the same scan_time."""
+    asked = overrides.model_dump_json(include={"regions", "settings", "profile"})
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:8]
+    return f"{'dry' if overrides.dry_run else 'run'}-{digest}"
+
+
+def task_id(scan_id: str, member: str, variant: str = "") -> str:
+    """The worker's async task id: the same scan, variant (run_variant) and member always give the
+    same id, so FC refuses a rerun's repeat (409) instead of queuing the member twice."""
+    task = f"cis216-{scan_id}-{variant + '-' if variant else ''}{member}"
     if not TASK_ID.fullmatch(task):
         raise ValueError(f"{task!r} is not an FC async task id ([A-Za-z_][A-Za-z0-9_-]{{0,127}})")
     return task

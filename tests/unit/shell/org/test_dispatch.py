@@ -10,9 +10,9 @@ import pytest
 from cis216.adapters.calls import Caller, RetryPolicy
 from cis216.organization.coverage import OrgFeeds
 from cis216.settings import Settings
-from cis216.shell.events import EventError, MemberRef, WorkerEvent, parse_worker_event
+from cis216.shell.events import EventError, MemberRef, Overrides, WorkerEvent, parse_worker_event
 from cis216.shell.org.coordinator import MAX_ASYNC_PAYLOAD, dispatch_all, session_name
-from cis216.shell.org.members import TASK_ID, list_members, task_id
+from cis216.shell.org.members import TASK_ID, list_members, run_variant, task_id
 from tests import orgdocs as o
 from tests.orgfakes import FakeDirectory, FakeMember, FakeQueue
 
@@ -42,6 +42,11 @@ def test_task_ids_are_deterministic_and_valid():
     assert len(task_id(SCAN_ID, "9" * 20)) <= 128
     with pytest.raises(ValueError, match="task id"):
         task_id("bad id", o.MEMBER_A)
+    dry, real = run_variant(Overrides(dry_run=True)), run_variant(Overrides(dry_run=False))
+    assert dry.startswith("dry-") and real.startswith("run-") and dry[4:] == real[4:]
+    assert run_variant(Overrides(regions=("cn-hangzhou",))) != run_variant(Overrides(regions="all"))
+    longest = task_id("direct-0123456789abcdef", "9" * 20, dry)
+    assert TASK_ID.fullmatch(longest) and longest.endswith("9" * 20)
     assert session_name(SCAN_ID) == f"cis216-{SCAN_ID}" and len(session_name(SCAN_ID)) <= 64
 
 
