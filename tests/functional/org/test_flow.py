@@ -18,8 +18,8 @@ from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.profiles.strict import codes
 from cis216.shell import logs
 from cis216.shell.bootstrap import bootstrap
-from cis216.shell.org import entry, local
 from cis216.shell.events import WorkerEvent
+from cis216.shell.org import entry, local
 from cis216.shell.org.coordinator import CoordinatorReport
 from cis216.shell.org.members import run_variant
 from tests import orgdocs as o
