@@ -279,6 +279,7 @@ def _no_secret(outcome: OrgOutcome) -> list[str]:
     """(f)"""
     secrets = {"access key secret": KEY.access_key_secret, "security token": KEY.security_token or ""}
     secrets.update({f"signature {s[:6]}...": s for s in outcome.signatures})
+    secrets.update({f"assumed role's secret or token {s[:6]}...": s for s in outcome.minted})
     texts = [
         *(f.model_dump_json() for f in outcome.findings),
         *(json.dumps(log.contents, ensure_ascii=False) for log in outcome.stored),

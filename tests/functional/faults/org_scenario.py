@@ -58,6 +58,8 @@ class OrgOutcome:
     attempts: list[Attempt]
     signatures: set[str]
     log_text: str
+    # The secrets and tokens of every role session the emulator minted (AssumeRole answers).
+    minted: tuple[str, ...] = ()
 
     def failed_calls(self) -> list[RequestKey]:
         """Calls whose last attempt the case's fault answered: their answer never came."""
@@ -121,6 +123,12 @@ def run_org(spec: FaultSpec | None = None, document: dict[str, Any] | None = Non
         attempts=list(plan.attempts),
         signatures=set(plan.signatures),
         log_text=lines.getvalue(),
+        minted=tuple(
+            secret
+            for assumed in cloud.sts.assumed
+            for secret in (assumed.credentials.access_key_secret, assumed.credentials.security_token)
+            if secret
+        ),
     )
 
 

@@ -18,8 +18,10 @@ from cis216.emulator import DEFAULT_CREDENTIALS
 from cis216.profiles.strict import codes
 from cis216.shell import logs
 from cis216.shell.bootstrap import bootstrap
+from cis216.shell.events import WorkerEvent
 from cis216.shell.org import entry, local
 from cis216.shell.org.coordinator import CoordinatorReport
+from cis216.shell.org.members import run_variant
 from tests import orgdocs as o
 from tests.orgfakes import (
     DrainingQueue,
@@ -109,7 +111,12 @@ def test_the_coordinator_queues_one_worker_per_member_and_every_member_gets_a_ve
     assert (summary.members_listed, summary.enqueued, summary.already_queued, summary.refused) == (6, 6, 0, 0)
     assert summary.organization_feed.covers is True and summary.organization_feed.alert == "org-unauth"
     assert summary.largest_payload_bytes < 8 * 1024
-    assert sorted(org.ports.queue.tasks) == sorted(f"cis216-{summary.scan_id}-{m}" for m in MEMBERS)
+    variant = run_variant(
+        WorkerEvent.model_validate_json(next(iter(org.ports.queue.tasks.values()))).overrides
+    )
+    assert variant.startswith("run-")
+    expected = sorted(f"cis216-{summary.scan_id}-{variant}-{m}" for m in MEMBERS)
+    assert sorted(org.ports.queue.tasks) == expected
     organization_summary = stored(org, summary.scan_id, "organization-summary")
     assert len(organization_summary) == 1 and json.loads(organization_summary[0]["evidence"])["enqueued"] == 6
 
@@ -202,6 +209,26 @@ def test_a_member_scan_that_raises_is_its_error_finding(org):
     assert found[o.MEMBER_A] == ("error", [codes.MEMBER_SCAN_FAILED])
 
 
+def test_an_error_carrying_the_assumed_roles_secret_is_logged_and_written_redacted(org):
+    report = run(org, TIMER)
+
+    def leaking(plan, credentials, clock, read):
+        if read is not None and read.account_id == o.MEMBER_A:
+            raise RuntimeError(f"signing failed with {read.credentials.access_key_secret}")
+        return bootstrap(plan, credentials, clock, read)
+
+    lines = io.StringIO()
+    with logs.LOGGER.writing_to(lines):
+        for payload in list(org.ports.queue.tasks.values()):
+            run(org, payload, {**ENVIRON, "MODE": "worker"}, make_cloud=leaking)
+    minted = [a.credentials for a in org.cloud.sts.assumed if a.role_arn.split(":")[3] == o.MEMBER_A]
+    secret = minted[-1].access_key_secret
+    written = [c for c in stored(org, report.summary.scan_id) if c["account_id"] == o.MEMBER_A]
+    assert any("signing failed with" in c["reason"] for c in written)
+    texts = [lines.getvalue(), *(json.dumps(c) for c in written)]
+    assert lines.getvalue() and not any(secret in text for text in texts)
+
+
 def test_folders_and_allow_deny_lists(org):
     directory = org.ports.directory
     directory.members = [
@@ -217,6 +244,22 @@ def test_a_dry_run_queues_workers_that_write_nothing(org):
     assert report.summary.dry_run and report.summary.enqueued == 6
     drain(org)
     assert stored(org, report.summary.scan_id) == []
+
+
+def test_a_dry_run_does_not_block_the_real_run_of_the_same_scan_time(org):
+    dry = run(org, TIMER, {**ENVIRON, "DRY_RUN": "true"})
+    real = run(org, TIMER)
+    assert real.summary.scan_id == dry.summary.scan_id
+    assert (real.summary.enqueued, real.summary.already_queued) == (6, 0)
+    again = run(org, TIMER)
+    assert (again.summary.enqueued, again.summary.already_queued) == (0, 6)
+    assert len(org.ports.queue.tasks) == 12
+
+
+def test_other_regions_make_another_task_id_for_the_same_scan_time(org):
+    run(org, TIMER, {**ENVIRON, "SCAN_REGIONS": "cn-hangzhou"})
+    other = run(org, TIMER, {**ENVIRON, "SCAN_REGIONS": "cn-shanghai"})
+    assert other.summary.enqueued == 6
 
 
 def test_a_worker_event_needs_a_worker_function(org):

@@ -7,7 +7,7 @@
    function's own account and its central project from that account's scan: LogAuditSide;
 3. queue one asynchronous worker invocation per member, its payload the member and the
    organisation feed's coverage of it (a few KB, whatever the directory's size), its task id
-   `cis216-<scan id>-<member>`: a rerun (FC retries a failed timer run) is refused with 409,
+   `cis216-<scan id>-<dry|run>-<hash of the overrides>-<member>`: a rerun (FC retries a failed timer run) is refused with 409,
    "already queued", and queues nothing twice;
 4. write the organisation summary, and an `error` finding for each member that could not be queued.
 
@@ -37,7 +37,7 @@ from ..bootstrap import Clock, Cloud, MakeReadCloud, ReadAccess
 from ..config import Config
 from ..events import MemberRef, WorkerEvent, WorkerTrigger
 from ..plan import ScanPlan
-from .members import MemberListing, list_members, task_id
+from .members import MemberListing, list_members, run_variant, task_id
 from .ports import Dispatch, LogAuditReader, MemberDirectory, RoleAssumer, WorkerQueue
 from .records import (
     LogAuditSummary,
@@ -166,6 +166,7 @@ def organization_side(
     except CallError as error:
         why = f"the log-archive account's role {role} could not be assumed: {error}"
         return OrgSide(None, why, management)
+    logs.LOGGER.add_secrets(*archive_credentials.secrets())  # the log archive's session, redacted too
     archive_cloud = make_cloud(plan, credentials, cloud.clock, ReadAccess(archive_id, archive_credentials))
     _, archive = scan.gather(plan, archive_cloud)
     feeds = OrgFeeds.of(management, archive, organization_id, plan.settings)
@@ -247,7 +248,7 @@ def dispatch(event: WorkerEvent, queue: WorkerQueue, caller: Caller) -> Outcome:
     if len(payload) > MAX_ASYNC_PAYLOAD:
         cause = f"its payload is {len(payload)} bytes, above FC's {MAX_ASYNC_PAYLOAD}-byte asynchronous limit"
         return failure_finding(member, codes.MEMBER_NOT_DISPATCHED, cause)
-    task = task_id(event.scan_id, member)
+    task = task_id(event.scan_id, member, run_variant(event.overrides))
     try:
         return caller.call("InvokeFunction", lambda t: queue.enqueue(payload, task, t))
     except CallError as error:

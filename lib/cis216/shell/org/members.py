@@ -3,12 +3,13 @@ by page, then the allow and deny lists. Each call goes through the scan's Caller
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...adapters.calls import Caller
-from ..events import MemberRef
+from ..events import MemberRef, Overrides
 from .ports import AccountsPage, MemberDirectory
 
 PAGE_SIZE = 100  # the API's largest page: 10,000 members are 100 pages
@@ -24,13 +25,27 @@ class MemberListing:
     excluded: int  # left out by ORG_ACCOUNTS_ALLOW / ORG_ACCOUNTS_DENY
 
 
-def task_id(scan_id: str, member: str) -> str:
-    """The worker's async task id: the same scan and member always give the same id, so FC refuses
-    a rerun's repeat (409) instead of queuing the member twice."""
-    task = f"cis216-{scan_id}-{member}"
+def run_variant(overrides: Overrides) -> str:
+    """What of the invocation, besides its scan id, the task id must tell apart: a dry run from a
+    real one ("dry"/"run") and the overrides (regions, settings, profile; a short hash), since the
+    scan id ignores them: a dry run never blocks the real run of the same scan_time."""
+    asked = overrides.model_dump_json(include={"regions", "settings", "profile"})
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:8]
+    return f"{'dry' if overrides.dry_run else 'run'}-{digest}"
+
+
+def task_id(scan_id: str, member: str, variant: str = "") -> str:
+    """The worker's async task id: the same scan, variant (run_variant) and member always give the
+    same id, so FC refuses a rerun's repeat (409) instead of queuing the member twice."""
+    task = f"cis216-{scan_id}-{variant + '-' if variant else ''}{member}"
     if not TASK_ID.fullmatch(task):
         raise ValueError(f"{task!r} is not an FC async task id ([A-Za-z_][A-Za-z0-9_-]{{0,127}})")
     return task
+
+
+class IncompleteListing(RuntimeError):
+    """The directory listed fewer members than its TotalCount, twice: the coordinator fails (FC
+    retries the timer run) rather than scan an organisation with members silently left out."""
 
 
 def list_members(
@@ -43,15 +58,30 @@ def list_members(
     found: dict[str, MemberRef] = {}
     if folders:
         for folder in folders:
-            fetch = _for_parent(directory, caller, folder)
-            found.update((m.account_id, m) for m in _pages(fetch) if m.account_id not in found)
+            listed = _complete(_for_parent(directory, caller, folder), f"folder {folder}")
+            found.update((m.account_id, m) for m in listed if m.account_id not in found)
     else:
-        fetch = _whole(directory, caller)
-        found.update((m.account_id, m) for m in _pages(fetch) if m.account_id not in found)
+        found.update((m.account_id, m) for m in _complete(_whole(directory, caller), "the directory"))
     kept = [
         m for m in found.values() if (not allow or m.account_id in allow) and m.account_id not in (deny or ())
     ]
     return MemberListing(members=tuple(kept), listed=len(found), excluded=len(found) - len(kept))
+
+
+def _complete(fetch: Callable[[int], AccountsPage], what: str) -> list[MemberRef]:
+    """Every member once, in listing order. Page-number paging can miss a member that moves between
+    pages while we read, and MAX_PAGES can cut a listing short: either leaves fewer unique members
+    than the last page's TotalCount, so the listing is read once more, then refused."""
+    for _ in range(2):
+        pages = _Pages(fetch)
+        members = list({m.account_id: m for m in pages}.values())
+        if len(members) >= pages.total and not pages.truncated:
+            return members
+    cut = f", cut at {MAX_PAGES} pages" if pages.truncated else ""
+    raise IncompleteListing(
+        f"listing {what} gave {len(members)} unique members of its TotalCount {pages.total}{cut}, "
+        f"twice: no member is queued, so none is left out silently"
+    )
 
 
 def _whole(directory: MemberDirectory, caller: Caller) -> Callable[[int], AccountsPage]:
@@ -64,18 +94,28 @@ def _for_parent(directory: MemberDirectory, caller: Caller, folder: str) -> Call
     )
 
 
-def _pages(fetch: Callable[[int], AccountsPage]) -> Iterator[MemberRef]:
-    """Page numbers from 1 until page_number * page_size reaches TotalCount (or a page is empty)."""
-    for number in range(1, MAX_PAGES + 1):
-        page = fetch(number)
-        for member in page.members:
-            yield MemberRef(
-                account_id=member.account_id,
-                display_name=member.display_name,
-                status=member.status,
-                type=member.type,
-                folder_id=member.folder_id,
-            )
-        size = page.page_size or PAGE_SIZE
-        if not page.members or number * size >= page.total:
-            return
+class _Pages:
+    """Page numbers from 1 until page_number * page_size reaches TotalCount (or a page is empty);
+    after iterating, `total` is the last page's TotalCount and `truncated` whether MAX_PAGES ended it."""
+
+    def __init__(self, fetch: Callable[[int], AccountsPage]) -> None:
+        self._fetch = fetch
+        self.total = 0
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[MemberRef]:
+        for number in range(1, MAX_PAGES + 1):
+            page = self._fetch(number)
+            self.total = page.total
+            for member in page.members:
+                yield MemberRef(
+                    account_id=member.account_id,
+                    display_name=member.display_name,
+                    status=member.status,
+                    type=member.type,
+                    folder_id=member.folder_id,
+                )
+            size = page.page_size or PAGE_SIZE
+            if not page.members or number * size >= page.total:
+                return
+        self.truncated = True

@@ -75,6 +75,7 @@ def work(
     except CallError as error:
         code, cause = refusal(ports.directory, own, member, f"AssumeRole {role}: {error}")
         return _failed(own, plan, job, _failure(member, code, cause, config, clock), cause)
+    logs.LOGGER.add_secrets(*assumed.secrets())  # the member's session may surface in an error
     try:
         cloud = make_cloud(plan, credentials, clock, ReadAccess(member, assumed))
         snapshot, inventory = scan.gather(plan, cloud)

@@ -10,11 +10,12 @@ import pytest
 from cis216.adapters.calls import Caller, RetryPolicy
 from cis216.organization.coverage import OrgFeeds
 from cis216.settings import Settings
-from cis216.shell.events import EventError, MemberRef, WorkerEvent, parse_worker_event
+from cis216.shell.events import EventError, MemberRef, Overrides, WorkerEvent, parse_worker_event
+from cis216.shell.org import members as members_module
 from cis216.shell.org.coordinator import MAX_ASYNC_PAYLOAD, dispatch_all, session_name
-from cis216.shell.org.members import TASK_ID, list_members, task_id
+from cis216.shell.org.members import TASK_ID, IncompleteListing, list_members, run_variant, task_id
 from tests import orgdocs as o
-from tests.orgfakes import FakeDirectory, FakeMember, FakeQueue
+from tests.orgfakes import FakeDirectory, FakeMember, FakePage, FakeQueue
 
 SCAN_ID = "20261129T020000Z-0123456789abcdef"
 
@@ -42,6 +43,11 @@ def test_task_ids_are_deterministic_and_valid():
     assert len(task_id(SCAN_ID, "9" * 20)) <= 128
     with pytest.raises(ValueError, match="task id"):
         task_id("bad id", o.MEMBER_A)
+    dry, real = run_variant(Overrides(dry_run=True)), run_variant(Overrides(dry_run=False))
+    assert dry.startswith("dry-") and real.startswith("run-") and dry[4:] == real[4:]
+    assert run_variant(Overrides(regions=("cn-hangzhou",))) != run_variant(Overrides(regions="all"))
+    longest = task_id("direct-0123456789abcdef", "9" * 20, dry)
+    assert TASK_ID.fullmatch(longest) and longest.endswith("9" * 20)
     assert session_name(SCAN_ID) == f"cis216-{SCAN_ID}" and len(session_name(SCAN_ID)) <= 64
 
 
@@ -83,6 +89,49 @@ def test_listing_pages_until_the_total_and_applies_folders_and_lists():
     assert [m.account_id for m in list_members(directory, caller(), ("fd-a",), allow, None).members] == [
         allow[0]
     ]
+
+
+class ShiftingDirectory(FakeDirectory):
+    """During each of the first `shifts` listings a member joins at the front between page 1 and
+    page 2 (and is gone again afterwards): page 2 repeats the last member of page 1, and the
+    listing has one unique member fewer than page 2's TotalCount."""
+
+    def __init__(self, members, newcomer, shifts):
+        super().__init__(o.ORG_ID, o.MANAGEMENT, members)
+        self.newcomer, self.shifts = newcomer, shifts
+
+    def list_accounts(self, page_number, page_size, timeout):
+        if page_number == 2 and self.shifts:
+            self.shifts -= 1
+            shifted = [self.newcomer, *self.members]
+            return FakePage(shifted[page_size : 2 * page_size], len(shifted), 2, page_size)
+        return super().list_accounts(page_number, page_size, timeout)
+
+
+def test_a_member_missed_while_paging_is_found_by_listing_again():
+    members = [FakeMember(str(3000000000000000 + n)) for n in range(150)]
+    newcomer = FakeMember("3999999999999999")
+    directory = ShiftingDirectory(members, newcomer, shifts=1)
+    listing = list_members(directory, caller(), None, None, None)
+    assert listing.listed == 150  # the second listing is whole: no shortfall, no error
+    assert [c for c in directory.calls].count(("ListAccounts", 1)) == 2
+
+
+def test_a_listing_short_twice_is_a_clear_error_naming_the_counts():
+    members = [FakeMember(str(3000000000000000 + n)) for n in range(150)]
+    directory = ShiftingDirectory(members, FakeMember("3999999999999999"), shifts=2)
+    with pytest.raises(IncompleteListing, match=r"gave 150 unique members of its TotalCount 151, twice"):
+        list_members(directory, caller(), None, None, None)
+
+
+def test_a_listing_cut_at_max_pages_is_listed_again_then_refused(monkeypatch):
+    monkeypatch.setattr(members_module, "MAX_PAGES", 2)
+    directory = FakeDirectory(
+        o.ORG_ID, o.MANAGEMENT, [FakeMember(str(3000000000000000 + n)) for n in range(250)]
+    )
+    with pytest.raises(IncompleteListing, match=r"200 unique members of its TotalCount 250, cut at 2 pages"):
+        list_members(directory, caller(), None, None, None)
+    assert len(directory.calls) == 4
 
 
 def test_the_worker_event_round_trips_and_errors_name_the_field():
