@@ -23,7 +23,7 @@ def test_the_central_account_sees_its_configuration_and_no_other_account_does():
         "members": [LOG_ARCHIVE],
         "actiontrail_enabled": False,
     }
-    other = Key("LTAIotheraccount00001", "other-secret", account_id=LOG_ARCHIVE)
+    other = Key("EMUotheraccount00001", "other-secret", account_id=LOG_ARCHIVE)
     cloud = EmulatedCloud(credentials=[DEFAULT_CREDENTIALS, other])
     cloud.seed_organization(document)
     app = cloud.slsapp.app(MANAGEMENT, "audit")
